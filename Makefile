@@ -1,0 +1,41 @@
+# Kasane: two commands. `make run` starts the demo suite; `make test` runs every test.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PYTHON := $(PYTHON)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: env run test test-sqlite test-postgres bench lint clean
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml suite/pyproject.toml
+	$(UV) sync --locked
+	touch $@
+
+env: $(VENV)/.synced
+
+run: env
+	KASANE_DATA_DIR=$${KASANE_DATA_DIR:-./var} $(VENV)/bin/kasane serve --demo
+
+# On SQLite always; on PostgreSQL as well when KASANE_TEST_DATABASE_URL names a server.
+test: env
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	@if [ -n "$$KASANE_TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL"; \
+		KASANE_TEST_BACKEND=postgres $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS); \
+	fi
+
+bench: env
+	$(VENV)/bin/python -m bench
+
+lint: env
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var .pytest_cache
