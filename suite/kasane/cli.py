@@ -1,1 +1,154 @@
-def main() -> None: ...
+"""The ``kasane`` command: serve the suite, migrate, redact, verify the audit log, rotate keys."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+
+from kasane_shared.settings import SERVICES, Settings
+
+MIGRATIONS = {service: f"{service}:migrations" for service in SERVICES}
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kasane.suite import create_suite
+
+    settings = Settings(demo=args.demo or Settings().demo)
+    suite = create_suite(settings)
+    if settings.demo:
+        from kasane.demo import seed_identity
+
+        seed_identity(suite.identity.state.db)
+    print(f"Kasane: http://{args.host}:{args.port}/ (data: {settings.data_dir.resolve()})", flush=True)
+    uvicorn.run(suite.app, host=args.host, port=args.port, log_level="info", access_log=False)
+    return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from kasane_shared.db import upgrade_database
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    for service in args.service or SERVICES:
+        upgrade_database(MIGRATIONS[service], settings.database_url(service))
+        print(f"{service}: 最新の版に更新しました (upgraded to head)")
+    return 0
+
+
+def _audit_verify(args: argparse.Namespace) -> int:
+    from importlib import import_module
+
+    from kasane_shared.audit import verify_chain
+    from kasane_shared.db import Database
+
+    settings = Settings()
+    failed = False
+    for service in args.service or SERVICES:
+        model = import_module(f"{service}.base").AuditEntry
+        db = Database.from_url(settings.database_url(service))
+        try:
+            with db.session() as session:
+                report = verify_chain(session, model)
+        finally:
+            db.dispose()
+        if report.ok:
+            print(f"{service}: OK ({report.entries}件 / {report.entries} entries)")
+        else:
+            failed = True
+            print(f"{service}: 改ざんを検出 (chain broken) at seq {report.broken_at}: {report.reason}")
+    return 1 if failed else 0
+
+
+def _redact(args: argparse.Namespace) -> int:
+    from kasane_shared.redaction.cli import main as redact_main
+
+    return redact_main([args.file] if args.file else [])
+
+
+def _admin_create(args: argparse.Namespace) -> int:
+    from identity.app import create_app
+    from identity.members.schemas import MemberCreate
+    from identity.members.service import create_member
+    from identity.organizations.models import Organization
+    from identity.organizations.schemas import OrganizationCreate
+    from identity.organizations.service import create_organization
+    from kasane_shared.errors import KasaneError
+
+    settings = Settings()
+    password = os.environ.get("KASANE_ADMIN_PASSWORD") or getpass.getpass("パスワード (password): ")
+    app = create_app(settings)
+    try:
+        with app.state.db.session() as session:
+            org = session.query(Organization).filter_by(name=args.organization).one_or_none()
+            if org is None:
+                org = create_organization(session, OrganizationCreate(name=args.organization, kind=args.organization_kind), None)
+            member = create_member(
+                session,
+                MemberCreate(login=args.login, display_name=args.display_name, organization_id=org.id, roles=["admin"], password=password),
+                None,
+                demo=settings.demo,
+            )
+            print(f"管理者を作成しました (admin created): {member.login} ({member.id})")
+    except KasaneError as error:
+        details = "; ".join(f"{e.field}: {e.ja}" for e in error.errors)
+        print(f"エラー: {error.ja} {details}", file=sys.stderr)
+        return 2
+    except ValueError as error:
+        print(f"エラー: 入力が正しくありません (invalid input): {error.__class__.__name__}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    parser = argparse.ArgumentParser(prog="kasane", description="Kasane（重ね）: 支援会議・重層的支援会議のための会議システム")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="スイートモードで起動 (run all services in one process)")
+    serve.add_argument("--demo", action="store_true", help="デモデータを投入 (seed demo data)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=_serve)
+
+    db = commands.add_parser("db", help="データベース (database)").add_subparsers(dest="db_command", required=True)
+    upgrade = db.add_parser("upgrade", help="マイグレーションを適用 (apply migrations)")
+    upgrade.add_argument("service", nargs="*", choices=SERVICES)
+    upgrade.set_defaults(func=_db_upgrade)
+
+    redact = commands.add_parser("redact", help="税情報の検出 (find tax data in JSON Lines)")
+    redact.add_argument("file", nargs="?")
+    redact.set_defaults(func=_redact)
+
+    audit = commands.add_parser("audit", help="監査ログ (audit log)").add_subparsers(dest="audit_command", required=True)
+    verify = audit.add_parser("verify", help="ハッシュチェーンを検証 (verify the hash chains)")
+    verify.add_argument("service", nargs="*", choices=SERVICES)
+    verify.set_defaults(func=_audit_verify)
+
+    admin = commands.add_parser("admin", help="管理 (administration)").add_subparsers(dest="admin_command", required=True)
+    create = admin.add_parser("create", help="最初の管理者を作成 (create an admin; password from KASANE_ADMIN_PASSWORD or prompt)")
+    create.add_argument("--login", required=True)
+    create.add_argument("--display-name", required=True)
+    create.add_argument("--organization", required=True, help="組織名 (organization name; created if missing)")
+    create.add_argument("--organization-kind", default="municipal", choices=["municipal", "tax", "council", "consultation", "community", "school", "medical", "other"])
+    create.set_defaults(func=_admin_create)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``kasane``."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+def run() -> None:
+    """Console-script wrapper that exits with the command's status."""
+    sys.exit(main())

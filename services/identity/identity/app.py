@@ -1,0 +1,66 @@
+"""The identity service: organizations, members, sign-in, tokens, pledges, key custody."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+
+from identity.deps import SigningKeyCache
+from identity.members.router import router as members_router
+from identity.organizations.router import router as organizations_router
+from identity.pledges.router import router as pledges_router
+from identity.pledges.service import ensure_default_templates
+from identity.sessions.router import router as sessions_router
+from identity.signing.service import current_signing_key
+from kasane_shared.app import create_service_app
+from kasane_shared.auth.tokens import TokenVerifier
+from kasane_shared.crypto.kek import FileKeyProvider, KeyProvider
+from kasane_shared.db import Database, upgrade_database
+from kasane_shared.settings import Settings
+
+MIGRATIONS = "identity:migrations"
+
+
+def make_key_provider(settings: Settings) -> KeyProvider:
+    """The KEK provider the settings choose (a local key file by default)."""
+    if settings.key_provider == "pkcs11":
+        from kasane_shared.crypto.kek import Pkcs11KeyProvider
+
+        pin = settings.pkcs11_pin
+        if settings.pkcs11_pin_file is not None:
+            pin = settings.pkcs11_pin_file.read_text().strip()
+        return Pkcs11KeyProvider(settings.pkcs11_module, settings.pkcs11_token_label, pin or "")
+    return FileKeyProvider(settings.resolved_key_file)
+
+
+def prepare_database(db: Database, kek: Any) -> None:
+    """First-run content every deployment needs: pledge texts and a signing key."""
+    with db.session() as session:
+        ensure_default_templates(session)
+        current_signing_key(session, kek)
+
+
+def create_app(settings: Settings, *, db: Database | None = None, kek: KeyProvider | None = None, migrate: bool = True) -> FastAPI:
+    """Build the identity app on its own database (migrated to head unless told otherwise)."""
+    url = settings.database_url("identity")
+    if db is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if migrate:
+            upgrade_database(MIGRATIONS, url)
+        db = Database.from_url(url)
+    kek = kek or make_key_provider(settings)
+    prepare_database(db, kek)
+
+    app = create_service_app(
+        "identity",
+        title="Kasane identity",
+        description="組織・メンバー・ログイン・トークン・誓約書・鍵管理 (organizations, members, sign-in, tokens, pledges, key custody)",
+        max_body_bytes=settings.max_body_bytes,
+    )
+    app.state.settings, app.state.db, app.state.kek = settings, db, kek
+    app.state.signing_keys = SigningKeyCache(db, kek, settings)
+    app.state.token_verifier = TokenVerifier(app.state.signing_keys, issuer=settings.token_issuer, audience=settings.token_audience)
+    for router in (sessions_router, organizations_router, members_router, pledges_router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,32 @@
+"""Members (構成員) and the roles they hold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from identity.base import Base
+from kasane_shared.db import IdMixin, UTCDateTime, utcnow
+
+
+class Member(IdMixin, Base):
+    """A person who signs in; roles are any of admin, coordinator, member, auditor."""
+
+    __tablename__ = "members"
+
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    organization_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"), index=True)
+    roles: Mapped[list[str]] = mapped_column(JSON)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    # TOTP secrets are sealed under the KEK: a copied database must not yield second factors.
+    totp_secret_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,122 @@
+"""Rules for members: enrollment, changes, departure."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from identity.audit import record
+from identity.members.models import Member
+from identity.members.schemas import MemberCreate, MemberOut, MemberUpdate, PasswordChange
+from identity.organizations.service import get_organization
+from identity.passwords import check_policy, hash_password, verify_password
+from identity.sessions.service import end_member_sessions
+from kasane_shared.errors import FieldError, KasaneError, conflict, not_found
+from kasane_shared.db import utcnow
+
+
+def to_out(member: Member) -> MemberOut:
+    """The public shape of a member."""
+    return MemberOut(
+        id=member.id,
+        login=member.login,
+        display_name=member.display_name,
+        organization_id=member.organization_id,
+        roles=list(member.roles),  # type: ignore[arg-type]
+        active=member.active,
+        totp_enabled=member.totp_enabled,
+    )
+
+
+def list_members(session: Session, *, include_inactive: bool = False) -> list[Member]:
+    """Members by login; those who left only when asked."""
+    query = select(Member).order_by(Member.login)
+    if not include_inactive:
+        query = query.where(Member.active.is_(True))
+    return list(session.scalars(query))
+
+
+def get_member(session: Session, member_id: str) -> Member:
+    """One member or a 404."""
+    member = session.get(Member, member_id)
+    if member is None:
+        raise not_found("メンバー", "Member")
+    return member
+
+
+def find_by_login(session: Session, login: str) -> Member | None:
+    """The member with this login, if any."""
+    return session.scalar(select(Member).where(Member.login == login))
+
+
+def _organization_must_exist(session: Session, organization_id: str) -> None:
+    try:
+        get_organization(session, organization_id)
+    except KasaneError as error:
+        raise KasaneError(
+            422,
+            "invalid_input",
+            "入力内容に誤りがあります。",
+            "The input is not valid.",
+            errors=[FieldError("organization_id", "存在しない組織です。", "No such organization.")],
+        ) from error
+
+
+def create_member(session: Session, data: MemberCreate, actor_id: str | None, *, demo: bool) -> Member:
+    """Enroll a member with a hashed password."""
+    if find_by_login(session, data.login) is not None:
+        raise conflict("duplicate_login", "このログインIDはすでに使われています。", "This login is taken.")
+    _organization_must_exist(session, data.organization_id)
+    check_policy(data.password, login=data.login, demo=demo)
+    member = Member(
+        login=data.login,
+        display_name=data.display_name,
+        organization_id=data.organization_id,
+        roles=list(data.roles),
+        password_hash=hash_password(data.password),
+        active=True,
+        failed_logins=0,
+        totp_enabled=False,
+    )
+    session.add(member)
+    session.flush()
+    record(session, "member.create", actor_id, "member", member.id, roles=list(data.roles))
+    return member
+
+
+def update_member(session: Session, member_id: str, data: MemberUpdate, actor_id: str, *, demo: bool) -> Member:
+    """Change a member; ``active: false`` records their departure and ends their sessions."""
+    member = get_member(session, member_id)
+    if data.organization_id is not None:
+        _organization_must_exist(session, data.organization_id)
+        member.organization_id = data.organization_id
+    if data.display_name is not None:
+        member.display_name = data.display_name
+    if data.roles is not None:
+        member.roles = list(data.roles)
+    if data.password is not None:
+        check_policy(data.password, login=member.login, demo=demo)
+        member.password_hash = hash_password(data.password)
+        end_member_sessions(session, member.id, reason="password_reset")
+    if data.active is not None and data.active != member.active:
+        member.active = data.active
+        member.left_at = None if data.active else utcnow()
+        if not data.active:
+            end_member_sessions(session, member.id, reason="departed")
+    record(session, "member.update", actor_id, "member", member.id, fields=sorted(data.model_fields_set))
+    return member
+
+
+def change_own_password(session: Session, member: Member, data: PasswordChange, *, demo: bool) -> None:
+    """A member replaces their password after proving the current one."""
+    if not verify_password(member.password_hash, data.current_password):
+        raise KasaneError(
+            422,
+            "invalid_input",
+            "入力内容に誤りがあります。",
+            "The input is not valid.",
+            errors=[FieldError("current_password", "現在のパスワードが違います。", "The current password is wrong.")],
+        )
+    check_policy(data.new_password, login=member.login, demo=demo, field="new_password")
+    member.password_hash = hash_password(data.new_password)
+    record(session, "member.password_change", member.id, "member", member.id)

@@ -1,0 +1,111 @@
+"""HTTP interface of sign-in, the caller's own account, and the published keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response, status
+
+from identity.deps import CurrentMember, IssuerDep, KekDep, SettingsDep
+from identity.members import service as members
+from identity.members.schemas import MemberOut, PasswordChange
+from identity.sessions import service
+from identity.sessions.schemas import LoginRequest, TokenResponse, TotpConfirm, TotpEnrollment
+from kasane_shared.auth.deps import bearer_token
+from kasane_shared.auth.tokens import InvalidToken
+from kasane_shared.db import SessionDep
+from kasane_shared.errors import KasaneError
+
+router = APIRouter(tags=["session"])
+SESSION_COOKIE = "kasane_session"
+
+
+def _no_session() -> KasaneError:
+    return KasaneError(401, "session_ended", "ログインしていないか、ログインの有効期限が切れました。", "No open session. Please sign in.")
+
+
+def _issue(issuer: Any, member: Any, session_id: str) -> TokenResponse:
+    token, ttl = issuer.issue(member.id, organization_id=member.organization_id, roles=member.roles, session_id=session_id)
+    return TokenResponse(access_token=token, expires_in=ttl)
+
+
+@router.post("/session", response_model=TokenResponse)
+def login(data: LoginRequest, response: Response, session: SessionDep, settings: SettingsDep, kek: KekDep, issuer: IssuerDep) -> TokenResponse:
+    """Sign in with login and password (and TOTP code where enabled): an access token and a session cookie."""
+    member = service.authenticate(session, settings, kek, data.login, data.password, data.totp)
+    login_session, cookie_token = service.open_session(session, settings, member)
+    response.set_cookie(
+        SESSION_COOKIE,
+        cookie_token,
+        max_age=settings.session_absolute_hours * 3600,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
+    return _issue(issuer, member, login_session.id)
+
+
+@router.post("/session/refresh", response_model=TokenResponse)
+def refresh(request: Request, session: SessionDep, settings: SettingsDep, issuer: IssuerDep) -> TokenResponse:
+    """A fresh access token for the open session named by the session cookie."""
+    login_session = service.session_by_cookie(session, settings, request.cookies.get(SESSION_COOKIE))
+    if login_session is None:
+        raise _no_session()
+    member = members.get_member(session, login_session.member_id)
+    if not member.active:
+        raise _no_session()
+    return _issue(issuer, member, login_session.id)
+
+
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+def logout(request: Request, response: Response, session: SessionDep, settings: SettingsDep) -> Response:
+    """End the session (by cookie or by the bearer token's session); its tokens stop working."""
+    login_session = service.session_by_cookie(session, settings, request.cookies.get(SESSION_COOKIE))
+    if login_session is None:
+        token = bearer_token(request)
+        if token:
+            try:
+                claims = request.app.state.token_verifier.verify(token)
+            except InvalidToken as error:
+                raise _no_session() from error
+            login_session = service.live_session(session, settings, claims.session_id)
+    if login_session is None:
+        raise _no_session()
+    service.end_session(session, login_session, login_session.member_id)
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.cookie_secure)
+    return response
+
+
+@router.get("/me", response_model=MemberOut)
+def me(member: CurrentMember) -> MemberOut:
+    """The signed-in member."""
+    return members.to_out(member)
+
+
+@router.put("/me/password", status_code=status.HTTP_204_NO_CONTENT)
+def change_password(data: PasswordChange, member: CurrentMember, session: SessionDep, settings: SettingsDep) -> Response:
+    """Change one's own password."""
+    members.change_own_password(session, member, data, demo=settings.demo)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/me/totp", response_model=TotpEnrollment)
+def begin_totp(member: CurrentMember, session: SessionDep, kek: KekDep) -> TotpEnrollment:
+    """Start enrolling a TOTP second factor: a secret for the authenticator app."""
+    secret, uri = service.begin_totp(session, member, kek)
+    return TotpEnrollment(secret=secret, otpauth_uri=uri)
+
+
+@router.post("/me/totp/confirm", status_code=status.HTTP_204_NO_CONTENT)
+def confirm_totp(data: TotpConfirm, member: CurrentMember, session: SessionDep, kek: KekDep) -> Response:
+    """Enable the second factor with a code from the authenticator."""
+    service.confirm_totp(session, member, data.code, kek)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/.well-known/jwks.json")
+def jwks(request: Request) -> dict[str, Any]:
+    """The public keys that verify Kasane access tokens."""
+    return request.app.state.signing_keys()

@@ -1,0 +1,193 @@
+"""Sign-in rules: passwords, second factor, lock-out, session life, logout."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from typing import Any
+
+import pyotp
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from identity.audit import record
+from identity.members.models import Member
+from identity.passwords import DEMO_PASSWORD, hash_password, needs_rehash, verify_password
+from identity.sessions.models import LoginSession
+from kasane_shared.db import utcnow
+from kasane_shared.errors import KasaneError
+from kasane_shared.settings import Settings
+
+TOTP_ISSUER = "Kasane"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _bad_credentials() -> KasaneError:
+    # One answer for an unknown login, a wrong password and a wrong code: no enumeration.
+    return KasaneError(
+        401,
+        "invalid_credentials",
+        "ログインIDまたはパスワードが正しくありません。",
+        "The login or password is not correct.",
+        keep_changes=True,
+    )
+
+
+def _locked(retry_after: int) -> KasaneError:
+    return KasaneError(
+        429,
+        "locked",
+        "ログインの失敗が続いたため、しばらくログインできません。時間をおいてお試しください。",
+        "Too many failed sign-ins. Please try again later.",
+        keep_changes=True,
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _totp_aad(member_id: str) -> bytes:
+    return f"identity/members/{member_id}/totp".encode()
+
+
+def _check_totp(member: Member, code: str | None, kek: Any) -> bool:
+    """Verify a TOTP code once: a code already used cannot be replayed."""
+    if not member.totp_enabled:
+        return True
+    if not code or member.totp_secret_sealed is None:
+        return False
+    secret = kek.open(member.totp_secret_sealed, _totp_aad(member.id)).decode()
+    totp = pyotp.TOTP(secret)
+    now = utcnow()
+    for drift in (0, -1, 1):
+        at = now + timedelta(seconds=30 * drift)
+        step = totp.timecode(at)
+        if secrets.compare_digest(totp.at(at), code) and step != member.totp_last_step:
+            member.totp_last_step = step
+            return True
+    return False
+
+
+def _register_failure(session: Session, member: Member, settings: Settings, reason: str) -> KasaneError:
+    member.failed_logins += 1
+    if member.failed_logins >= settings.login_max_failures:
+        member.locked_until = utcnow() + timedelta(minutes=settings.login_lockout_minutes)
+        member.failed_logins = 0
+        record(session, "session.lockout", member.id, "member", member.id, outcome="refused")
+    record(session, "session.login", member.id, "member", member.id, outcome="refused", reason=reason)
+    return _bad_credentials()
+
+
+def authenticate(session: Session, settings: Settings, kek: Any, login: str, password: str, totp: str | None) -> Member:
+    """The member these credentials prove, or an audited refusal."""
+    member = session.scalar(select(Member).where(Member.login == login))
+    matches = verify_password(member.password_hash if member else None, password)
+    if member is None or not member.active:
+        record(session, "session.login", None, outcome="refused", reason="unknown_or_inactive")
+        raise _bad_credentials()
+    now = utcnow()
+    if member.locked_until is not None and member.locked_until > now:
+        record(session, "session.login", member.id, "member", member.id, outcome="refused", reason="locked")
+        raise _locked(int((member.locked_until - now).total_seconds()) + 1)
+    if not matches:
+        raise _register_failure(session, member, settings, "password")
+    if password == DEMO_PASSWORD and not settings.demo:
+        record(session, "session.login", member.id, "member", member.id, outcome="refused", reason="demo_password")
+        raise _bad_credentials()
+    if not _check_totp(member, totp, kek):
+        if totp is None:
+            raise KasaneError(
+                401,
+                "totp_required",
+                "確認コード（6桁）を入力してください。",
+                "Enter the 6-digit verification code.",
+            )
+        raise _register_failure(session, member, settings, "totp")
+    member.failed_logins, member.locked_until = 0, None
+    if needs_rehash(member.password_hash):
+        member.password_hash = hash_password(password)
+    return member
+
+
+def open_session(session: Session, settings: Settings, member: Member) -> tuple[LoginSession, str]:
+    """Start a login session; returns it and the raw cookie token (stored only hashed)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    login_session = LoginSession(
+        member_id=member.id,
+        token_hash=_token_hash(token),
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(hours=settings.session_absolute_hours),
+    )
+    session.add(login_session)
+    session.flush()
+    record(session, "session.login", member.id, "session", login_session.id)
+    return login_session, token
+
+
+def _is_live(login_session: LoginSession, settings: Settings) -> bool:
+    now = utcnow()
+    return (
+        login_session.ended_at is None
+        and login_session.expires_at > now
+        and login_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes) > now
+    )
+
+
+def session_by_cookie(session: Session, settings: Settings, token: str | None) -> LoginSession | None:
+    """The live session a cookie token names, touching its idle timer."""
+    if not token or len(token) > 128:
+        return None
+    login_session = session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    if login_session is None or not _is_live(login_session, settings):
+        return None
+    login_session.last_seen_at = utcnow()
+    return login_session
+
+
+def live_session(session: Session, settings: Settings, session_id: str | None) -> LoginSession | None:
+    """The session behind an access token, if it is still open."""
+    if not session_id:
+        return None
+    login_session = session.get(LoginSession, session_id)
+    return login_session if login_session is not None and _is_live(login_session, settings) else None
+
+
+def end_session(session: Session, login_session: LoginSession, actor_id: str | None, reason: str = "logout") -> None:
+    """End one session; its access tokens stop working at identity at once."""
+    if login_session.ended_at is None:
+        login_session.ended_at = utcnow()
+        login_session.end_reason = reason
+        record(session, "session.logout", actor_id, "session", login_session.id, reason=reason)
+
+
+def end_member_sessions(session: Session, member_id: str, reason: str) -> None:
+    """End every open session of a member (departure, password reset)."""
+    session.execute(
+        update(LoginSession)
+        .where(LoginSession.member_id == member_id, LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow(), end_reason=reason)
+    )
+
+
+def begin_totp(session: Session, member: Member, kek: Any) -> tuple[str, str]:
+    """A fresh TOTP secret (sealed, not yet enabled) and its provisioning URI."""
+    secret = pyotp.random_base32()
+    member.totp_secret_sealed = kek.seal(secret.encode(), _totp_aad(member.id))
+    member.totp_enabled = False
+    record(session, "member.totp_begin", member.id, "member", member.id)
+    return secret, pyotp.TOTP(secret).provisioning_uri(name=member.login, issuer_name=TOTP_ISSUER)
+
+
+def confirm_totp(session: Session, member: Member, code: str, kek: Any) -> None:
+    """Enable the second factor once the member proves their authenticator has the secret."""
+    if member.totp_secret_sealed is None:
+        raise KasaneError(409, "totp_not_started", "先に確認コードの設定を開始してください。", "Start TOTP setup first.")
+    member.totp_enabled = True
+    if not _check_totp(member, code, kek):
+        member.totp_enabled = False
+        raise KasaneError(422, "invalid_totp", "確認コードが正しくありません。", "The code is not correct.")
+    record(session, "member.totp_enable", member.id, "member", member.id)

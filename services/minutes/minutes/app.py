@@ -1,0 +1,31 @@
+"""The minutes service: encrypted minutes per meeting, review and approval, Word minutes."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from kasane_shared.app import create_service_app
+from kasane_shared.auth.tokens import JwksSource, TokenVerifier
+from kasane_shared.db import Database, upgrade_database
+from kasane_shared.settings import Settings
+
+MIGRATIONS = "minutes:migrations"
+
+
+def create_app(settings: Settings, *, jwks: JwksSource, db: Database | None = None, migrate: bool = True) -> FastAPI:
+    """Build the minutes app on its own database; tokens are checked against identity's JWKS."""
+    url = settings.database_url("minutes")
+    if db is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if migrate:
+            upgrade_database(MIGRATIONS, url)
+        db = Database.from_url(url)
+    app = create_service_app(
+        "minutes",
+        title="Kasane minutes",
+        description="会議録の作成・確認・承認・Word出力 (minutes, review, approval, Word export)",
+        max_body_bytes=settings.max_body_bytes,
+    )
+    app.state.settings, app.state.db = settings, db
+    app.state.token_verifier = TokenVerifier(jwks, issuer=settings.token_issuer, audience=settings.token_audience)
+    return app

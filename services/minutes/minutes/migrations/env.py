@@ -1,0 +1,8 @@
+"""Alembic environment of the minutes database."""
+
+from alembic import context
+
+from minutes.base import Base
+from kasane_shared.db import run_migrations_online
+
+run_migrations_online(context, Base.metadata)

@@ -1,0 +1,1 @@
+"""Token issue and verification, and the request dependencies built on them."""

@@ -1,0 +1,64 @@
+"""Request dependencies: who is calling, and may they.
+
+Every service verifies tokens the same way; identity adds its own check that the session
+behind a token is still open (logout ends it at once there, and key custody lives there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from kasane_shared.auth.tokens import InvalidToken, TokenClaims
+from kasane_shared.errors import KasaneError, forbidden, unauthenticated
+
+ACCESS_COOKIE = "kasane_access"
+ROLES = ("admin", "coordinator", "member", "auditor")
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token from ``Authorization: Bearer`` or, for pages, the access cookie."""
+    header = request.headers.get("authorization")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise unauthenticated("認証情報の形式が正しくありません。", "Malformed Authorization header.")
+        return token.strip()
+    return request.cookies.get(ACCESS_COOKIE)
+
+
+def get_claims(request: Request) -> TokenClaims:
+    """Verify the caller's token against identity's keys."""
+    token = bearer_token(request)
+    if not token:
+        raise unauthenticated()
+    if len(token) > 8192:
+        raise unauthenticated("トークンが正しくありません。", "Invalid token.")
+    try:
+        claims = request.app.state.token_verifier.verify(token)
+    except InvalidToken as error:
+        raise KasaneError(
+            401,
+            "invalid_token",
+            "トークンが無効か期限切れです。もう一度ログインしてください。",
+            "The token is invalid or expired. Please sign in again.",
+            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        ) from error
+    request.state.bearer_token = token
+    return claims
+
+
+CurrentClaims = Annotated[TokenClaims, Depends(get_claims)]
+
+
+def RequireRole(*roles: str) -> Callable[[TokenClaims], TokenClaims]:  # noqa: N802 - reads as a type
+    """A dependency that admits callers holding any of ``roles``."""
+
+    def check(claims: CurrentClaims) -> TokenClaims:
+        if not any(claims.has_role(role) for role in roles):
+            raise forbidden()
+        return claims
+
+    return check

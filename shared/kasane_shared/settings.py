@@ -1,0 +1,59 @@
+"""Settings for every Kasane process, read from the environment (prefix ``KASANE_``)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES = ("identity", "agenda", "minutes")
+
+
+class Settings(BaseSettings):
+    """Deployment configuration; every field maps to ``KASANE_<NAME>``."""
+
+    model_config = SettingsConfigDict(env_prefix="KASANE_", extra="ignore")
+
+    data_dir: Path = Field(default=Path("./var"), description="Data directory (SQLite files, key file)")
+    demo: bool = Field(default=False, description="Demo mode: seeds demo data, accepts the demo password")
+
+    identity_database_url: str | None = None
+    agenda_database_url: str | None = None
+    minutes_database_url: str | None = None
+
+    # Where services reach each other over HTTP (split mode: through the gateway).
+    identity_url: str = "http://127.0.0.1:8000/identity"
+    agenda_url: str = "http://127.0.0.1:8000/agenda"
+    minutes_url: str = "http://127.0.0.1:8000/minutes"
+
+    token_issuer: str = "kasane-identity"
+    token_audience: str = "kasane"
+    access_token_ttl_seconds: int = Field(default=300, ge=30, le=3600)
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_absolute_hours: int = Field(default=12, ge=1, le=72)
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+
+    key_provider: str = Field(default="file", pattern="^(file|pkcs11)$")
+    key_file: Path | None = None
+    pkcs11_module: str = "/usr/lib/softhsm/libsofthsm2.so"
+    pkcs11_token_label: str = "kasane"
+    pkcs11_pin: str | None = None
+    pkcs11_pin_file: Path | None = None
+
+    cookie_secure: bool = False
+    max_body_bytes: int = 2 * 1024 * 1024
+
+    def database_url(self, service: str) -> str:
+        """The configured URL of a service's own database, or its SQLite file in the data dir."""
+        url = getattr(self, f"{service}_database_url")
+        if url:
+            return url
+        return f"sqlite:///{(self.data_dir / f'{service}.db').resolve()}"
+
+    @cached_property
+    def resolved_key_file(self) -> Path:
+        """The KEK file path: explicit, or ``kek.json`` in the data directory."""
+        return self.key_file or (self.data_dir / "kek.json")

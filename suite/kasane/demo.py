@@ -1,0 +1,73 @@
+"""Demo data for ``kasane serve --demo``: a fictional city, its partners and its people."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from identity.members.models import Member
+from identity.members.schemas import MemberCreate
+from identity.members.service import create_member, find_by_login
+from identity.organizations.models import Organization
+from identity.organizations.schemas import OrganizationCreate
+from identity.organizations.service import create_organization
+from identity.pledges.service import current_template, sign
+from kasane_shared.db import Database
+
+DEMO_PASSWORD = "demo-password"
+
+ORGANIZATIONS = [
+    ("welfare", "かさね市 福祉企画室", "municipal"),
+    ("elderly", "かさね市 長寿介護課", "municipal"),
+    ("tax", "かさね市 税務課", "tax"),
+    ("council", "かさね市社会福祉協議会", "council"),
+    ("houkatsu", "かさね市中央地域包括支援センター", "consultation"),
+    ("minsei", "かさね市民生委員児童委員協議会", "community"),
+]
+
+# login, display name, organization key, roles, signs pledges
+MEMBERS = [
+    ("demo-admin", "管理 花子", "welfare", ["admin"], False),
+    ("demo-coordinator", "調整 一郎", "welfare", ["coordinator", "member"], True),
+    ("demo-member-1", "社協 二郎", "council", ["member"], True),
+    ("demo-member-2", "包括 三枝", "houkatsu", ["member"], True),
+    ("demo-member-3", "長寿 四郎", "elderly", ["member"], True),
+    ("demo-member-4", "民生 五月", "minsei", ["member"], False),
+    ("demo-auditor", "監査 六実", "welfare", ["auditor"], False),
+]
+
+
+@dataclass
+class DemoIdentity:
+    """Ids of the demo organizations and members, for seeding the other services."""
+
+    organizations: dict[str, str] = field(default_factory=dict)
+    members: dict[str, str] = field(default_factory=dict)
+
+
+def seed_identity(db: Database) -> DemoIdentity:
+    """Create the demo organizations, members and pledges (once)."""
+    ids = DemoIdentity()
+    with db.session() as session:
+        if find_by_login(session, "demo-admin") is not None:
+            for key, name, _kind in ORGANIZATIONS:
+                org = session.query(Organization).filter_by(name=name).one()
+                ids.organizations[key] = org.id
+            for login, *_ in MEMBERS:
+                ids.members[login] = session.query(Member).filter_by(login=login).one().id
+            return ids
+        for key, name, kind in ORGANIZATIONS:
+            ids.organizations[key] = create_organization(session, OrganizationCreate(name=name, kind=kind), None).id  # type: ignore[arg-type]
+        for login, display_name, org_key, roles, pledges in MEMBERS:
+            member = create_member(
+                session,
+                MemberCreate(login=login, display_name=display_name, organization_id=ids.organizations[org_key], roles=roles, password=DEMO_PASSWORD),  # type: ignore[arg-type]
+                None,
+                demo=True,
+            )
+            ids.members[login] = member.id
+            if pledges:
+                for kind in ("shien", "jusou"):
+                    template = current_template(session, kind)
+                    assert template is not None
+                    sign(session, member, template.id)
+    return ids
