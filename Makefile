@@ -8,7 +8,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: env run test test-sqlite test-postgres bench lint clean
+.PHONY: env run test bench lint clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -32,7 +32,7 @@ test: env
 	fi
 
 bench: env
-	$(VENV)/bin/python -m bench
+	$(VENV)/bin/python -m bench $(BENCH)
 
 lint: env
 	$(VENV)/bin/ruff check .

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from identity.members.models import Member
 from identity.members.schemas import MemberCreate
@@ -10,6 +11,7 @@ from identity.members.service import create_member, find_by_login
 from identity.organizations.models import Organization
 from identity.organizations.schemas import OrganizationCreate
 from identity.organizations.service import create_organization
+from identity.passwords import hash_password
 from identity.pledges.service import current_template, sign
 from kasane_shared.db import Database
 
@@ -36,6 +38,12 @@ MEMBERS = [
 ]
 
 
+@lru_cache(maxsize=4)
+def _shared_hash(password: str) -> str:
+    # Every demo person has the same published password; hash it once, not seven times.
+    return hash_password(password)
+
+
 @dataclass
 class DemoIdentity:
     """Ids of the demo organizations and members, for seeding the other services."""
@@ -44,7 +52,7 @@ class DemoIdentity:
     members: dict[str, str] = field(default_factory=dict)
 
 
-def seed_identity(db: Database) -> DemoIdentity:
+def seed_identity(db: Database, password: str = DEMO_PASSWORD) -> DemoIdentity:
     """Create the demo organizations, members and pledges (once)."""
     ids = DemoIdentity()
     with db.session() as session:
@@ -60,9 +68,10 @@ def seed_identity(db: Database) -> DemoIdentity:
         for login, display_name, org_key, roles, pledges in MEMBERS:
             member = create_member(
                 session,
-                MemberCreate(login=login, display_name=display_name, organization_id=ids.organizations[org_key], roles=roles, password=DEMO_PASSWORD),  # type: ignore[arg-type]
+                MemberCreate(login=login, display_name=display_name, organization_id=ids.organizations[org_key], roles=roles, password=password),  # type: ignore[arg-type]
                 None,
-                demo=True,
+                demo=password == DEMO_PASSWORD,
+                password_hash=_shared_hash(password),
             )
             ids.members[login] = member.id
             if pledges:

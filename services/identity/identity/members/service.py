@@ -62,8 +62,10 @@ def _organization_must_exist(session: Session, organization_id: str) -> None:
         ) from error
 
 
-def create_member(session: Session, data: MemberCreate, actor_id: str | None, *, demo: bool) -> Member:
-    """Enroll a member with a hashed password."""
+def create_member(
+    session: Session, data: MemberCreate, actor_id: str | None, *, demo: bool, password_hash: str | None = None
+) -> Member:
+    """Enroll a member with a hashed password (``password_hash`` when it was hashed already)."""
     if find_by_login(session, data.login) is not None:
         raise conflict("duplicate_login", "このログインIDはすでに使われています。", "This login is taken.")
     _organization_must_exist(session, data.organization_id)
@@ -73,7 +75,7 @@ def create_member(session: Session, data: MemberCreate, actor_id: str | None, *,
         display_name=data.display_name,
         organization_id=data.organization_id,
         roles=list(data.roles),
-        password_hash=hash_password(data.password),
+        password_hash=password_hash or hash_password(data.password),
         active=True,
         failed_logins=0,
         totp_enabled=False,

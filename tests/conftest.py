@@ -1,0 +1,132 @@
+"""Test databases built by the migrations, one transaction per test, rolled back after.
+
+SQLite by default; ``KASANE_TEST_BACKEND=postgres`` with ``KASANE_TEST_DATABASE_URL``
+(a server URL such as ``postgresql+psycopg://postgres@127.0.0.1:5432/postgres``) runs the
+same tests on PostgreSQL, in databases made for this run and dropped after it.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.engine import Engine
+
+from kasane_shared.crypto.kek import FileKeyProvider
+from kasane_shared.db import Database, make_engine, upgrade_database
+from kasane_shared.settings import SERVICES, Settings
+
+BACKEND = os.environ.get("KASANE_TEST_BACKEND", "sqlite")
+
+
+def _server_url() -> str:
+    url = os.environ.get("KASANE_TEST_DATABASE_URL")
+    if not url:
+        raise pytest.UsageError("KASANE_TEST_BACKEND=postgres needs KASANE_TEST_DATABASE_URL")
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """One migrated database per service for the whole run."""
+    if BACKEND != "postgres":
+        folder = tmp_path_factory.mktemp("db")
+        urls = {s: f"sqlite:///{folder / (s + '.db')}" for s in SERVICES}
+        for service, url in urls.items():
+            upgrade_database(f"{service}:migrations", url)
+        yield urls
+        return
+    server = make_url(_server_url())
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    run = uuid.uuid4().hex[:8]
+    names = {s: f"kasane_test_{run}_{s}" for s in SERVICES}
+    with admin.connect() as conn:
+        for name in names.values():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    urls = {s: server.set(database=n).render_as_string(hide_password=False) for s, n in names.items()}
+    try:
+        for service, url in urls.items():
+            upgrade_database(f"{service}:migrations", url)
+        yield urls
+    finally:
+        with admin.connect() as conn:
+            for name in names.values():
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engines(database_urls: dict[str, str]) -> Iterator[dict[str, Engine]]:
+    """An engine per service database."""
+    made = {s: make_engine(url) for s, url in database_urls.items()}
+    yield made
+    for engine in made.values():
+        engine.dispose()
+
+
+@pytest.fixture
+def dbs(engines: dict[str, Engine]) -> Iterator[dict[str, Database]]:
+    """Each service's database inside a transaction that is rolled back after the test."""
+    opened = {}
+    for service, engine in engines.items():
+        connection = engine.connect()
+        transaction = connection.begin()
+        opened[service] = (connection, transaction, Database(connection, join_savepoints=True))
+    yield {s: db for s, (_, _, db) in opened.items()}
+    for connection, transaction, _ in opened.values():
+        transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture(scope="session")
+def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory holding this run's KEK file."""
+    return tmp_path_factory.mktemp("keys")
+
+
+@pytest.fixture
+def settings(key_dir: Path) -> Settings:
+    """Settings of a production-like deployment (not demo mode)."""
+    return Settings(data_dir=key_dir, demo=False)
+
+
+@pytest.fixture(scope="session")
+def kek(key_dir: Path) -> FileKeyProvider:
+    """The run's KEK provider (a key file, mode 0600)."""
+    return FileKeyProvider(key_dir / "kek.json")
+
+
+@dataclass
+class SuiteUnderTest:
+    """The suite app, its parts and a client on it."""
+
+    client: TestClient
+    suite: object
+    dbs: dict[str, Database]
+    settings: Settings
+
+
+@pytest.fixture
+def suite(dbs: dict[str, Database], settings: Settings, kek: FileKeyProvider) -> Iterator[SuiteUnderTest]:
+    """The whole suite in one process on the test databases."""
+    import agenda.app
+    import identity.app
+    import minutes.app
+    from kasane.suite import create_suite
+
+    identity_app = identity.app.create_app(settings, db=dbs["identity"], kek=kek)
+    jwks = identity_app.state.signing_keys
+    built = create_suite(
+        settings,
+        identity_app=identity_app,
+        agenda_app=agenda.app.create_app(settings, jwks=jwks, db=dbs["agenda"]),
+        minutes_app=minutes.app.create_app(settings, jwks=jwks, db=dbs["minutes"]),
+    )
+    with TestClient(built.app, raise_server_exceptions=False) as client:
+        yield SuiteUnderTest(client, built, dbs, settings)

@@ -1,0 +1,49 @@
+"""Small helpers the tests share: people, sign-in, problem checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from kasane.demo import DemoIdentity, seed_identity
+from kasane_shared.db import Database
+
+# Tests run as a real deployment (not demo mode), so people get a non-demo password.
+PASSWORD = "kasane-test-passphrase"
+
+
+def seed_people(identity_db: Database) -> DemoIdentity:
+    """The demo organizations and members (members 1–3 and the coordinator hold pledges)."""
+    return seed_identity(identity_db, password=PASSWORD)
+
+
+def login(client: TestClient, login_name: str, password: str = PASSWORD, **extra: Any) -> Response:
+    """POST /identity/session."""
+    return client.post("/identity/session", json={"login": login_name, "password": password, **extra})
+
+
+def token_for(client: TestClient, login_name: str, password: str = PASSWORD) -> str:
+    """An access token for a member (asserts the login works)."""
+    response = login(client, login_name, password)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def auth(token: str) -> dict[str, str]:
+    """The Authorization header for a token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def assert_problem(response: Response, status: int, code: str | None = None) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with this status (and code), in Japanese, without a traceback."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status
+    assert body["title"] and body["detail"]
+    assert "Traceback" not in response.text
+    if code is not None:
+        assert body["code"] == code, body
+    return body
