@@ -8,15 +8,16 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from kasane.demo import DemoIdentity, seed_identity
+from kasane_shared.crypto import KeyProvider
 from kasane_shared.db import Database
 
 # Tests run as a real deployment (not demo mode), so people get a non-demo password.
 PASSWORD = "kasane-test-passphrase"
 
 
-def seed_people(identity_db: Database) -> DemoIdentity:
+def seed_people(identity_db: Database, kek: KeyProvider) -> DemoIdentity:
     """The demo organizations and members (members 1–3 and the coordinator hold pledges)."""
-    return seed_identity(identity_db, password=PASSWORD)
+    return seed_identity(identity_db, kek, password=PASSWORD)
 
 
 def login(client: TestClient, login_name: str, password: str = PASSWORD, **extra: Any) -> Response:

@@ -23,7 +23,7 @@ def _serve(args: argparse.Namespace) -> int:
     if settings.demo:
         from kasane.demo import seed_identity
 
-        seed_identity(suite.identity.state.db)
+        seed_identity(suite.identity.state.db, suite.identity.state.kek)
     print(f"Kasane: http://{args.host}:{args.port}/ (data: {settings.data_dir.resolve()})", flush=True)
     uvicorn.run(suite.app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
@@ -91,6 +91,7 @@ def _admin_create(args: argparse.Namespace) -> int:
                 session,
                 MemberCreate(login=args.login, display_name=args.display_name, organization_id=org.id, roles=["admin"], password=password),
                 None,
+                kek=app.state.kek,
                 demo=settings.demo,
             )
             print(f"管理者を作成しました (admin created): {member.login} ({member.id})")
@@ -101,6 +102,40 @@ def _admin_create(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"エラー: 入力が正しくありません (invalid input): {error.__class__.__name__}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _keys_rotate(args: argparse.Namespace) -> int:
+    from identity.app import make_key_provider
+    from identity.custody.service import rotate_kek
+    from kasane_shared.db import Database
+
+    settings = Settings()
+    kek = make_key_provider(settings)
+    db = Database.from_url(settings.database_url("identity"))
+    try:
+        with db.session() as session:
+            version = rotate_kek(session, kek, None)
+    finally:
+        db.dispose()
+    print(f"鍵暗号化鍵を更新しました: 版 {version} (KEK rotated to version {version}; everything re-sealed)")
+    return 0
+
+
+def _keys_status(args: argparse.Namespace) -> int:
+    import json
+
+    from identity.app import make_key_provider
+    from identity.custody.service import key_status
+    from kasane_shared.db import Database
+
+    settings = Settings()
+    db = Database.from_url(settings.database_url("identity"))
+    try:
+        with db.session() as session:
+            print(json.dumps(key_status(session, make_key_provider(settings)).model_dump(), ensure_ascii=False))
+    finally:
+        db.dispose()
     return 0
 
 
@@ -128,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify = audit.add_parser("verify", help="ハッシュチェーンを検証 (verify the hash chains)")
     verify.add_argument("service", nargs="*", choices=SERVICES)
     verify.set_defaults(func=_audit_verify)
+
+    keys = commands.add_parser("keys", help="鍵管理 (keys)").add_subparsers(dest="keys_command", required=True)
+    keys.add_parser("rotate", help="KEKを更新し秘密鍵を再封印 (rotate the KEK, re-seal private keys)").set_defaults(func=_keys_rotate)
+    keys.add_parser("status", help="KEKの版と封印数 (KEK version and what it seals)").set_defaults(func=_keys_status)
 
     admin = commands.add_parser("admin", help="管理 (administration)").add_subparsers(dest="admin_command", required=True)
     create = admin.add_parser("create", help="最初の管理者を作成 (create an admin; password from KASANE_ADMIN_PASSWORD or prompt)")

@@ -13,6 +13,7 @@ from identity.organizations.schemas import OrganizationCreate
 from identity.organizations.service import create_organization
 from identity.passwords import hash_password
 from identity.pledges.service import current_template, sign
+from kasane_shared.crypto import KeyProvider
 from kasane_shared.db import Database
 
 DEMO_PASSWORD = "demo-password"
@@ -52,7 +53,7 @@ class DemoIdentity:
     members: dict[str, str] = field(default_factory=dict)
 
 
-def seed_identity(db: Database, password: str = DEMO_PASSWORD) -> DemoIdentity:
+def seed_identity(db: Database, kek: KeyProvider, password: str = DEMO_PASSWORD) -> DemoIdentity:
     """Create the demo organizations, members and pledges (once)."""
     ids = DemoIdentity()
     with db.session() as session:
@@ -70,6 +71,7 @@ def seed_identity(db: Database, password: str = DEMO_PASSWORD) -> DemoIdentity:
                 session,
                 MemberCreate(login=login, display_name=display_name, organization_id=ids.organizations[org_key], roles=roles, password=password),  # type: ignore[arg-type]
                 None,
+                kek=kek,
                 demo=password == DEMO_PASSWORD,
                 password_hash=_shared_hash(password),
             )

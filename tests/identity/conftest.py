@@ -12,4 +12,4 @@ from tests.helpers import seed_people
 @pytest.fixture
 def people(suite: SuiteUnderTest) -> DemoIdentity:
     """Demo organizations and members, with a non-demo password."""
-    return seed_people(suite.dbs["identity"])
+    return seed_people(suite.dbs["identity"], suite.suite.identity.state.kek)

@@ -6,6 +6,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from identity.custody.router import router as custody_router
+from identity.custody.service import ensure_escrow_keys
 from identity.deps import SigningKeyCache
 from identity.members.router import router as members_router
 from identity.organizations.router import router as organizations_router
@@ -39,6 +41,7 @@ def prepare_database(db: Database, kek: Any) -> None:
     with db.session() as session:
         ensure_default_templates(session)
         current_signing_key(session, kek)
+        ensure_escrow_keys(session, kek)
 
 
 def create_app(settings: Settings, *, db: Database | None = None, kek: KeyProvider | None = None, migrate: bool = True) -> FastAPI:
@@ -61,6 +64,6 @@ def create_app(settings: Settings, *, db: Database | None = None, kek: KeyProvid
     app.state.settings, app.state.db, app.state.kek = settings, db, kek
     app.state.signing_keys = SigningKeyCache(db, kek, settings)
     app.state.token_verifier = TokenVerifier(app.state.signing_keys, issuer=settings.token_issuer, audience=settings.token_audience)
-    for router in (sessions_router, organizations_router, members_router, pledges_router):
+    for router in (sessions_router, organizations_router, members_router, pledges_router, custody_router):
         app.include_router(router)
     return app

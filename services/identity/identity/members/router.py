@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from identity.deps import AdminMember, CurrentMember, SettingsDep
+from identity.deps import AdminMember, CurrentMember, KekDep, SettingsDep
 from identity.members import service
 from identity.members.schemas import MemberCreate, MemberOut, MemberUpdate
 from kasane_shared.db import SessionDep
@@ -20,9 +20,9 @@ def list_members(session: SessionDep, caller: CurrentMember, include_inactive: b
 
 
 @router.post("", response_model=MemberOut, status_code=status.HTTP_201_CREATED)
-def create_member(data: MemberCreate, session: SessionDep, admin: AdminMember, settings: SettingsDep) -> MemberOut:
+def create_member(data: MemberCreate, session: SessionDep, admin: AdminMember, settings: SettingsDep, kek: KekDep) -> MemberOut:
     """Enroll a member (admin)."""
-    return service.to_out(service.create_member(session, data, admin.id, demo=settings.demo))
+    return service.to_out(service.create_member(session, data, admin.id, kek=kek, demo=settings.demo))
 
 
 @router.get("/{member_id}", response_model=MemberOut)
@@ -32,6 +32,6 @@ def get_member(member_id: str, session: SessionDep, _: CurrentMember) -> MemberO
 
 
 @router.patch("/{member_id}", response_model=MemberOut)
-def update_member(member_id: str, data: MemberUpdate, session: SessionDep, admin: AdminMember, settings: SettingsDep) -> MemberOut:
+def update_member(member_id: str, data: MemberUpdate, session: SessionDep, admin: AdminMember, settings: SettingsDep, kek: KekDep) -> MemberOut:
     """Change a member's name, organization, roles, password or status (admin)."""
-    return service.to_out(service.update_member(session, member_id, data, admin.id, demo=settings.demo))
+    return service.to_out(service.update_member(session, member_id, data, admin.id, kek=kek, demo=settings.demo))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from identity.audit import record
+from identity.custody.service import current_key, destroy_keys, enroll
 from identity.members.models import Member
 from identity.members.schemas import MemberCreate, MemberOut, MemberUpdate, PasswordChange
 from identity.organizations.service import get_organization
@@ -63,9 +66,15 @@ def _organization_must_exist(session: Session, organization_id: str) -> None:
 
 
 def create_member(
-    session: Session, data: MemberCreate, actor_id: str | None, *, demo: bool, password_hash: str | None = None
+    session: Session,
+    data: MemberCreate,
+    actor_id: str | None,
+    *,
+    kek: Any,
+    demo: bool,
+    password_hash: str | None = None,
 ) -> Member:
-    """Enroll a member with a hashed password (``password_hash`` when it was hashed already)."""
+    """Enroll a member: hashed password (``password_hash`` when hashed already) and a key pair."""
     if find_by_login(session, data.login) is not None:
         raise conflict("duplicate_login", "このログインIDはすでに使われています。", "This login is taken.")
     _organization_must_exist(session, data.organization_id)
@@ -82,12 +91,13 @@ def create_member(
     )
     session.add(member)
     session.flush()
+    enroll(session, kek, member.id)
     record(session, "member.create", actor_id, "member", member.id, roles=list(data.roles))
     return member
 
 
-def update_member(session: Session, member_id: str, data: MemberUpdate, actor_id: str, *, demo: bool) -> Member:
-    """Change a member; ``active: false`` records their departure and ends their sessions."""
+def update_member(session: Session, member_id: str, data: MemberUpdate, actor_id: str, *, kek: Any, demo: bool) -> Member:
+    """Change a member; ``active: false`` records their departure: sessions end, private keys are destroyed."""
     member = get_member(session, member_id)
     if data.organization_id is not None:
         _organization_must_exist(session, data.organization_id)
@@ -105,6 +115,9 @@ def update_member(session: Session, member_id: str, data: MemberUpdate, actor_id
         member.left_at = None if data.active else utcnow()
         if not data.active:
             end_member_sessions(session, member.id, reason="departed")
+            destroy_keys(session, member.id, actor_id)
+        elif current_key(session, member.id) is None:
+            enroll(session, kek, member.id)
     record(session, "member.update", actor_id, "member", member.id, fields=sorted(data.model_fields_set))
     return member
 

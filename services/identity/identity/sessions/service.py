@@ -48,7 +48,7 @@ def _locked(retry_after: int) -> KasaneError:
     )
 
 
-def _totp_aad(member_id: str) -> bytes:
+def totp_aad(member_id: str) -> bytes:
     return f"identity/members/{member_id}/totp".encode()
 
 
@@ -58,7 +58,7 @@ def _check_totp(member: Member, code: str | None, kek: Any) -> bool:
         return True
     if not code or member.totp_secret_sealed is None:
         return False
-    secret = kek.open(member.totp_secret_sealed, _totp_aad(member.id)).decode()
+    secret = kek.open(member.totp_secret_sealed, totp_aad(member.id)).decode()
     totp = pyotp.TOTP(secret)
     now = utcnow()
     for drift in (0, -1, 1):
@@ -176,7 +176,7 @@ def end_member_sessions(session: Session, member_id: str, reason: str) -> None:
 def begin_totp(session: Session, member: Member, kek: Any) -> tuple[str, str]:
     """A fresh TOTP secret (sealed, not yet enabled) and its provisioning URI."""
     secret = pyotp.random_base32()
-    member.totp_secret_sealed = kek.seal(secret.encode(), _totp_aad(member.id))
+    member.totp_secret_sealed = kek.seal(secret.encode(), totp_aad(member.id))
     member.totp_enabled = False
     record(session, "member.totp_begin", member.id, "member", member.id)
     return secret, pyotp.TOTP(secret).provisioning_uri(name=member.login, issuer_name=TOTP_ISSUER)

@@ -19,7 +19,7 @@ from kasane_shared.db import utcnow
 RETIRED_KEY_GRACE = timedelta(hours=1)
 
 
-def _aad(kid: str) -> bytes:
+def signing_key_aad(kid: str) -> bytes:
     return f"identity/signing_keys/{kid}".encode()
 
 
@@ -30,7 +30,7 @@ def current_signing_key(session: Session, kek: Any) -> ECKey:
     )
     if row is None:
         return rotate_signing_key(session, kek, actor_id=None)
-    private = json.loads(kek.open(row.private_sealed, _aad(row.kid)))
+    private = json.loads(kek.open(row.private_sealed, signing_key_aad(row.kid)))
     return ECKey.import_key(private)
 
 
@@ -41,7 +41,7 @@ def rotate_signing_key(session: Session, kek: Any, actor_id: str | None) -> ECKe
         old.retired_at = now
     key = generate_signing_key()
     private = json.dumps(key.as_dict(private=True)).encode()
-    session.add(SigningKey(kid=key.kid, private_sealed=kek.seal(private, _aad(key.kid)), public_jwk=public_jwk(key), created_at=now))
+    session.add(SigningKey(kid=key.kid, private_sealed=kek.seal(private, signing_key_aad(key.kid)), public_jwk=public_jwk(key), created_at=now))
     session.flush()
     record(session, "signing_key.rotate", actor_id, "signing_key", key.kid)
     return key

@@ -1,0 +1,1 @@
+"""Key custody: member key pairs, unwrap for the member, rewrap from service escrow."""

@@ -1,0 +1,247 @@
+"""Key custody rules: only identity opens private keys, and only for the entitled.
+
+- unwrap: a member's own token opens wraps addressed to that member, if the member is
+  active and holds a valid pledge for the conference kind bound in the wrap;
+- rewrap: a service's escrow wrap is re-addressed to a member (a grant) without the data
+  key ever leaving identity; the target must be active and hold the pledge;
+- every unwrap, rewrap and refusal is audited (ids and codes only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from identity.audit import record
+from identity.custody.models import MemberKey
+from identity.custody.schemas import KeyStatus, RewrapItem, RewrapResult, UnwrapResult
+from identity.members.models import Member
+from identity.pledges.service import status as pledge_status
+from identity.signing.models import SigningKey
+from kasane_shared.crypto import (
+    Binding,
+    CryptoError,
+    DataKey,
+    KeyProvider,
+    Recipient,
+    encode_public_key,
+    generate_member_keypair,
+    open_private_key,
+    parse_wrap_header,
+    reseal,
+    reseal_private_key,
+    seal_private_key,
+    sealed_kek_version,
+    to_text,
+    unwrap_data_key,
+    wrap_data_key,
+)
+from kasane_shared.crypto.members import DEFAULT_SUITE
+from kasane_shared.db import utcnow
+
+CONFERENCE_KINDS = ("shien", "jusou")
+ESCROW_PREFIX = "escrow:"
+ESCROW_SERVICES = ("agenda", "minutes")
+ESCROW_KIND = "escrow"
+
+
+def escrow_owner(service: str) -> str:
+    """The key owner id of a service's escrow key pair."""
+    return f"{ESCROW_PREFIX}{service}"
+
+
+def current_key(session: Session, owner_id: str) -> MemberKey | None:
+    """The owner's newest usable key pair."""
+    return session.scalar(
+        select(MemberKey)
+        .where(MemberKey.owner_id == owner_id, MemberKey.retired_at.is_(None), MemberKey.destroyed_at.is_(None))
+        .order_by(MemberKey.version.desc())
+        .limit(1)
+    )
+
+
+def enroll(session: Session, kek: KeyProvider, owner_id: str, suite: str = DEFAULT_SUITE) -> MemberKey:
+    """Give an owner a new key pair (hybrid ML-KEM-768 + X25519 by default)."""
+    latest = session.scalar(select(func.max(MemberKey.version)).where(MemberKey.owner_id == owner_id)) or 0
+    private, public = generate_member_keypair(suite)
+    version = latest + 1
+    key = MemberKey(
+        owner_id=owner_id,
+        version=version,
+        suite=suite,
+        public_key=encode_public_key(public),
+        private_sealed=seal_private_key(kek, owner_id, version, private),
+    )
+    session.add(key)
+    session.flush()
+    record(session, "key.enroll", owner_id if not owner_id.startswith(ESCROW_PREFIX) else None, "member_key", key.id, version=version, suite=suite)
+    return key
+
+
+def ensure_escrow_keys(session: Session, kek: KeyProvider) -> None:
+    """Each service that seals content has an escrow key pair for grants."""
+    for service in ESCROW_SERVICES:
+        if current_key(session, escrow_owner(service)) is None:
+            enroll(session, kek, escrow_owner(service))
+
+
+def public_key_out(key: MemberKey) -> dict[str, Any]:
+    """The published shape of a key."""
+    return {"member_id": key.owner_id, "key_version": key.version, "suite": key.suite, "public_key": key.public_key}
+
+
+def public_keys(session: Session, member_ids: list[str]) -> list[MemberKey]:
+    """Current keys of the active members among ``member_ids`` (departed members have none)."""
+    active = set(session.scalars(select(Member.id).where(Member.id.in_(member_ids), Member.active.is_(True))))
+    keys = session.scalars(
+        select(MemberKey).where(
+            MemberKey.owner_id.in_(active), MemberKey.retired_at.is_(None), MemberKey.destroyed_at.is_(None)
+        )
+    )
+    newest: dict[str, MemberKey] = {}
+    for key in keys:
+        if key.owner_id not in newest or key.version > newest[key.owner_id].version:
+            newest[key.owner_id] = key
+    return [newest[m] for m in dict.fromkeys(member_ids) if m in newest]
+
+
+def destroy_keys(session: Session, owner_id: str, actor_id: str | None) -> int:
+    """Destroy an owner's private keys (departure): their wraps can never be opened again."""
+    count = 0
+    for key in session.scalars(select(MemberKey).where(MemberKey.owner_id == owner_id, MemberKey.destroyed_at.is_(None))):
+        key.private_sealed, key.destroyed_at = None, utcnow()
+        count += 1
+    if count:
+        record(session, "key.destroy", actor_id, "member", owner_id, keys=count)
+    return count
+
+
+@dataclass
+class _Opener:
+    """Opens private keys once per request and remembers pledge checks."""
+
+    session: Session
+    kek: KeyProvider
+    _keys: dict[tuple[str, int], bytes | None] = field(default_factory=dict)
+    _pledges: dict[tuple[str, str], bool] = field(default_factory=dict)
+
+    def private_key(self, owner_id: str, version: int) -> bytes | None:
+        if (owner_id, version) not in self._keys:
+            row = self.session.scalar(select(MemberKey).where(MemberKey.owner_id == owner_id, MemberKey.version == version))
+            self._keys[(owner_id, version)] = (
+                None
+                if row is None or row.private_sealed is None
+                else open_private_key(self.kek, owner_id, version, row.private_sealed)
+            )
+        return self._keys[(owner_id, version)]
+
+    def has_pledge(self, member_id: str, kind: str) -> bool:
+        if (member_id, kind) not in self._pledges:
+            self._pledges[(member_id, kind)] = pledge_status(self.session, member_id, kind).valid
+        return self._pledges[(member_id, kind)]
+
+
+def _unwrap_one(opener: _Opener, member: Member, wrapped: str) -> tuple[DataKey | None, str | None, dict[str, Any]]:
+    try:
+        header = parse_wrap_header(wrapped)
+    except CryptoError as error:
+        return None, error.code, {}
+    where = {"service": header.binding.service, "table": header.binding.table, "record_id": header.binding.record_id, "audience": header.binding.audience, "kind": header.conference_kind}
+    if header.member_id != member.id:
+        return None, "not_yours", where
+    if header.conference_kind not in CONFERENCE_KINDS:
+        return None, "unknown_kind", where
+    if not opener.has_pledge(member.id, header.conference_kind):
+        return None, "no_pledge", where
+    private = opener.private_key(member.id, header.key_version)
+    if private is None:
+        return None, "key_destroyed", where
+    try:
+        return unwrap_data_key(wrapped, header.binding, member.id, header.key_version, private), None, where
+    except CryptoError as error:
+        return None, error.code, where
+
+
+def unwrap_batch(session: Session, kek: KeyProvider, member: Member, wrapped: list[str]) -> list[UnwrapResult]:
+    """Open each wrap the member is entitled to; refuse (and audit) the rest."""
+    opener = _Opener(session, kek)
+    results = []
+    for item in wrapped:
+        key, error, where = _unwrap_one(opener, member, item)
+        record(session, "key.unwrap", member.id, "data_key", where.get("record_id"), outcome="ok" if key else "refused", reason=error, **where)
+        results.append(UnwrapResult(data_key=to_text(key.to_bytes()) if key else None, error=error))
+    return results
+
+
+def _rewrap_one(opener: _Opener, caller: Member, item: RewrapItem) -> RewrapResult:
+    try:
+        header = parse_wrap_header(item.escrow_wrap)
+    except CryptoError as error:
+        return RewrapResult(error=error.code)
+    owner = header.member_id
+    if not owner.startswith(ESCROW_PREFIX) or owner != escrow_owner(header.binding.service) or header.conference_kind != ESCROW_KIND:
+        return RewrapResult(error="not_escrow")
+    target = opener.session.get(Member, item.member_id)
+    if target is None or not target.active:
+        return RewrapResult(error="inactive")
+    if header.binding.audience == "tax" and target.id == caller.id:
+        # Nobody grants themself tax data: entitlement comes from consent, decided by others.
+        return RewrapResult(error="self_grant")
+    if not opener.has_pledge(target.id, item.conference_kind):
+        return RewrapResult(error="no_pledge")
+    target_key = current_key(opener.session, target.id)
+    private = opener.private_key(owner, header.key_version)
+    if target_key is None or private is None:
+        return RewrapResult(error="no_key")
+    try:
+        data_key = unwrap_data_key(item.escrow_wrap, header.binding, owner, header.key_version, private)
+    except CryptoError as error:
+        return RewrapResult(error=error.code)
+    b = header.binding
+    binding = Binding(b.service, b.table, b.record_id, b.audience, item.conference_kind)
+    wrapped = wrap_data_key(data_key, binding, Recipient(target.id, target_key.version, target_key.public_key))
+    return RewrapResult(wrapped=wrapped, key_version=target_key.version)
+
+
+def rewrap_batch(session: Session, kek: KeyProvider, caller: Member, items: list[RewrapItem]) -> list[RewrapResult]:
+    """Grant: re-address escrow wraps to entitled members; the data key stays inside identity."""
+    opener = _Opener(session, kek)
+    results = []
+    for item in items:
+        result = _rewrap_one(opener, caller, item)
+        record(session, "key.grant", caller.id, "member", item.member_id, outcome="ok" if result.wrapped else "refused", reason=result.error, kind=item.conference_kind)
+        results.append(result)
+    return results
+
+
+def rotate_kek(session: Session, kek: KeyProvider, actor_id: str | None) -> int:
+    """New KEK version; re-seal every private key, signing key and TOTP secret under it."""
+    version = kek.rotate()
+    from identity.sessions.service import totp_aad
+    from identity.signing.service import signing_key_aad
+
+    for key in session.scalars(select(MemberKey).where(MemberKey.private_sealed.is_not(None))):
+        key.private_sealed = reseal_private_key(kek, key.owner_id, key.version, key.private_sealed)  # type: ignore[arg-type]
+    for signing in session.scalars(select(SigningKey)):
+        signing.private_sealed = reseal(signing.private_sealed, signing_key_aad(signing.kid), kek)
+    for member in session.scalars(select(Member).where(Member.totp_secret_sealed.is_not(None))):
+        member.totp_secret_sealed = reseal(member.totp_secret_sealed, totp_aad(member.id), kek)  # type: ignore[arg-type]
+    record(session, "kek.rotate", actor_id, "kek", str(version))
+    return version
+
+
+def key_status(session: Session, kek: KeyProvider) -> KeyStatus:
+    """Which KEK version seals what: lets an admin see that a rotation finished."""
+    counts: dict[str, int] = {}
+    sealed = [k.private_sealed for k in session.scalars(select(MemberKey).where(MemberKey.private_sealed.is_not(None)))]
+    sealed += [s.private_sealed for s in session.scalars(select(SigningKey))]
+    sealed += list(session.scalars(select(Member.totp_secret_sealed).where(Member.totp_secret_sealed.is_not(None))))
+    for value in sealed:
+        version = str(sealed_kek_version(value))
+        counts[version] = counts.get(version, 0) + 1
+    total = session.scalar(select(func.count()).select_from(MemberKey)) or 0
+    destroyed = session.scalar(select(func.count()).select_from(MemberKey).where(MemberKey.destroyed_at.is_not(None))) or 0
+    return KeyStatus(provider=type(kek).__name__, kek_version=kek.current_version(), sealed_by_kek_version=counts, member_keys=total, destroyed_member_keys=destroyed)

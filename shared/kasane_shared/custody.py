@@ -1,0 +1,107 @@
+"""Client side of identity's key custody and directory, for the agenda and minutes services.
+
+Services reach identity over HTTP in both modes (suite and split). Only identity opens a
+member's private key: a service holding a member's wraps sends them with that member's own
+token and gets data keys back only if identity agrees the member is entitled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from kasane_shared.crypto import DataKey, Recipient, from_text
+from kasane_shared.errors import KasaneError
+
+BATCH = 500
+
+
+def _unavailable() -> KasaneError:
+    return KasaneError(503, "identity_unavailable", "認証サービスに接続できません。しばらくしてからお試しください。", "The identity service is unavailable.")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """A rewrap result: the member's new wrap, or the reason identity refused."""
+
+    member_id: str
+    conference_kind: str
+    wrapped: str | None
+    key_version: int | None
+    error: str | None
+
+
+class IdentityClient:
+    """Calls identity with the caller's token (``http`` may be any httpx-style client)."""
+
+    def __init__(self, http: Any, base_url: str) -> None:
+        self.http, self.base = http, base_url.rstrip("/")
+
+    def _call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
+        try:
+            response = self.http.request(method, f"{self.base}{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        except (httpx.HTTPError, OSError) as error:
+            raise _unavailable() from error
+        if response.status_code == 401:
+            raise KasaneError(401, "session_ended", "ログインの有効期限が切れたか、ログアウト済みです。もう一度ログインしてください。", "Your session has ended. Please sign in again.")
+        if response.status_code == 403:
+            raise KasaneError(403, "forbidden", "この操作の権限がありません。", "You are not allowed to do this.")
+        if response.status_code >= 400:
+            raise _unavailable()
+        return response.json()
+
+    def me(self, token: str) -> dict[str, Any]:
+        """The caller as identity knows them (live session checked)."""
+        return self._call("GET", "/me", token)
+
+    def members(self, token: str) -> list[dict[str, Any]]:
+        """Active members."""
+        return self._call("GET", "/members", token)
+
+    def organizations(self, token: str) -> list[dict[str, Any]]:
+        """All organizations."""
+        return self._call("GET", "/organizations", token)
+
+    def pledge_status(self, token: str, kind: str, member_ids: list[str]) -> dict[str, bool]:
+        """Which of these members hold a valid pledge for ``kind`` now."""
+        result: dict[str, bool] = {}
+        ids = list(dict.fromkeys(member_ids))
+        for start in range(0, len(ids), BATCH):
+            rows = self._call("GET", "/pledge-status", token, params={"kind": kind, "member_id": ids[start : start + BATCH]})
+            result.update({row["member_id"]: bool(row["valid"]) for row in rows})
+        return result
+
+    def public_keys(self, token: str, member_ids: list[str]) -> dict[str, Recipient]:
+        """Recipients (current public keys) of the active members among ``member_ids``."""
+        result: dict[str, Recipient] = {}
+        ids = list(dict.fromkeys(member_ids))
+        for start in range(0, len(ids), BATCH):
+            rows = self._call("GET", "/public-keys", token, params={"member_id": ids[start : start + BATCH]})
+            result.update({row["member_id"]: Recipient(row["member_id"], row["key_version"], row["public_key"]) for row in rows})
+        return result
+
+    def escrow_key(self, token: str, service: str) -> Recipient:
+        """The service's escrow recipient (identity rewraps from it for grants)."""
+        row = self._call("GET", f"/escrow-keys/{service}", token)
+        return Recipient(row["member_id"], row["key_version"], row["public_key"])
+
+    def unwrap(self, token: str, wrapped: list[str]) -> list[DataKey | None]:
+        """Data keys for the caller's own wraps, ``None`` where identity refused."""
+        keys: list[DataKey | None] = []
+        for start in range(0, len(wrapped), BATCH):
+            body = self._call("POST", "/keys/unwrap", token, json={"wrapped": wrapped[start : start + BATCH]})
+            keys.extend(DataKey(from_text(r["data_key"])) if r["data_key"] else None for r in body["results"])
+        return keys
+
+    def rewrap(self, token: str, items: list[tuple[str, str, str]]) -> list[Grant]:
+        """Grant: (escrow_wrap, member_id, conference_kind) → the member's own wrap."""
+        grants: list[Grant] = []
+        for start in range(0, len(items), BATCH):
+            chunk = items[start : start + BATCH]
+            payload = {"items": [{"escrow_wrap": w, "member_id": m, "conference_kind": k} for w, m, k in chunk]}
+            body = self._call("POST", "/keys/rewrap", token, json=payload)
+            for (_, member_id, kind), r in zip(chunk, body["results"], strict=True):
+                grants.append(Grant(member_id, kind, r["wrapped"], r["key_version"], r["error"]))
+        return grants
