@@ -1,0 +1,29 @@
+"""Tax-data redaction (地方税法 Art. 22) for conference text and structured records.
+
+>>> redact_text("税務課によると、住民税は非課税。").masked
+'［税情報］。'
+"""
+
+from .engine import (
+    TAX_PLACEHOLDER,
+    Redaction,
+    Span,
+    apply_overrides,
+    find_tax_spans,
+    mask,
+    normalize,
+    redact_record,
+    redact_text,
+)
+
+__all__ = [
+    "TAX_PLACEHOLDER",
+    "Redaction",
+    "Span",
+    "apply_overrides",
+    "find_tax_spans",
+    "mask",
+    "normalize",
+    "redact_record",
+    "redact_text",
+]
