@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
 
 from kasane_shared.crypto.kek import FileKeyProvider
+from kasane_shared.custody import IdentityClient
 from kasane_shared.db import Database, make_engine, upgrade_database
 from kasane_shared.settings import SERVICES, Settings
 
@@ -122,11 +123,13 @@ def suite(dbs: dict[str, Database], settings: Settings, kek: FileKeyProvider) ->
 
     identity_app = identity.app.create_app(settings, db=dbs["identity"], kek=kek)
     jwks = identity_app.state.signing_keys
-    built = create_suite(
-        settings,
-        identity_app=identity_app,
-        agenda_app=agenda.app.create_app(settings, jwks=jwks, db=dbs["agenda"]),
-        minutes_app=minutes.app.create_app(settings, jwks=jwks, db=dbs["minutes"]),
-    )
+    agenda_app = agenda.app.create_app(settings, jwks=jwks, db=dbs["agenda"])
+    minutes_app = minutes.app.create_app(settings, jwks=jwks, db=dbs["minutes"])
+    built = create_suite(settings, identity_app=identity_app, agenda_app=agenda_app, minutes_app=minutes_app)
     with TestClient(built.app, raise_server_exceptions=False) as client:
-        yield SuiteUnderTest(client, built, dbs, settings)
+        # Services call each other over HTTP; here that HTTP goes through the test client.
+        # A separate client keeps the services' calls from sharing the user's cookies.
+        with TestClient(built.app, raise_server_exceptions=False) as service_http:
+            agenda_app.state.identity = IdentityClient(service_http, "/identity")
+            minutes_app.state.identity = IdentityClient(service_http, "/identity")
+            yield SuiteUnderTest(client, built, dbs, settings)

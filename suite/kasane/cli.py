@@ -19,6 +19,9 @@ def _serve(args: argparse.Namespace) -> int:
     from kasane.suite import create_suite
 
     settings = Settings(demo=args.demo or Settings().demo)
+    if "KASANE_IDENTITY_URL" not in os.environ:
+        # Suite mode: the services reach identity on this same server.
+        settings.identity_url = f"http://{args.host}:{args.port}/identity"
     suite = create_suite(settings)
     if settings.demo:
         from kasane.demo import seed_identity

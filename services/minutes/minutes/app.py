@@ -5,14 +5,24 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from kasane_shared.app import create_service_app
+import httpx
+
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
+from kasane_shared.custody import IdentityClient
 from kasane_shared.db import Database, upgrade_database
 from kasane_shared.settings import Settings
 
 MIGRATIONS = "minutes:migrations"
 
 
-def create_app(settings: Settings, *, jwks: JwksSource, db: Database | None = None, migrate: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    jwks: JwksSource,
+    db: Database | None = None,
+    identity: IdentityClient | None = None,
+    migrate: bool = True,
+) -> FastAPI:
     """Build the minutes app on its own database; tokens are checked against identity's JWKS."""
     url = settings.database_url("minutes")
     if db is None:
@@ -27,5 +37,7 @@ def create_app(settings: Settings, *, jwks: JwksSource, db: Database | None = No
         max_body_bytes=settings.max_body_bytes,
     )
     app.state.settings, app.state.db = settings, db
+    # Identity is reached over HTTP in both modes (in suite mode, the same server).
+    app.state.identity = identity or IdentityClient(httpx.Client(timeout=30), settings.identity_url)
     app.state.token_verifier = TokenVerifier(jwks, issuer=settings.token_issuer, audience=settings.token_audience)
     return app
