@@ -262,6 +262,9 @@ STATUS = [
     "公売",
     "捜索",
     "納期限",
+    "時効",
+    "特別徴収",
+    "普通徴収",
 ]
 # Words that end a tax fact but say nothing about tax on their own.
 PREDICATES = [
@@ -300,18 +303,16 @@ PREDICATES = [
     "一括",
     "申請",
     "決定",
-    "特別徴収",
-    "普通徴収",
     "賦課",
     "合計所得金額",
     "所得",
     "収入",
-    "時効",
     "完了",
     "取得",
     "源泉徴収",
     "精算",
     "天引き",
+    "送付",
 ]
 # Things that are not taxes: their arrears, reductions and reminders are not tax data.
 NON_TAX = [
