@@ -142,6 +142,13 @@ def _keys_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _service(name: str) -> str:
+    # argparse's `choices` rejects an empty `nargs="*"` list, so check names here.
+    if name not in SERVICES:
+        raise argparse.ArgumentTypeError(f"サービス名が不正です: {name} (choose from {', '.join(SERVICES)})")
+    return name
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     parser = argparse.ArgumentParser(prog="kasane", description="Kasane（重ね）: 支援会議・重層的支援会議のための会議システム")
@@ -155,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = commands.add_parser("db", help="データベース (database)").add_subparsers(dest="db_command", required=True)
     upgrade = db.add_parser("upgrade", help="マイグレーションを適用 (apply migrations)")
-    upgrade.add_argument("service", nargs="*", choices=SERVICES)
+    upgrade.add_argument("service", nargs="*", type=_service, help="identity / agenda / minutes (default: all)")
     upgrade.set_defaults(func=_db_upgrade)
 
     redact = commands.add_parser("redact", help="税情報の検出 (find tax data in JSON Lines)")
@@ -164,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = commands.add_parser("audit", help="監査ログ (audit log)").add_subparsers(dest="audit_command", required=True)
     verify = audit.add_parser("verify", help="ハッシュチェーンを検証 (verify the hash chains)")
-    verify.add_argument("service", nargs="*", choices=SERVICES)
+    verify.add_argument("service", nargs="*", type=_service, help="identity / agenda / minutes (default: all)")
     verify.set_defaults(func=_audit_verify)
 
     keys = commands.add_parser("keys", help="鍵管理 (keys)").add_subparsers(dest="keys_command", required=True)
@@ -182,9 +189,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``kasane``."""
+    """Entry point of ``kasane``: a clear message and a non-zero exit instead of a traceback."""
+    from pydantic import ValidationError
+
+    from kasane_shared.crypto import CryptoError
+    from kasane_shared.errors import KasaneError
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except CryptoError as error:
+        print(f"エラー: {error.ja} / {error.en} {error.detail}", file=sys.stderr)
+    except KasaneError as error:
+        print(f"エラー: {error.ja} / {error.en}", file=sys.stderr)
+    except ValidationError as error:
+        fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in error.errors())
+        print(f"エラー: 設定が正しくありません (invalid settings): {fields}", file=sys.stderr)
+    except OSError as error:
+        print(f"エラー: ファイルまたは接続の問題です (I/O error): {error.__class__.__name__}: {error.strerror or ''}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -1,0 +1,135 @@
+"""The kasane command on a real data directory: migrations, serving the demo, audit, keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+KASANE = [sys.executable, "-m", "kasane"]
+
+
+def _run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "KASANE_DATA_DIR": str(data_dir), **env}
+    environment.pop("KASANE_DEMO", None)
+    return subprocess.run([*KASANE, *args], env=environment, capture_output=True, text=True, timeout=180)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`kasane serve --demo` in its own process on a free port."""
+    port = _free_port()
+    env = {**os.environ, "KASANE_DATA_DIR": str(tmp_path)}
+    env.pop("KASANE_IDENTITY_URL", None)
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([*KASANE, "serve", "--demo", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/identity/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+            if process.poll() is not None:
+                raise AssertionError(log.read_text())
+        yield base, tmp_path
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_db_upgrade_creates_every_database(tmp_path):
+    result = _run(["db", "upgrade"], tmp_path)
+    assert result.returncode == 0, result.stderr
+    for service in ("identity", "agenda", "minutes"):
+        tables = {row[0] for row in sqlite3.connect(tmp_path / f"{service}.db").execute("select name from sqlite_master where type='table'")}
+        assert "audit_log" in tables and "alembic_version" in tables
+
+
+def test_serve_demo_health_login_and_logout(served):
+    base, data_dir = served
+    for service in ("identity", "agenda", "minutes"):
+        assert httpx.get(f"{base}/{service}/healthz").json()["status"] == "ok"
+    with httpx.Client(base_url=base) as client:
+        login = client.post("/identity/session", json={"login": "demo-coordinator", "password": "demo-password"})
+        assert login.status_code == 200
+        token = login.json()["access_token"]
+        me = client.get("/identity/me", headers={"Authorization": f"Bearer {token}"}).json()
+        assert me["login"] == "demo-coordinator"
+        assert client.delete("/identity/session").status_code == 204
+        assert client.get("/identity/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    key_file = data_dir / "kek.json"
+    assert key_file.stat().st_mode & 0o077 == 0
+
+
+def test_demo_password_refused_outside_demo(served):
+    base, data_dir = served
+    # The same data directory served without --demo refuses the demo password.
+    port = _free_port()
+    env = {**os.environ, "KASANE_DATA_DIR": str(data_dir)}
+    env.pop("KASANE_DEMO", None)
+    process = subprocess.Popen([*KASANE, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        other = f"http://127.0.0.1:{port}"
+        for _ in range(240):
+            try:
+                httpx.get(f"{other}/identity/healthz", timeout=2)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        response = httpx.post(f"{other}/identity/session", json={"login": "demo-coordinator", "password": "demo-password"})
+        assert response.status_code == 401
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_audit_verify_and_tamper(served):
+    base, data_dir = served
+    httpx.post(f"{base}/identity/session", json={"login": "demo-member-1", "password": "demo-password"})
+    ok = _run(["audit", "verify"], data_dir)
+    assert ok.returncode == 0 and "identity: OK" in ok.stdout
+    with sqlite3.connect(data_dir / "identity.db") as db:
+        db.execute("update audit_log set action = 'edited' where seq = 2")
+    broken = _run(["audit", "verify", "identity"], data_dir)
+    assert broken.returncode == 1 and "seq 2" in broken.stdout
+
+
+def test_keys_rotate_while_serving(served):
+    base, data_dir = served
+    before = json.loads(_run(["keys", "status"], data_dir).stdout)
+    rotated = _run(["keys", "rotate"], data_dir)
+    assert rotated.returncode == 0, rotated.stderr
+    after = json.loads(_run(["keys", "status"], data_dir).stdout)
+    assert after["kek_version"] == before["kek_version"] + 1
+    assert set(after["sealed_by_kek_version"]) == {str(after["kek_version"])}
+    # The running server keeps working: sign-in uses the re-sealed signing key.
+    login = httpx.post(f"{base}/identity/session", json={"login": "demo-member-2", "password": "demo-password"})
+    assert login.status_code == 200
+
+
+def test_key_file_with_loose_mode_is_refused(tmp_path):
+    assert _run(["db", "upgrade"], tmp_path).returncode == 0
+    key_file = tmp_path / "kek.json"
+    key_file.write_text("{}")
+    key_file.chmod(0o644)
+    result = _run(["keys", "status"], tmp_path)
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "0600" in result.stderr or "権限" in result.stderr
