@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from kasane_shared.crypto.kek import FileKeyProvider
 from kasane_shared.custody import IdentityClient
+from minutes.agenda_client import AgendaClient
 from kasane_shared.db import Database, make_engine, upgrade_database
 from kasane_shared.settings import SERVICES, Settings
 
@@ -132,4 +133,5 @@ def suite(dbs: dict[str, Database], settings: Settings, kek: FileKeyProvider) ->
         with TestClient(built.app, raise_server_exceptions=False) as service_http:
             agenda_app.state.identity = IdentityClient(service_http, "/identity")
             minutes_app.state.identity = IdentityClient(service_http, "/identity")
+            minutes_app.state.agenda = AgendaClient(service_http, "/agenda")
             yield SuiteUnderTest(client, built, dbs, settings)

@@ -95,6 +95,27 @@ def append(
     return entry
 
 
+class Recorder:
+    """A service's one-line way to write to its own chain: ``record(session, action, actor, ...)``."""
+
+    def __init__(self, model: type[AuditEntryMixin]) -> None:
+        self.model = model
+
+    def __call__(
+        self,
+        session: Session,
+        action: str,
+        actor_id: str | None,
+        target_type: str | None = None,
+        target_id: str | None = None,
+        *,
+        outcome: str = "ok",
+        **details: Any,
+    ) -> None:
+        """Append an event (ids and codes only, never content)."""
+        append(session, self.model, action=action, actor_id=actor_id, target_type=target_type, target_id=target_id, outcome=outcome, details=details)
+
+
 @dataclass(frozen=True)
 class ChainReport:
     """The result of walking one chain."""
@@ -126,4 +147,4 @@ def verify_chain(session: Session, model: type[AuditEntryMixin], batch: int = 20
         session.expunge_all()
 
 
-__all__ = ["AuditEntryMixin", "ChainReport", "append", "entry_hash", "verify_chain"]
+__all__ = ["AuditEntryMixin", "ChainReport", "Recorder", "append", "entry_hash", "verify_chain"]

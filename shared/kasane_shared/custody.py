@@ -73,6 +73,10 @@ class IdentityClient:
             result.update({row["member_id"]: bool(row["valid"]) for row in rows})
         return result
 
+    def has_pledge(self, token: str, member_id: str, kind: str) -> bool:
+        """Whether the caller (``member_id``, their own token) holds a valid pledge for ``kind``."""
+        return bool(self._call("GET", f"/members/{member_id}/pledges/status", token, params={"kind": kind})["valid"])
+
     def public_keys(self, token: str, member_ids: list[str]) -> dict[str, Recipient]:
         """Recipients (current public keys) of the active members among ``member_ids``."""
         result: dict[str, Recipient] = {}

@@ -22,6 +22,8 @@ def _serve(args: argparse.Namespace) -> int:
     if "KASANE_IDENTITY_URL" not in os.environ:
         # Suite mode: the services reach identity on this same server.
         settings.identity_url = f"http://{args.host}:{args.port}/identity"
+    if "KASANE_AGENDA_URL" not in os.environ:
+        settings.agenda_url = f"http://{args.host}:{args.port}/agenda"
     suite = create_suite(settings)
     if settings.demo:
         from kasane.demo import seed_identity

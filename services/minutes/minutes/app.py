@@ -11,6 +11,8 @@ from kasane_shared.auth.tokens import JwksSource, TokenVerifier
 from kasane_shared.custody import IdentityClient
 from kasane_shared.db import Database, upgrade_database
 from kasane_shared.settings import Settings
+from minutes.agenda_client import AgendaClient
+from minutes.meeting_minutes.router import router as minutes_router
 
 MIGRATIONS = "minutes:migrations"
 
@@ -21,6 +23,7 @@ def create_app(
     jwks: JwksSource,
     db: Database | None = None,
     identity: IdentityClient | None = None,
+    agenda: AgendaClient | None = None,
     migrate: bool = True,
 ) -> FastAPI:
     """Build the minutes app on its own database; tokens are checked against identity's JWKS."""
@@ -39,5 +42,7 @@ def create_app(
     app.state.settings, app.state.db = settings, db
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(httpx.Client(timeout=30), settings.identity_url)
+    app.state.agenda = agenda or AgendaClient(httpx.Client(timeout=30), settings.agenda_url)
+    app.include_router(minutes_router)
     app.state.token_verifier = TokenVerifier(jwks, issuer=settings.token_issuer, audience=settings.token_audience)
     return app

@@ -62,3 +62,43 @@ def RequireRole(*roles: str) -> Callable[[TokenClaims], TokenClaims]:  # noqa: N
         return claims
 
     return check
+
+
+def get_caller(request: Request, claims: CurrentClaims) -> Caller:
+    """The verified caller with their raw token, to forward to identity on their behalf."""
+    return Caller(claims=claims, token=request.state.bearer_token)
+
+
+class Caller:
+    """Who is calling (verified claims) and the token that proved it."""
+
+    __slots__ = ("claims", "token")
+
+    def __init__(self, claims: TokenClaims, token: str) -> None:
+        self.claims, self.token = claims, token
+
+    @property
+    def member_id(self) -> str:
+        """The caller's member id."""
+        return self.claims.subject
+
+    def has_role(self, role: str) -> bool:
+        """Whether the caller holds ``role``."""
+        return self.claims.has_role(role)
+
+
+CurrentCaller = Annotated[Caller, Depends(get_caller)]
+
+
+def require_caller_role(*roles: str) -> Callable[[Caller], Caller]:
+    """A dependency admitting a verified caller holding any of ``roles``."""
+
+    def check(caller: CurrentCaller) -> Caller:
+        if not any(caller.has_role(role) for role in roles):
+            raise forbidden()
+        return caller
+
+    return check
+
+
+CoordinatorCaller = Annotated[Caller, Depends(require_caller_role("coordinator"))]

@@ -2,6 +2,8 @@
 
 from alembic import context
 
+import minutes.meeting_minutes.models  # noqa: F401 - register tables
+
 from minutes.base import Base
 from kasane_shared.db import run_migrations_online
 

@@ -1,0 +1,1 @@
+"""Minutes per meeting: drafting, review, approval, corrections."""

@@ -1,0 +1,116 @@
+"""Minutes shapes on the wire (DESIGN.md core shape, extended)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+Text = Annotated[str, Field(max_length=20000)]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+class RoleAssignment(BaseModel):
+    """Who does what by when."""
+
+    model_config = ConfigDict(extra="forbid")
+    organization_id: Id
+    duty: Annotated[str, Field(min_length=1, max_length=2000)]
+    due: date | None = None
+
+
+class ActionItem(BaseModel):
+    """A follow-up task."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(min_length=1, max_length=2000)]
+    organization_id: Id | None = None
+    due: date | None = None
+
+
+class ItemIn(BaseModel):
+    """What was said and decided on one agenda item."""
+
+    model_config = ConfigDict(extra="forbid")
+    agenda_item_id: Id
+    discussion: Text | None = None
+    decisions: Text | None = None
+    roles: list[RoleAssignment] = Field(default_factory=list, max_length=50)
+    monitoring_on: date | None = None
+    action_items: list[ActionItem] = Field(default_factory=list, max_length=50)
+
+
+class MinutesIn(BaseModel):
+    """A draft: actual attendance and the items."""
+
+    model_config = ConfigDict(extra="forbid")
+    attendance: list[Id] = Field(default_factory=list, max_length=500)
+    items: list[ItemIn] = Field(default_factory=list, max_length=200)
+    next_meeting_at: AwareDatetime | None = None
+
+
+class ItemOut(BaseModel):
+    """One item as the caller may read it."""
+
+    agenda_item_id: str
+    case_id: str | None
+    purpose: str
+    purpose_label: str
+    position: int
+    outline: list[str]
+    discussion: str | None = None
+    decisions: str | None = None
+    roles: list[RoleAssignment] = Field(default_factory=list)
+    monitoring_on: date | None = None
+    action_items: list[ActionItem] = Field(default_factory=list)
+    redacted: Literal["consent_scope", "no_pledge", "not_attending"] | None = None
+    tax_masked: bool = False
+    tax_spans: list[tuple[int, int, str]] | None = None
+
+
+class MinutesOut(BaseModel):
+    """The caller's view of a meeting's minutes."""
+
+    id: str | None
+    meeting_id: str
+    version: int
+    status: Literal["new", "draft", "in_review", "approved", "superseded"]
+    conference_kind: str
+    attendance: list[str]
+    next_meeting_at: datetime | None
+    items: list[ItemOut]
+    approved_by: str | None = None
+    approved_at: datetime | None = None
+    content_hash: str | None = None
+    notice: str | None = None
+    warnings: list[dict[str, str]] = Field(default_factory=list)
+
+
+class CommentIn(BaseModel):
+    """A review comment."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: Annotated[str, Field(min_length=1, max_length=4000)]
+    agenda_item_id: Id | None = None
+
+
+class CommentOut(BaseModel):
+    """A review comment as an attendee reads it."""
+
+    id: str
+    author_id: str
+    agenda_item_id: str | None
+    created_at: datetime
+    text: str | None
+
+
+class TaxMark(BaseModel):
+    """The coordinator marks a missed span as tax or unmarks a false one (offsets in the full text)."""
+
+    model_config = ConfigDict(extra="forbid")
+    agenda_item_id: Id
+    field: Literal["discussion", "decisions"]
+    action: Literal["mark", "unmark"]
+    start: int = Field(ge=0, le=20000)
+    end: int = Field(ge=1, le=20000)

@@ -1,0 +1,185 @@
+"""How minutes records are sealed, wrapped and opened for one reader.
+
+Item bodies are JSON: discussion, decisions, roles, monitoring date, action items. The
+``content`` audience ("attendees" at a 支援会議, "scope" at a 重層的支援会議) holds the body
+with tax spans masked; an item's tax block holds the full body for tax-entitled readers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from kasane_shared.crypto import DataKey, Recipient
+from kasane_shared.custody import IdentityClient
+from kasane_shared.redaction import apply_overrides, find_tax_spans, mask
+from kasane_shared.sealing import RecordRef, SealedAudience, open_audience, seal_audience
+from minutes.meeting_minutes.models import MinutesWrap
+
+SERVICE = "minutes"
+TAX = "tax"
+TEXT_FIELDS = ("discussion", "decisions")
+
+
+def ref(table: str, record_id: str) -> RecordRef:
+    """The crypto binding base of a minutes record."""
+    return RecordRef(SERVICE, table, record_id)
+
+
+def canonical(body: dict[str, Any]) -> str:
+    """Stable JSON of an item body, so equal content compares equal."""
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def _spans(text: str, overrides: dict[str, list[list[int]]] | None) -> list[tuple[int, int]]:
+    detected = find_tax_spans(text)
+    marked = [tuple(r) for r in (overrides or {}).get("marked", [])]
+    unmarked = [tuple(r) for r in (overrides or {}).get("unmarked", [])]
+    return [(s.start, s.end) for s in apply_overrides(text, detected, marked, unmarked)]  # type: ignore[arg-type]
+
+
+def mask_body(full: dict[str, Any], overrides: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, list[tuple[int, int]]]]:
+    """The body with tax spans masked, and the spans found in the free-text fields."""
+    from kasane_shared.redaction import Span
+
+    masked = dict(full)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for name in TEXT_FIELDS:
+        text = full.get(name)
+        if text:
+            found = _spans(text, (overrides or {}).get(name))
+            spans[name] = found
+            masked[name] = mask(text, [Span(s, e) for s, e in found])
+    masked["roles"] = [{**r, "duty": mask(r["duty"], find_tax_spans(r["duty"]))} for r in full.get("roles", [])]
+    masked["action_items"] = [{**a, "text": mask(a["text"], find_tax_spans(a["text"]))} for a in full.get("action_items", [])]
+    return masked, spans
+
+
+@dataclass
+class Opened:
+    """The data keys one reader's wraps opened, by (table, record id, audience)."""
+
+    keys: dict[tuple[str, str, str], DataKey] = field(default_factory=dict)
+
+    def open(self, table: str, record: Any, audience: str) -> dict[str, str] | None:
+        """The record's fields of one audience, if this reader holds its key."""
+        key = self.keys.get((table, record.id, audience))
+        ciphertexts = (record.sealed_fields or {}).get(audience)
+        if key is None or ciphertexts is None:
+            return None
+        return open_audience(ref(table, record.id), audience, record.seal_version, key, ciphertexts)
+
+
+def open_for(session: Session, identity: IdentityClient, token: str, member_id: str, kind: str, records: Iterable[tuple[str, str]]) -> Opened:
+    """Unwrap, in one call to identity, every key the reader holds for these (table, id) records."""
+    wanted = set(records)
+    if not wanted:
+        return Opened()
+    ids = {record_id for _, record_id in wanted}
+    rows = [
+        w
+        for w in session.scalars(
+            select(MinutesWrap).where(MinutesWrap.member_id == member_id, MinutesWrap.conference_kind == kind, MinutesWrap.record_id.in_(ids))
+        )
+        if (w.record_table, w.record_id) in wanted
+    ]
+    keys = identity.unwrap(token, [w.wrapped for w in rows]) if rows else []
+    opened = Opened()
+    for wrap, key in zip(rows, keys, strict=True):
+        if key is not None:
+            opened.keys[(wrap.record_table, wrap.record_id, wrap.audience)] = key
+    return opened
+
+
+def store_wraps(session: Session, table: str, record_id: str, seal_version: int, sealed: SealedAudience) -> None:
+    """Persist the member wraps of a freshly sealed audience."""
+    for member_id, kind, key_version, wrapped in sealed.wraps:
+        session.add(
+            MinutesWrap(
+                record_table=table,
+                record_id=record_id,
+                audience=sealed.audience,
+                member_id=member_id,
+                conference_kind=kind,
+                key_version=key_version,
+                seal_version=seal_version,
+                wrapped=wrapped,
+            )
+        )
+
+
+def drop_wraps(session: Session, table: str, record_ids: Iterable[str]) -> None:
+    """Remove every wrap of these records."""
+    ids = list(record_ids)
+    if ids:
+        session.execute(delete(MinutesWrap).where(MinutesWrap.record_table == table, MinutesWrap.record_id.in_(ids)))
+
+
+def seal_record(
+    session: Session,
+    table: str,
+    record: Any,
+    audience: str,
+    fields: dict[str, str],
+    recipients: dict[str, Recipient],
+    kind: str,
+    escrow: Recipient,
+) -> None:
+    """Seal one audience of a record for these recipients (and escrow) and store the wraps."""
+    sealed = seal_audience(ref(table, record.id), audience, record.seal_version, fields, [(r, kind) for r in recipients.values()], escrow)
+    record.sealed_fields = {**(record.sealed_fields or {}), audience: sealed.ciphertexts}
+    record.escrow_wraps = {**(record.escrow_wraps or {}), audience: sealed.escrow_wrap}
+    store_wraps(session, table, record.id, record.seal_version, sealed)
+
+
+def sync_grants(
+    session: Session,
+    identity: IdentityClient,
+    token: str,
+    table: str,
+    record: Any,
+    audience: str,
+    kind: str,
+    entitled: set[str],
+) -> list[str]:
+    """Make the record's wraps match ``entitled``: revoke the rest, grant the missing through escrow.
+
+    Returns the members identity refused (e.g. no valid pledge).
+    """
+    rows = session.scalars(
+        select(MinutesWrap).where(MinutesWrap.record_table == table, MinutesWrap.record_id == record.id, MinutesWrap.audience == audience)
+    ).all()
+    held = set()
+    for row in rows:
+        if row.member_id not in entitled or row.conference_kind != kind:
+            session.delete(row)
+        else:
+            held.add(row.member_id)
+    missing = sorted(entitled - held)
+    if not missing:
+        return []
+    grants = identity.rewrap(token, [(record.escrow_wraps[audience], m, kind) for m in missing])
+    refused = []
+    for grant in grants:
+        if grant.wrapped is None:
+            refused.append(grant.member_id)
+            continue
+        session.add(
+            MinutesWrap(
+                record_table=table,
+                record_id=record.id,
+                audience=audience,
+                member_id=grant.member_id,
+                conference_kind=kind,
+                key_version=grant.key_version,
+                seal_version=record.seal_version,
+                wrapped=grant.wrapped,
+            )
+        )
+    return refused
+

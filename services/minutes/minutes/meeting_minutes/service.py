@@ -1,0 +1,450 @@
+"""Minutes rules: drafting under the right audiences, review, approval, corrections, views."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kasane_shared.auth.deps import Caller
+from kasane_shared.custody import IdentityClient
+from kasane_shared.db import utcnow
+from kasane_shared.errors import FieldError, KasaneError, conflict, not_found
+from kasane_shared.redaction import TAX_PLACEHOLDER
+from kasane_shared.sealing import integrity_error
+from minutes.agenda_client import AgendaClient
+from minutes.audit import record
+from minutes.meeting_minutes.models import Minutes, MinutesComment, MinutesItem, TaxBlock
+from minutes.meeting_minutes.outline import OUTLINES, PURPOSE_LABELS, outline_text
+from minutes.meeting_minutes.schemas import CommentIn, CommentOut, ItemIn, ItemOut, MinutesIn, MinutesOut, TaxMark
+from minutes.meeting_minutes.sealing import TAX, canonical, drop_wraps, mask_body, open_for, seal_record, sync_grants
+
+CONTENT_AUDIENCE = {"shien": "attendees", "jusou": "scope"}
+PLAN_PURPOSES = ("plan_creation", "plan_change", "termination", "suspension")
+ITEMS, BLOCKS, COMMENTS = "minutes_items", "tax_blocks", "comments"
+NO_PLEDGE_NOTICE = "誓約書が未提出のため、会議録の内容は表示されません。"
+
+
+@dataclass
+class Entitlements:
+    """Who may read what at a meeting, as agenda decides it."""
+
+    kind: str
+    attendees: dict[str, dict[str, Any]]
+    items: dict[str, dict[str, Any]]
+
+    @classmethod
+    def load(cls, agenda: AgendaClient, token: str, meeting_id: str) -> Entitlements:
+        """Ask agenda (with the coordinator's token)."""
+        raw = agenda.entitlements(token, meeting_id)
+        return cls(
+            kind=raw["meeting"]["kind"],
+            attendees={a["member_id"]: a for a in raw["attendees"]},
+            items={i["id"]: i for i in raw["items"]},
+        )
+
+
+def _latest(session: Session, meeting_id: str) -> Minutes | None:
+    return session.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id).order_by(Minutes.version.desc()).limit(1))
+
+
+def _version(session: Session, meeting_id: str, version: int | None) -> Minutes | None:
+    if version is None:
+        return _latest(session, meeting_id)
+    return session.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id, Minutes.version == version))
+
+
+def _items(session: Session, minutes: Minutes) -> list[MinutesItem]:
+    return list(session.scalars(select(MinutesItem).where(MinutesItem.minutes_id == minutes.id).order_by(MinutesItem.position)))
+
+
+def _blocks(session: Session, items: list[MinutesItem]) -> dict[str, TaxBlock]:
+    ids = [i.tax_block_id for i in items if i.tax_block_id]
+    return {b.id: b for b in session.scalars(select(TaxBlock).where(TaxBlock.id.in_(ids)))} if ids else {}
+
+
+def content_hash(minutes: Minutes, items: list[MinutesItem], blocks: dict[str, TaxBlock]) -> str:
+    """SHA-256 over everything stored for a version (ciphertexts included): what approval fixes."""
+    document = {
+        "meeting_id": minutes.meeting_id,
+        "version": minutes.version,
+        "kind": minutes.conference_kind,
+        "attendance": sorted(minutes.attendance),
+        "next_meeting_at": minutes.next_meeting_at.isoformat() if minutes.next_meeting_at else None,
+        "items": [
+            {
+                "agenda_item_id": i.agenda_item_id,
+                "position": i.position,
+                "purpose": i.purpose,
+                "sealed": i.sealed_fields,
+                "tax": blocks[i.tax_block_id].sealed_fields if i.tax_block_id else None,
+            }
+            for i in items
+        ],
+    }
+    return hashlib.sha256(canonical(document).encode()).hexdigest()
+
+
+def _body(item: ItemIn) -> dict[str, Any]:
+    return {
+        "discussion": item.discussion,
+        "decisions": item.decisions,
+        "roles": [r.model_dump(mode="json") for r in item.roles],
+        "monitoring_on": item.monitoring_on.isoformat() if item.monitoring_on else None,
+        "action_items": [a.model_dump(mode="json") for a in item.action_items],
+    }
+
+
+def _has_placeholder(body: dict[str, Any]) -> bool:
+    return TAX_PLACEHOLDER in canonical(body)
+
+
+def _tax_edit_refused() -> KasaneError:
+    return conflict(
+        "tax_text_edit",
+        "［税情報］の伏せ字を含む記載は変更できません。伏せ字を含まない全文で書き直すか、税情報を閲覧できる担当者に依頼してください。",
+        "Text with a masked tax part cannot be changed. Rewrite it without the mask, or ask someone entitled to tax data.",
+    )
+
+
+def _validate(data: MinutesIn, ent: Entitlements) -> None:
+    errors = [FieldError("attendance", "招集されていないメンバーが含まれています。", "Attendance lists someone not invited.")] if set(data.attendance) - set(ent.attendees) else []
+    seen: set[str] = set()
+    for n, item in enumerate(data.items):
+        if item.agenda_item_id not in ent.items or item.agenda_item_id in seen:
+            errors.append(FieldError(f"items.{n}.agenda_item_id", "この会議の議題ではないか、重複しています。", "Not an item of this meeting, or repeated."))
+        seen.add(item.agenda_item_id)
+    if errors:
+        raise KasaneError(422, "invalid_input", "入力内容に誤りがあります。", "The input is not valid.", errors=errors)
+
+
+@dataclass
+class _Writer:
+    """Everything a save needs once: the writer, keys, escrow and what the writer can open."""
+
+    session: Session
+    identity: IdentityClient
+    caller: Caller
+    ent: Entitlements
+    minutes: Minutes
+
+    def prepare(self, old_items: list[MinutesItem], old_blocks: dict[str, TaxBlock]) -> None:
+        token, kind = self.caller.token, self.ent.kind
+        pledges = self.identity.pledge_status(token, kind, [*self.ent.attendees, self.caller.member_id])
+        self.pledged = {m for m, ok in pledges.items() if ok}
+        self.keys = self.identity.public_keys(token, sorted(self.pledged))
+        self.escrow = self.identity.escrow_key(token, "minutes")
+        records = [(ITEMS, i.id) for i in old_items] + [(BLOCKS, b) for b in old_blocks]
+        self.opened = open_for(self.session, self.identity, token, self.caller.member_id, kind, records)
+
+    def recipients(self, member_ids: set[str]) -> dict[str, Any]:
+        return {m: self.keys[m] for m in sorted(member_ids) if m in self.keys}
+
+    def content_ids(self, entitlement: dict[str, Any]) -> set[str]:
+        # The writer always reads what they write; everyone else only within the item's audience.
+        return (set(entitlement["content_member_ids"]) & self.pledged) | {self.caller.member_id}
+
+    def tax_ids(self, entitlement: dict[str, Any]) -> set[str]:
+        return set(entitlement["tax_member_ids"]) & self.pledged
+
+
+def _resolve(writer: _Writer, full: dict[str, Any], old: MinutesItem | None, old_blocks: dict[str, TaxBlock]) -> tuple[dict[str, Any], TaxBlock | None, bool]:
+    """The masked body to store, the tax block to keep (if unchanged), and whether a new block is needed."""
+    new = canonical(full)
+    if old is not None:
+        old_masked = writer.opened.open(ITEMS, old, old.audience)
+        block = old_blocks.get(old.tax_block_id or "")
+        old_full = writer.opened.open(BLOCKS, block, TAX) if block else None
+        if old_masked and json.loads(old_masked["body"]) == json.loads(new):
+            return json.loads(old_masked["body"]), block, False
+        if old_full and json.loads(old_full["body"]) == json.loads(new):
+            return mask_body(full, json.loads(old_full.get("overrides", "{}")))[0], block, False
+    if _has_placeholder(full):
+        raise _tax_edit_refused()
+    masked, _ = mask_body(full)
+    return masked, None, canonical(masked) != new
+
+
+def _seal_item(writer: _Writer, position: int, item_in: ItemIn, old: MinutesItem | None, old_blocks: dict[str, TaxBlock], warnings: list[dict[str, str]]) -> MinutesItem:
+    session, kind = writer.session, writer.ent.kind
+    entitlement = writer.ent.items[item_in.agenda_item_id]
+    full = _body(item_in)
+    masked, block, needs_block = _resolve(writer, full, old, old_blocks)
+    item = MinutesItem(
+        minutes_id=writer.minutes.id,
+        agenda_item_id=item_in.agenda_item_id,
+        case_id=entitlement.get("case_id"),
+        purpose=entitlement["purpose"],
+        position=position,
+        audience=CONTENT_AUDIENCE[kind],
+        seal_version=writer.minutes.version,
+    )
+    session.add(item)
+    session.flush()
+    seal_record(session, ITEMS, item, item.audience, {"body": canonical(masked)}, writer.recipients(writer.content_ids(entitlement)), kind, writer.escrow)
+    tax_ids = writer.tax_ids(entitlement)
+    if needs_block:
+        block = TaxBlock(seal_version=1)
+        session.add(block)
+        session.flush()
+        seal_record(session, BLOCKS, block, TAX, {"body": canonical(full), "overrides": "{}"}, writer.recipients(tax_ids), kind, writer.escrow)
+    elif block is not None:
+        refused = sync_grants(session, writer.identity, writer.caller.token, BLOCKS, block, TAX, kind, tax_ids - {writer.caller.member_id})
+        warnings.extend({"code": "grant_refused", "member_id": m, "message": "税情報の鍵を付与できませんでした。"} for m in refused)
+    item.tax_block_id = block.id if block else None
+    return item
+
+
+def _pledge_warnings(writer: _Writer) -> list[dict[str, str]]:
+    return [
+        {"code": "no_pledge", "member_id": m, "message": "有効な誓約書がないため、このメンバーには内容が共有されません。"}
+        for m in sorted(set(writer.ent.attendees) - writer.pledged)
+    ]
+
+
+def save_draft(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str, data: MinutesIn) -> MinutesOut:
+    """Write the draft (PUT): every field sealed under the audiences that apply."""
+    ent = Entitlements.load(agenda, caller.token, meeting_id)
+    _validate(data, ent)
+    minutes = _latest(session, meeting_id)
+    if minutes is not None and minutes.status in ("approved", "superseded"):
+        raise conflict("approved", "承認済みの会議録は変更できません。訂正版を作成してください。", "Approved minutes cannot change; create a correction.")
+    if minutes is None:
+        minutes = Minutes(meeting_id=meeting_id, version=1, conference_kind=ent.kind, status="draft", created_by=caller.member_id)
+        session.add(minutes)
+        session.flush()
+    old_items = {i.agenda_item_id: i for i in _items(session, minutes)}
+    old_blocks = _blocks(session, list(old_items.values()))
+    writer = _Writer(session, identity, caller, ent, minutes)
+    writer.prepare(list(old_items.values()), old_blocks)
+    warnings = _pledge_warnings(writer)
+    new_items = [_seal_item(writer, n + 1, item, old_items.get(item.agenda_item_id), old_blocks, warnings) for n, item in enumerate(data.items)]
+    for old in old_items.values():
+        session.delete(old)
+    drop_wraps(session, ITEMS, [i.id for i in old_items.values()])
+    minutes.attendance = list(dict.fromkeys(data.attendance))
+    minutes.next_meeting_at = data.next_meeting_at
+    minutes.updated_at = utcnow()
+    session.flush()
+    record(session, "minutes.save", caller.member_id, "minutes", minutes.id, meeting_id=meeting_id, version=minutes.version, items=len(new_items))
+    view = caller_view(session, identity, agenda, caller, meeting_id, audit=False)
+    view.warnings = warnings
+    return view
+
+
+def _require_status(minutes: Minutes | None, *statuses: str) -> Minutes:
+    if minutes is None:
+        raise not_found("会議録", "Minutes")
+    if minutes.status not in statuses:
+        raise conflict("wrong_status", "現在の状態ではこの操作はできません。", "Not possible in the minutes' current state.")
+    return minutes
+
+
+def submit_for_review(session: Session, caller: Caller, meeting_id: str) -> Minutes:
+    """Draft → in review: attendees may now comment."""
+    minutes = _require_status(_latest(session, meeting_id), "draft")
+    minutes.status, minutes.submitted_at = "in_review", utcnow()
+    record(session, "minutes.submit", caller.member_id, "minutes", minutes.id, version=minutes.version)
+    return minutes
+
+
+def approve(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str) -> MinutesOut:
+    """In review → approved: fixed by a content hash; plan items update the cases' support plans."""
+    minutes = _require_status(_latest(session, meeting_id), "in_review")
+    items = _items(session, minutes)
+    minutes.status, minutes.approved_by, minutes.approved_at = "approved", caller.member_id, utcnow()
+    minutes.content_hash = content_hash(minutes, items, _blocks(session, items))
+    for earlier in session.scalars(select(Minutes).where(Minutes.meeting_id == meeting_id, Minutes.status == "approved", Minutes.id != minutes.id)):
+        earlier.status = "superseded"
+    record(session, "minutes.approve", caller.member_id, "minutes", minutes.id, version=minutes.version, content_hash=minutes.content_hash)
+    if minutes.conference_kind == "jusou":
+        _update_plans(session, identity, agenda, caller, minutes, items)
+    return caller_view(session, identity, agenda, caller, meeting_id, audit=False)
+
+
+def _update_plans(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, minutes: Minutes, items: list[MinutesItem]) -> None:
+    blocks = _blocks(session, items)
+    opened = open_for(session, identity, caller.token, caller.member_id, minutes.conference_kind, [(ITEMS, i.id) for i in items] + [(BLOCKS, b) for b in blocks])
+    for item in items:
+        if item.purpose not in PLAN_PURPOSES or not item.case_id:
+            continue
+        block = blocks.get(item.tax_block_id or "")
+        body = (block and opened.open(BLOCKS, block, TAX)) or opened.open(ITEMS, item, item.audience)
+        if body is None:
+            continue
+        content = json.loads(body["body"])
+        plan = {"status": item.purpose, "roles": content["roles"], "monitoring_on": content["monitoring_on"]}
+        agenda.record_plan(caller.token, item.case_id, plan)
+        record(session, "minutes.plan_update", caller.member_id, "case", item.case_id, minutes_id=minutes.id, purpose=item.purpose)
+
+
+def start_correction(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str) -> MinutesOut:
+    """A new draft version from the approved one; the approved version is kept unchanged."""
+    approved = _require_status(_latest(session, meeting_id), "approved")
+    items = _items(session, approved)
+    opened = open_for(session, identity, caller.token, caller.member_id, approved.conference_kind, [(ITEMS, i.id) for i in items])
+    draft = Minutes(
+        meeting_id=meeting_id,
+        version=approved.version + 1,
+        conference_kind=approved.conference_kind,
+        status="draft",
+        attendance=list(approved.attendance),
+        next_meeting_at=approved.next_meeting_at,
+        created_by=caller.member_id,
+        corrects_id=approved.id,
+    )
+    session.add(draft)
+    session.flush()
+    ent = Entitlements.load(agenda, caller.token, meeting_id)
+    writer = _Writer(session, identity, caller, ent, draft)
+    writer.prepare([], {})
+    for item in items:
+        content = opened.open(ITEMS, item, item.audience)
+        if content is None:
+            raise conflict("cannot_copy", "この会議録の一部を読めないため、訂正版を作成できません。", "Part of these minutes is not readable to you; cannot copy.")
+        copy = MinutesItem(
+            minutes_id=draft.id, agenda_item_id=item.agenda_item_id, case_id=item.case_id, purpose=item.purpose,
+            position=item.position, audience=item.audience, seal_version=draft.version, tax_block_id=item.tax_block_id,
+        )
+        session.add(copy)
+        session.flush()
+        entitlement = ent.items.get(item.agenda_item_id, {"content_member_ids": [], "tax_member_ids": []})
+        seal_record(session, ITEMS, copy, copy.audience, content, writer.recipients(writer.content_ids(entitlement)), ent.kind, writer.escrow)
+    record(session, "minutes.correction", caller.member_id, "minutes", draft.id, corrects=approved.id, version=draft.version)
+    return caller_view(session, identity, agenda, caller, meeting_id, audit=False)
+
+
+def _skeleton(ent: Entitlements, meeting_id: str) -> MinutesOut:
+    items = sorted(ent.items.values(), key=lambda i: i.get("order", 0))
+    return MinutesOut(
+        id=None, meeting_id=meeting_id, version=0, status="new", conference_kind=ent.kind, attendance=[], next_meeting_at=None,
+        items=[
+            ItemOut(agenda_item_id=i["id"], case_id=i.get("case_id"), purpose=i["purpose"], purpose_label=PURPOSE_LABELS.get(i["purpose"], i["purpose"]),
+                    position=n + 1, outline=OUTLINES.get(i["purpose"], []), discussion=outline_text(i["purpose"]))
+            for n, i in enumerate(items)
+        ],
+    )
+
+
+def _item_out(item: MinutesItem, content: dict[str, str] | None, full: dict[str, str] | None, redacted: str | None, coordinator: bool) -> ItemOut:
+    base = {"agenda_item_id": item.agenda_item_id, "case_id": item.case_id, "purpose": item.purpose,
+            "purpose_label": PURPOSE_LABELS.get(item.purpose, item.purpose), "position": item.position, "outline": OUTLINES.get(item.purpose, [])}
+    if content is None and full is None:
+        return ItemOut(**base, redacted=redacted or "consent_scope")  # type: ignore[arg-type]
+    body = json.loads((full or content)["body"])  # type: ignore[index]
+    spans = None
+    if full is not None and coordinator:
+        _, found = mask_body(body, json.loads(full.get("overrides", "{}")))
+        spans = [(s, e, name) for name, pairs in found.items() for s, e in pairs]
+    return ItemOut(**base, **body, tax_masked=full is None and item.tax_block_id is not None, tax_spans=spans)
+
+
+def caller_view(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str, *, version: int | None = None, audit: bool = True) -> MinutesOut:
+    """The minutes as this caller may read them: only what the caller's own keys open."""
+    meeting = agenda.agenda_view(caller.token, meeting_id)["meeting"]
+    kind = meeting["kind"]
+    minutes = _version(session, meeting_id, version)
+    coordinator = caller.has_role("coordinator")
+    if minutes is None:
+        if coordinator and version is None:
+            return _skeleton(Entitlements.load(agenda, caller.token, meeting_id), meeting_id)
+        raise not_found("会議録", "Minutes")
+    items = _items(session, minutes)
+    blocks = _blocks(session, items)
+    if minutes.content_hash and content_hash(minutes, items, blocks) != minutes.content_hash:
+        record(session, "minutes.integrity_failure", caller.member_id, "minutes", minutes.id, outcome="refused")
+        raise integrity_error()
+    pledged = identity.has_pledge(caller.token, caller.member_id, kind)
+    opened = open_for(session, identity, caller.token, caller.member_id, kind, [(ITEMS, i.id) for i in items] + [(BLOCKS, b) for b in blocks]) if pledged else None
+    outs = []
+    for item in items:
+        block = blocks.get(item.tax_block_id or "")
+        content = opened.open(ITEMS, item, item.audience) if opened else None
+        full = opened.open(BLOCKS, block, TAX) if opened and block else None
+        outs.append(_item_out(item, content, full, None if pledged else "no_pledge", coordinator))
+    if audit:
+        record(session, "minutes.view", caller.member_id, "minutes", minutes.id, version=minutes.version, opened=sum(o.redacted is None for o in outs))
+    return MinutesOut(
+        id=minutes.id, meeting_id=meeting_id, version=minutes.version, status=minutes.status,  # type: ignore[arg-type]
+        conference_kind=kind, attendance=list(minutes.attendance), next_meeting_at=minutes.next_meeting_at, items=outs,
+        approved_by=minutes.approved_by, approved_at=minutes.approved_at, content_hash=minutes.content_hash,
+        notice=None if pledged else NO_PLEDGE_NOTICE,
+    )
+
+
+def versions(session: Session, meeting_id: str) -> list[Minutes]:
+    """Every version of a meeting's minutes, oldest first."""
+    return list(session.scalars(select(Minutes).where(Minutes.meeting_id == meeting_id).order_by(Minutes.version)))
+
+
+def add_comment(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str, data: CommentIn) -> CommentOut:
+    """An attendee comments while the minutes are in review; sealed for the pledged attendees."""
+    meeting = agenda.agenda_view(caller.token, meeting_id)["meeting"]
+    minutes = _require_status(_latest(session, meeting_id), "in_review")
+    if not identity.has_pledge(caller.token, caller.member_id, meeting["kind"]):
+        raise KasaneError(403, "no_pledge", "誓約書が未提出のため、コメントできません。", "Sign the pledge before commenting.")
+    comment = MinutesComment(minutes_id=minutes.id, author_id=caller.member_id, agenda_item_id=data.agenda_item_id, seal_version=1)
+    session.add(comment)
+    session.flush()
+    audience_ids = {*minutes.attendance, minutes.created_by, caller.member_id}
+    recipients = identity.public_keys(caller.token, sorted(audience_ids))
+    escrow = identity.escrow_key(caller.token, "minutes")
+    seal_record(session, COMMENTS, comment, "attendees", {"text": data.text}, recipients, meeting["kind"], escrow)
+    record(session, "minutes.comment", caller.member_id, "comment", comment.id, minutes_id=minutes.id)
+    return CommentOut(id=comment.id, author_id=comment.author_id, agenda_item_id=comment.agenda_item_id, created_at=comment.created_at, text=data.text)
+
+
+def list_comments(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str) -> list[CommentOut]:
+    """Comments on the current version, opened where the caller holds the key."""
+    kind = agenda.agenda_view(caller.token, meeting_id)["meeting"]["kind"]
+    minutes = _latest(session, meeting_id)
+    if minutes is None:
+        return []
+    comments = list(session.scalars(select(MinutesComment).where(MinutesComment.minutes_id == minutes.id).order_by(MinutesComment.created_at)))
+    opened = open_for(session, identity, caller.token, caller.member_id, kind, [(COMMENTS, c.id) for c in comments])
+    out = []
+    for c in comments:
+        fields = opened.open(COMMENTS, c, "attendees")
+        out.append(CommentOut(id=c.id, author_id=c.author_id, agenda_item_id=c.agenda_item_id, created_at=c.created_at, text=fields["text"] if fields else None))
+    return out
+
+
+def change_tax_mark(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str, data: TaxMark) -> MinutesOut:
+    """The coordinator marks a missed tax span or unmarks a false one; offsets are in the full text."""
+    minutes = _require_status(_latest(session, meeting_id), "draft", "in_review")
+    item = next((i for i in _items(session, minutes) if i.agenda_item_id == data.agenda_item_id), None)
+    if item is None:
+        raise not_found("議題", "Item")
+    blocks = _blocks(session, [item])
+    block = blocks.get(item.tax_block_id or "")
+    opened = open_for(session, identity, caller.token, caller.member_id, minutes.conference_kind, [(ITEMS, item.id)] + ([(BLOCKS, block.id)] if block else []))
+    full = opened.open(BLOCKS, block, TAX) if block else None
+    content = opened.open(ITEMS, item, item.audience)
+    if content is None or (block is not None and full is None):
+        raise KasaneError(403, "tax_access_required", "税情報を閲覧できる担当者だけがこの操作をできます。", "Only someone entitled to this tax data can do this.")
+    body = json.loads((full or content)["body"])
+    overrides = json.loads((full or {}).get("overrides", "{}"))
+    text = body.get(data.field) or ""
+    if data.end > len(text) or data.start >= data.end:
+        raise KasaneError(422, "invalid_input", "範囲が本文の外にあります。", "The range lies outside the text.", errors=[FieldError("end", "範囲が正しくありません。", "Invalid range.")])
+    field_overrides = overrides.setdefault(data.field, {"marked": [], "unmarked": []})
+    field_overrides["marked" if data.action == "mark" else "unmarked"].append([data.start, data.end])
+    masked, _ = mask_body(body, overrides)
+    ent = Entitlements.load(agenda, caller.token, meeting_id)
+    writer = _Writer(session, identity, caller, ent, minutes)
+    writer.prepare([], {})
+    entitlement = ent.items.get(item.agenda_item_id, {"content_member_ids": [], "tax_member_ids": []})
+    drop_wraps(session, ITEMS, [item.id])
+    item.sealed_fields, item.escrow_wraps = {}, {}
+    seal_record(session, ITEMS, item, item.audience, {"body": canonical(masked)}, writer.recipients(writer.content_ids(entitlement)), ent.kind, writer.escrow)
+    new_block = TaxBlock(seal_version=1)
+    session.add(new_block)
+    session.flush()
+    seal_record(session, BLOCKS, new_block, TAX, {"body": canonical(body), "overrides": canonical(overrides)}, writer.recipients(writer.tax_ids(entitlement) | ({caller.member_id} if full else set())), ent.kind, writer.escrow)
+    item.tax_block_id = new_block.id
+    record(session, f"minutes.tax_{data.action}", caller.member_id, "minutes_item", item.id, field=data.field, start=data.start, end=data.end)
+    return caller_view(session, identity, agenda, caller, meeting_id, audit=False)
