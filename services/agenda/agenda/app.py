@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from kasane_shared.app import create_service_app
 import httpx
+
+from agenda.cases.router import router as cases_router
+from agenda.meetings.router import router as meetings_router
+from agenda.plans.router import router as plans_router
+from agenda.planner.router import router as planner_router
+from agenda.view.router import router as view_router
+from kasane_shared.app import create_service_app
 
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
 from kasane_shared.custody import IdentityClient
@@ -40,4 +46,6 @@ def create_app(
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(httpx.Client(timeout=30), settings.identity_url)
     app.state.token_verifier = TokenVerifier(jwks, issuer=settings.token_issuer, audience=settings.token_audience)
+    for router in (cases_router, plans_router, meetings_router, view_router, planner_router):
+        app.include_router(router)
     return app

@@ -2,6 +2,10 @@
 
 from alembic import context
 
+import agenda.cases.models  # noqa: F401 - register tables
+import agenda.keys.models  # noqa: F401
+import agenda.meetings.models  # noqa: F401
+import agenda.plans.models  # noqa: F401
 from agenda.base import Base
 from kasane_shared.db import run_migrations_online
 

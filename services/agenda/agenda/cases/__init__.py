@@ -1,0 +1,1 @@
+"""Cases (事例), their subjects and consents (同意)."""

@@ -1,0 +1,66 @@
+"""HTTP interface of cases and consents (coordinators only: admins and auditors see no case content)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from agenda.audit import record
+from agenda.cases import service
+from agenda.cases.schemas import CaseCreate, CaseOut, CaseUpdate, ConsentCreate, ConsentOut, ConsentWithdraw
+from agenda.context import CoordinatorCtx
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+
+@router.post("", response_model=CaseOut, status_code=status.HTTP_201_CREATED)
+def create_case(data: CaseCreate, ctx: CoordinatorCtx) -> CaseOut:
+    """Open a case; its content is sealed at once (tax spans masked for readers)."""
+    case = service.create_case(ctx, data)
+    content, tax = service.open_case(ctx, case)
+    return service.case_out(ctx, case, content, tax)
+
+
+@router.get("", response_model=list[CaseOut])
+def list_cases(ctx: CoordinatorCtx) -> list[CaseOut]:
+    """Every case, with the titles the caller's keys open."""
+    out = service.list_cases(ctx)
+    record(ctx.session, "case.list", ctx.caller.id, "case", None, count=len(out), opened=sum(1 for c in out if c.readable))
+    return out
+
+
+@router.get("/{case_id}", response_model=CaseOut)
+def get_case(case_id: str, ctx: CoordinatorCtx) -> CaseOut:
+    """One case as the caller's keys open it (full text only with tax access)."""
+    case = service.get_case(ctx.session, case_id)
+    content, tax = service.open_case(ctx, case)
+    record(ctx.session, "case.read", ctx.caller.id, "case", case.id, content=content is not None, tax=tax is not None)
+    return service.case_out(ctx, case, content, tax)
+
+
+@router.patch("/{case_id}", response_model=CaseOut)
+def update_case(case_id: str, data: CaseUpdate, ctx: CoordinatorCtx) -> CaseOut:
+    """Change a case; changed content is resealed under new keys."""
+    case = service.update_case(ctx, service.get_case(ctx.session, case_id), data)
+    content, tax = service.open_case(ctx, case)
+    return service.case_out(ctx, case, content, tax)
+
+
+@router.post("/{case_id}/consents", response_model=ConsentOut, status_code=status.HTTP_201_CREATED)
+def add_consent(case_id: str, data: ConsentCreate, ctx: CoordinatorCtx) -> dict:
+    """Record the person's consent: which organizations, whether tax data is covered."""
+    consent, warnings = service.add_consent(ctx, service.get_case(ctx.session, case_id), data)
+    return service.consent_out(consent).model_dump() | {"warnings": warnings}
+
+
+@router.get("/{case_id}/consents", response_model=list[ConsentOut])
+def list_consents(case_id: str, ctx: CoordinatorCtx) -> list[ConsentOut]:
+    """A case's consents, newest first."""
+    case = service.get_case(ctx.session, case_id)
+    return [service.consent_out(c) for c in service.list_consents(ctx.session, case)]
+
+
+@router.post("/{case_id}/consents/{consent_id}/withdraw", response_model=ConsentOut)
+def withdraw_consent(case_id: str, consent_id: str, ctx: CoordinatorCtx, data: ConsentWithdraw | None = None) -> dict:
+    """Withdraw a consent: jusou and tax keys are taken back, tax data resealed."""
+    consent, warnings = service.withdraw_consent(ctx, service.get_case(ctx.session, case_id), consent_id)
+    return service.consent_out(consent).model_dump() | {"warnings": warnings}

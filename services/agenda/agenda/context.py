@@ -1,0 +1,25 @@
+"""The per-request key context as a dependency."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from agenda.deps import Coordinator, CurrentCaller, IdentityDep
+from agenda.keys.service import KeyContext
+from kasane_shared.db import SessionDep
+
+
+def coordinator_context(session: SessionDep, identity: IdentityDep, caller: Coordinator) -> KeyContext:
+    """A coordinator's key context (everything that changes case data)."""
+    return KeyContext(session, identity, caller)
+
+
+def caller_context(session: SessionDep, identity: IdentityDep, caller: CurrentCaller) -> KeyContext:
+    """Any signed-in caller's key context (views)."""
+    return KeyContext(session, identity, caller)
+
+
+CoordinatorCtx = Annotated[KeyContext, Depends(coordinator_context)]
+CallerCtx = Annotated[KeyContext, Depends(caller_context)]

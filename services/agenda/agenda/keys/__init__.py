@@ -1,0 +1,1 @@
+"""Wrapped data keys: who holds which audience of which record."""

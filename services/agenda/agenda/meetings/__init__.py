@@ -1,0 +1,1 @@
+"""Meetings, attendees and agenda items."""

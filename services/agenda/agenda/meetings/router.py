@@ -1,0 +1,107 @@
+"""HTTP interface of meetings, attendees and agenda items."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from agenda.audit import record
+from agenda.context import CallerCtx, CoordinatorCtx
+from agenda.meetings import service
+from agenda.meetings.schemas import AttendeesAdd, ItemCreate, ItemOut, ItemUpdate, MeetingCreate, MeetingOut, MeetingUpdate, Reorder
+from agenda.planner import service as planner
+
+router = APIRouter(prefix="/meetings", tags=["meetings"])
+
+
+@router.post("", response_model=MeetingOut, status_code=status.HTTP_201_CREATED)
+def create_meeting(data: MeetingCreate, ctx: CoordinatorCtx) -> MeetingOut:
+    """Schedule a meeting (or a series); warns of double bookings and invitees without a pledge."""
+    made = service.create_meeting(ctx, data, planner.series_times(data))
+    first = made[0]
+    out = service.meeting_out(ctx.session, first)
+    out.conflicts = planner.meeting_conflicts(ctx.session, first)
+    out.warnings = service.pledge_warnings(ctx, first.kind, [a.member_id for a in data.attendees]) + planner.conflict_warnings(out.conflicts)
+    out.series = [m.id for m in made]
+    return out
+
+
+@router.get("", response_model=list[MeetingOut])
+def list_meetings(ctx: CallerCtx) -> list[MeetingOut]:
+    """The caller's meetings: coordinators all, members those they are invited to."""
+    return [service.meeting_out(ctx.session, m, with_attendees=ctx.caller.is_coordinator) for m in service.list_meetings(ctx)]
+
+
+@router.get("/{meeting_id}", response_model=MeetingOut)
+def get_meeting(meeting_id: str, ctx: CallerCtx) -> MeetingOut:
+    """One meeting (coordinators, or its invitees)."""
+    meeting = service.visible_meeting(ctx, meeting_id)
+    return service.meeting_out(ctx.session, meeting, with_attendees=ctx.caller.is_coordinator)
+
+
+@router.patch("/{meeting_id}", response_model=MeetingOut)
+def update_meeting(meeting_id: str, data: MeetingUpdate, ctx: CoordinatorCtx) -> MeetingOut:
+    """Change time, place or title."""
+    meeting = service.update_meeting(ctx, service.get_meeting(ctx.session, meeting_id), data)
+    out = service.meeting_out(ctx.session, meeting)
+    out.conflicts = planner.meeting_conflicts(ctx.session, meeting)
+    out.warnings = planner.conflict_warnings(out.conflicts) + service.time_warnings(ctx.session, meeting)
+    return out
+
+
+@router.post("/{meeting_id}/attendees", response_model=MeetingOut)
+def add_attendees(meeting_id: str, data: AttendeesAdd, ctx: CoordinatorCtx) -> MeetingOut:
+    """Invite members (general members with the cases they are invited for)."""
+    meeting = service.get_meeting(ctx.session, meeting_id)
+    warnings = service.add_attendees(ctx, meeting, data.attendees)
+    out = service.meeting_out(ctx.session, meeting)
+    out.warnings = warnings
+    return out
+
+
+@router.delete("/{meeting_id}/attendees/{member_id}", status_code=status.HTTP_204_NO_CONTENT)
+def remove_attendee(meeting_id: str, member_id: str, ctx: CoordinatorCtx) -> Response:
+    """Uninvite a member; their keys for this meeting's items are deleted."""
+    service.remove_attendee(ctx, service.get_meeting(ctx.session, meeting_id), member_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{meeting_id}/items", response_model=ItemOut, status_code=status.HTTP_201_CREATED)
+def add_item(meeting_id: str, data: ItemCreate, ctx: CoordinatorCtx) -> ItemOut:
+    """Put a case on the agenda; warns of invitees outside consent scope or without pledge."""
+    meeting = service.get_meeting(ctx.session, meeting_id)
+    item, warnings = service.add_item(ctx, meeting, data)
+    return service.item_out(item, service.open_items(ctx, meeting, [item]), warnings)
+
+
+@router.get("/{meeting_id}/items", response_model=list[ItemOut])
+def list_items(meeting_id: str, ctx: CoordinatorCtx) -> list[ItemOut]:
+    """The agenda as the coordinator's keys open it."""
+    meeting = service.get_meeting(ctx.session, meeting_id)
+    items = service.items_of(ctx.session, meeting.id)
+    opened = service.open_items(ctx, meeting, items)
+    record(ctx.session, "item.list", ctx.caller.id, "meeting", meeting.id, items=len(items))
+    return [service.item_out(i, opened) for i in items]
+
+
+@router.post("/{meeting_id}/items/reorder", response_model=list[ItemOut])
+def reorder_items(meeting_id: str, data: Reorder, ctx: CoordinatorCtx) -> list[ItemOut]:
+    """Set the agenda order."""
+    meeting = service.get_meeting(ctx.session, meeting_id)
+    return [service.item_out(i, {}) for i in service.reorder(ctx, meeting, data.item_ids)]
+
+
+@router.patch("/{meeting_id}/items/{item_id}", response_model=ItemOut)
+def update_item(meeting_id: str, item_id: str, data: ItemUpdate, ctx: CoordinatorCtx) -> ItemOut:
+    """Change an item's purpose, minutes, order, presenter or briefing."""
+    meeting = service.get_meeting(ctx.session, meeting_id)
+    item = service.get_item(ctx.session, meeting, item_id)
+    warnings = service.update_item(ctx, meeting, item, data)
+    return service.item_out(item, service.open_items(ctx, meeting, [item]), warnings)
+
+
+@router.delete("/{meeting_id}/items/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_item(meeting_id: str, item_id: str, ctx: CoordinatorCtx) -> Response:
+    """Take an item off the agenda."""
+    meeting = service.get_meeting(ctx.session, meeting_id)
+    service.delete_item(ctx, meeting, service.get_item(ctx.session, meeting, item_id))
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

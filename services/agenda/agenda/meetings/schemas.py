@@ -1,0 +1,180 @@
+"""Meeting, attendee and agenda item shapes on the wire."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from agenda.schemas_common import Id, StrictIn
+
+Kind = Literal["shien", "jusou"]
+Purpose = Literal["info_sharing", "policy", "emergency", "plan_creation", "plan_change", "termination", "suspension"]
+# Existing bodies that may hand a slice of their session to a 支援会議 (Atami), and whether
+# the body itself needs the person's consent (Nagano's table).
+SEGMENT_BODIES = {
+    "community_care": ("地域ケア会議", False),
+    "child_protection": ("要保護児童対策地域協議会 個別ケース検討会", False),
+    "poverty_coordination": ("生活困窮者支援調整会議", True),
+    "care_planning": ("サービス担当者会議", True),
+    "individual_support": ("個別支援会議", True),
+}
+SegmentBody = Literal["community_care", "child_protection", "poverty_coordination", "care_planning", "individual_support"]
+
+
+def _ordered(starts: datetime | None, ends: datetime | None) -> None:
+    if starts is not None and ends is not None and ends <= starts:
+        raise ValueError("終了日時は開始日時より後にしてください。 / ends_at must be after starts_at.")
+
+
+class AttendeeIn(StrictIn):
+    """An invitee: required (必須構成員) or general (一般構成員, for the listed cases only)."""
+
+    member_id: Id
+    required: bool = True
+    case_ids: list[Id] = Field(default_factory=list, max_length=50)
+
+
+class SegmentIn(StrictIn):
+    """The 支援会議 slice of an existing body's session."""
+
+    body: SegmentBody
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+
+    @model_validator(mode="after")
+    def _check(self) -> SegmentIn:
+        _ordered(self.starts_at, self.ends_at)
+        return self
+
+
+class RecurrenceIn(StrictIn):
+    """Repeat the meeting: every ``interval`` weeks or months, ``count`` meetings in all."""
+
+    frequency: Literal["weekly", "monthly"]
+    interval: int = Field(default=1, ge=1, le=12)
+    count: int = Field(default=6, ge=1, le=24)
+    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = None
+    week_of_month: int | None = Field(default=None, ge=-1, le=5)
+
+
+class MeetingCreate(StrictIn):
+    """A meeting; with ``recurrence`` the series' meetings are created too."""
+
+    kind: Kind
+    title: str = Field(min_length=1, max_length=200)
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    place: str = Field(min_length=1, max_length=200)
+    online_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
+    host_organization_id: Id | None = None
+    attendees: list[AttendeeIn] = Field(default_factory=list, max_length=200)
+    recurrence: RecurrenceIn | None = None
+    segment: SegmentIn | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> MeetingCreate:
+        _ordered(self.starts_at, self.ends_at)
+        if len({a.member_id for a in self.attendees}) != len(self.attendees):
+            raise ValueError("同じ構成員が重複しています。 / An attendee is listed twice.")
+        if self.segment and not (self.starts_at <= self.segment.starts_at and self.segment.ends_at <= self.ends_at):
+            raise ValueError("支援会議の時間帯は会議の時間内にしてください。 / The segment must lie within the meeting.")
+        return self
+
+
+class MeetingUpdate(StrictIn):
+    """Changes to a meeting."""
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    place: str | None = Field(default=None, min_length=1, max_length=200)
+    online_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
+    host_organization_id: Id | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> MeetingUpdate:
+        _ordered(self.starts_at, self.ends_at)
+        return self
+
+
+class AttendeesAdd(StrictIn):
+    """Invite more members."""
+
+    attendees: list[AttendeeIn] = Field(min_length=1, max_length=200)
+
+
+class AttendeeOut(BaseModel):
+    """An invitee."""
+
+    member_id: str
+    organization_id: str | None
+    required: bool
+    case_ids: list[str]
+
+
+class MeetingOut(BaseModel):
+    """A meeting (no case content)."""
+
+    id: str
+    kind: Kind
+    kind_label: str
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_url: str | None
+    host_organization_id: str | None
+    series_id: str | None
+    recurrence: dict | None
+    segment: dict | None
+    attendees: list[AttendeeOut] | None = None
+    warnings: list[dict] = Field(default_factory=list)
+    conflicts: list[dict] = Field(default_factory=list)
+    series: list[str] = Field(default_factory=list)
+
+
+class ItemCreate(StrictIn):
+    """A case on the agenda; ``briefing`` is scanned for tax data."""
+
+    case_id: Id
+    purpose: Purpose
+    minutes: int = Field(default=15, ge=1, le=480)
+    briefing: str = Field(default="", max_length=8000)
+    order: int | None = Field(default=None, ge=1, le=1000)
+    presenter_member_id: Id | None = None
+
+
+class ItemUpdate(StrictIn):
+    """Changes to an item."""
+
+    purpose: Purpose | None = None
+    minutes: int | None = Field(default=None, ge=1, le=480)
+    briefing: str | None = Field(default=None, max_length=8000)
+    order: int | None = Field(default=None, ge=1, le=1000)
+    presenter_member_id: Id | None = None
+
+
+class Reorder(StrictIn):
+    """The meeting's item ids in their new order (every item exactly once)."""
+
+    item_ids: list[Id] = Field(min_length=1, max_length=500)
+
+
+class ItemOut(BaseModel):
+    """An item as the coordinator sees it."""
+
+    id: str
+    meeting_id: str
+    case_id: str
+    purpose: Purpose
+    purpose_label: str
+    order: int
+    minutes: int
+    presenter: str | None
+    readable: bool
+    briefing: str | None = None
+    tax_masked: bool = True
+    briefing_tax_spans: list[list[int]] | None = None
+    warnings: list[dict] = Field(default_factory=list)

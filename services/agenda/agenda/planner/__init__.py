@@ -1,0 +1,1 @@
+"""Scheduling help: conflicts, free slots, the due list."""

@@ -1,0 +1,1 @@
+"""Versioned support plans (支援プラン)."""

@@ -1,0 +1,1 @@
+"""Each member's redacted agenda view and calendar invitation."""

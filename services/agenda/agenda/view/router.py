@@ -1,0 +1,16 @@
+"""HTTP interface of the member's agenda view and calendar invitation."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from agenda.context import CallerCtx
+from agenda.view import service
+
+router = APIRouter(prefix="/meetings", tags=["agenda view"])
+
+
+@router.get("/{meeting_id}/agenda")
+def agenda_view(meeting_id: str, ctx: CallerCtx) -> dict:
+    """The caller's agenda: time and place always; case content only as far as their keys open it."""
+    return service.agenda_view(ctx, meeting_id)

@@ -1,0 +1,100 @@
+"""The member's agenda view: only what the caller's own keys open (trust rules 1–4).
+
+Time and place go to every invitee. Case content needs a valid pledge for the meeting's
+kind, then the caller's wraps (granted by consent and invitation) opened by identity in
+one batched call. Tax text is shown only when the active consent covers tax data and the
+caller's organization is in its scope, and only if their keys open it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from agenda import access
+from agenda.audit import record
+from agenda.cases.models import Case
+from agenda.keys.service import CONTENT, TAX, KeyContext, ensure_coordinator_access, open_records, placeholder_if
+from agenda.meetings.models import AgendaItem, Meeting
+from agenda.meetings.service import attendee, items_of, local, visible_meeting
+from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS
+from kasane_shared.errors import KasaneError
+
+NOTICE = "誓約書が未提出のため、日時と場所のみ表示しています。"
+NOTICE_EN = "No valid pledge on file: only the time and place are shown."
+
+
+def own_pledge_valid(ctx: KeyContext, kind: str) -> bool:
+    """Does the caller hold a valid pledge for ``kind`` now (identity answers for oneself)."""
+    # The batch status endpoint is for coordinators; a member may ask about themself.
+    body = ctx.identity._call("GET", f"/members/{ctx.caller.id}/pledges/status", ctx.caller.token, params={"kind": kind})
+    return bool(body.get("valid"))
+
+
+def meeting_block(meeting: Meeting, *, full: bool) -> dict[str, Any]:
+    """Time and place always; the title only for readers with a pledge (a label otherwise)."""
+    return {
+        "id": meeting.id, "kind": meeting.kind, "kind_label": KIND_LABELS[meeting.kind],
+        "title": meeting.title if full else KIND_LABELS[meeting.kind],
+        "starts_at": local(meeting, meeting.starts_at).isoformat(), "ends_at": local(meeting, meeting.ends_at).isoformat(),
+        "place": meeting.place, "online_url": meeting.online_url,
+    }
+
+
+def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
+    """The caller's redacted agenda of a meeting; every view is audited (ids only)."""
+    meeting = visible_meeting(ctx, meeting_id)
+    if not own_pledge_valid(ctx, meeting.kind):
+        record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, pledge=False, items=[], opened=0)
+        return {"meeting": meeting_block(meeting, full=False), "items": [], "notice": NOTICE, "notice_en": NOTICE_EN, "pledge_valid": False}
+    items = _my_items(ctx, meeting)
+    cases = _cases(ctx, items)
+    if ctx.caller.is_coordinator:
+        ensure_coordinator_access(ctx, [*cases.values(), *items], (meeting.kind,))
+    try:
+        opened = open_records(ctx, [*cases.values(), *items], (CONTENT, TAX), (meeting.kind,))
+    except KasaneError as error:
+        record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, outcome="integrity_failure", items=[i.id for i in items])
+        error.keep_changes = True
+        raise
+    shown = [_item(ctx, meeting, item, opened) for item in items]
+    record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, pledge=True, items=[i.id for i in items], opened=sum(1 for s in shown if not s["redacted"]), tax=sum(1 for s in shown if s.get("tax_masked") is False))
+    return {"meeting": meeting_block(meeting, full=True), "items": shown, "pledge_valid": True}
+
+
+def _my_items(ctx: KeyContext, meeting: Meeting) -> list[AgendaItem]:
+    items = items_of(ctx.session, meeting.id)
+    if ctx.caller.is_coordinator:
+        return items
+    me = attendee(ctx.session, meeting.id, ctx.caller.id)
+    return [i for i in items if me is not None and access.attends_for(me, i.case_id)]
+
+
+def _cases(ctx: KeyContext, items: list[AgendaItem]) -> dict[str, Case]:
+    ids = list(dict.fromkeys(i.case_id for i in items))
+    return {c.id: c for c in (ctx.session.get(Case, i) for i in ids) if c is not None}
+
+
+def _item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, opened: dict) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "id": item.id, "case_id": item.case_id, "purpose": item.purpose, "purpose_label": PURPOSE_LABELS[item.purpose],
+        "order": item.position, "minutes": item.minutes, "presenter": item.presenter_member_id, "redacted": None, "tax_masked": True,
+    }
+    case_content, item_content = opened.get((item.case_id, CONTENT)), opened.get((item.id, CONTENT))
+    consent = access.active_consent(ctx.session, item.case_id)
+    if case_content is None or item_content is None:
+        out_of_scope = meeting.kind == "jusou" and not access.in_scope(consent, _my_organization(ctx, meeting))
+        base["redacted"] = "consent_scope" if out_of_scope or meeting.kind == "jusou" else "no_pledge"
+        return base
+    _, tax_allowed = access.entitled(meeting.kind, consent, _my_organization(ctx, meeting))
+    case_tax, item_tax = opened.get((item.case_id, TAX)), opened.get((item.id, TAX))
+    base.update(title=case_content["title"], summary=case_content["summary"], notes=case_content["notes"], tax_notes=placeholder_if(case_content["tax_notes"]), briefing=item_content["briefing"])
+    if tax_allowed and case_tax is not None:
+        base.update(summary=case_tax["summary"], notes=case_tax["notes"], tax_notes=case_tax["tax_notes"], tax_masked=False)
+        if item_tax is not None:
+            base["briefing"] = item_tax["briefing"]
+    return base
+
+
+def _my_organization(ctx: KeyContext, meeting: Meeting) -> str | None:
+    me = attendee(ctx.session, meeting.id, ctx.caller.id)
+    return me.organization_id if me is not None else ctx.caller.organization_id
