@@ -10,7 +10,6 @@ from kasane.demo import DemoIdentity
 from tests.conftest import SuiteUnderTest
 from tests.helpers import auth, seed_people, token_for
 
-LOGINS = ("demo-coordinator", "demo-member-1", "demo-member-2", "demo-member-3", "demo-member-4", "demo-admin", "demo-auditor")
 
 
 @pytest.fixture
@@ -19,10 +18,22 @@ def people(suite: SuiteUnderTest) -> DemoIdentity:
     return seed_people(suite.dbs["identity"], suite.suite.identity.state.kek)
 
 
+class Tokens(dict[str, str]):
+    """Access tokens per demo login, signed in on first use (sign-in hashes are slow)."""
+
+    def __init__(self, suite: SuiteUnderTest) -> None:
+        super().__init__()
+        self.suite = suite
+
+    def __missing__(self, login: str) -> str:
+        self[login] = token_for(self.suite.client, login)
+        return self[login]
+
+
 @pytest.fixture
-def tokens(suite: SuiteUnderTest, people: DemoIdentity) -> dict[str, str]:
-    """An access token per demo login."""
-    return {login: token_for(suite.client, login) for login in LOGINS}
+def tokens(suite: SuiteUnderTest, people: DemoIdentity) -> Tokens:
+    """An access token per demo login (lazily)."""
+    return Tokens(suite)
 
 
 class Api:
