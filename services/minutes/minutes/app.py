@@ -12,7 +12,7 @@ from kasane_shared.custody import IdentityClient
 from kasane_shared.db import Database, upgrade_database
 from kasane_shared.settings import Settings
 from minutes.agenda_client import AgendaClient
-from minutes.meeting_minutes.router import router as minutes_router
+from minutes.meeting_minutes.router import export_router, router as minutes_router
 
 MIGRATIONS = "minutes:migrations"
 
@@ -44,5 +44,6 @@ def create_app(
     app.state.identity = identity or IdentityClient(httpx.Client(timeout=30), settings.identity_url)
     app.state.agenda = agenda or AgendaClient(httpx.Client(timeout=30), settings.agenda_url)
     app.include_router(minutes_router)
+    app.include_router(export_router)
     app.state.token_verifier = TokenVerifier(jwks, issuer=settings.token_issuer, audience=settings.token_audience)
     return app

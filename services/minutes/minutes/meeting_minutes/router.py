@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 
 from kasane_shared.auth.deps import CoordinatorCaller, CurrentCaller
 from kasane_shared.db import SessionDep
 from minutes.deps import AgendaDep, IdentityDep
-from minutes.meeting_minutes import service
+from minutes.meeting_minutes import export_service, service
 from minutes.meeting_minutes.schemas import CommentIn, CommentOut, MinutesIn, MinutesOut, TaxMark
 
 router = APIRouter(prefix="/meetings/{meeting_id}/minutes", tags=["minutes"])
@@ -73,3 +73,15 @@ def change_tax_mark(meeting_id: str, data: TaxMark, session: SessionDep, caller:
     """Mark a missed span as tax, or unmark a false one (audited)."""
     return service.change_tax_mark(session, identity, agenda, caller, meeting_id, data)
 
+
+
+export_router = APIRouter(prefix="/meetings/{meeting_id}", tags=["minutes"])
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@export_router.get("/minutes.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}})
+def download_docx(meeting_id: str, session: SessionDep, caller: CurrentCaller, identity: IdentityDep, agenda: AgendaDep, version: Annotated[int | None, Query(ge=1, le=10000)] = None) -> Response:
+    """The caller's own Word copy, holding only what the caller may read."""
+    content, document = export_service.export_docx(session, identity, agenda, caller, meeting_id, version)
+    filename = f"minutes-{document.document_id}.docx"
+    return Response(content, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
