@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 
 from agenda.audit import record
+from agenda import marks
 from agenda.cases import service
-from agenda.cases.schemas import CaseCreate, CaseOut, CaseUpdate, ConsentCreate, ConsentOut, ConsentWithdraw
+from agenda.cases.schemas import CaseCreate, CaseOut, CaseUpdate, ConsentCreate, ConsentOut, ConsentWithdraw, TaxMark
 from agenda.context import CoordinatorCtx
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -64,3 +65,12 @@ def withdraw_consent(case_id: str, consent_id: str, ctx: CoordinatorCtx, data: C
     """Withdraw a consent: jusou and tax keys are taken back, tax data resealed."""
     consent, warnings = service.withdraw_consent(ctx, service.get_case(ctx.session, case_id), consent_id)
     return service.consent_out(consent).model_dump() | {"warnings": warnings}
+
+
+@router.post("/{case_id}/tax-marks", response_model=CaseOut)
+def tax_mark(case_id: str, data: TaxMark, ctx: CoordinatorCtx) -> CaseOut:
+    """Mark a missed tax span or unmark a false one (offsets in the full text; audited)."""
+    case = service.get_case(ctx.session, case_id)
+    marks.mark_case(ctx, case, data)
+    content, tax = service.open_case(ctx, case)
+    return service.case_out(ctx, case, content, tax)

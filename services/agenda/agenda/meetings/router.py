@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
+from agenda import marks
 from agenda.audit import record
+from agenda.cases.schemas import TaxMark
 from agenda.context import CallerCtx, CoordinatorCtx
 from agenda.meetings import service
 from agenda.meetings.schemas import AttendeesAdd, ItemCreate, ItemOut, ItemUpdate, MeetingCreate, MeetingOut, MeetingUpdate, Reorder
@@ -105,3 +107,12 @@ def delete_item(meeting_id: str, item_id: str, ctx: CoordinatorCtx) -> Response:
     meeting = service.get_meeting(ctx.session, meeting_id)
     service.delete_item(ctx, meeting, service.get_item(ctx.session, meeting, item_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{meeting_id}/items/{item_id}/tax-marks", response_model=ItemOut)
+def tax_mark(meeting_id: str, item_id: str, data: TaxMark, ctx: CoordinatorCtx) -> ItemOut:
+    """Mark or unmark a tax span in an item's briefing (offsets in the full text; audited)."""
+    meeting = service.get_meeting(ctx.session, meeting_id)
+    item = service.get_item(ctx.session, meeting, item_id)
+    marks.mark_item(ctx, meeting, item, data)
+    return service.item_out(item, service.open_items(ctx, meeting, [item]))
