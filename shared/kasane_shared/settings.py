@@ -44,14 +44,36 @@ class Settings(BaseSettings):
     pkcs11_pin_file: Path | None = None
 
     cookie_secure: bool = False
+    # Split mode: a file holding the password of this service's database role (Docker secret);
+    # it is put into the database URL so the URL itself carries no secret.
+    database_password_file: Path | None = None
+
+    # Service-to-service calls (OAuth2 client credentials issued by identity).
+    service_token_audience: str = "kasane-service"
+    oauth_client_id: str | None = None
+    oauth_client_secret_file: Path | None = None
+    # Identity: a directory of files named by client id, each holding that client's secret;
+    # registered at start with the client's default scopes (compose's Docker secrets).
+    oauth_clients_dir: Path | None = None
     max_body_bytes: int = 2 * 1024 * 1024
 
     def database_url(self, service: str) -> str:
         """The configured URL of a service's own database, or its SQLite file in the data dir."""
         url = getattr(self, f"{service}_database_url")
         if url:
-            return url
+            return self._with_password(url)
         return f"sqlite:///{(self.data_dir / f'{service}.db').resolve()}"
+
+    def _with_password(self, url: str) -> str:
+        if self.database_password_file is None:
+            return url
+        from sqlalchemy import make_url
+
+        parsed = make_url(url)
+        if parsed.password:
+            return url
+        password = self.database_password_file.read_text().strip()
+        return parsed.set(password=password).render_as_string(hide_password=False)
 
     @cached_property
     def resolved_key_file(self) -> Path:

@@ -110,6 +110,22 @@ def _admin_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _client_create(args: argparse.Namespace) -> int:
+    from identity.app import create_app
+    from identity.oauth.service import create_client
+
+    app = create_app(Settings())
+    try:
+        with app.state.db.session() as session:
+            client, secret = create_client(session, args.name, args.scope, None)
+    finally:
+        app.state.db.dispose()
+    # The secret is shown once; identity keeps only its hash.
+    print(f"クライアントを登録しました (client registered): {client.client_id} scopes={' '.join(client.scopes)}", file=sys.stderr)
+    print(secret)
+    return 0
+
+
 def _keys_rotate(args: argparse.Namespace) -> int:
     from identity.app import make_key_provider
     from identity.custody.service import rotate_kek
@@ -187,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--organization", required=True, help="組織名 (organization name; created if missing)")
     create.add_argument("--organization-kind", default="municipal", choices=["municipal", "tax", "council", "consultation", "community", "school", "medical", "other"])
     create.set_defaults(func=_admin_create)
+    clients = admin.add_parser("client", help="サービス間認証のクライアント (OAuth2 clients)").add_subparsers(dest="client_command", required=True)
+    client = clients.add_parser("create", help="クライアントを登録しシークレットを一度だけ表示 (register a client; prints its secret once)")
+    client.add_argument("name", help="クライアントID (e.g. agenda, minutes)")
+    client.add_argument("--scope", action="append", required=True, help="許可するスコープ (repeatable): custody:rewrap, agenda:plans.write")
+    client.set_defaults(func=_client_create)
     return parser
 
 

@@ -10,6 +10,8 @@ from identity.custody.router import router as custody_router
 from identity.custody.service import ensure_escrow_keys
 from identity.deps import SigningKeyCache
 from identity.members.router import router as members_router
+from identity.oauth.router import router as oauth_router
+from identity.oauth.service import register_from_dir
 from identity.organizations.router import router as organizations_router
 from identity.pledges.router import router as pledges_router
 from identity.pledges.service import ensure_default_templates
@@ -36,12 +38,14 @@ def make_key_provider(settings: Settings) -> KeyProvider:
     return FileKeyProvider(settings.resolved_key_file)
 
 
-def prepare_database(db: Database, kek: Any) -> None:
-    """First-run content every deployment needs: pledge texts and a signing key."""
+def prepare_database(db: Database, kek: Any, settings: Settings | None = None) -> None:
+    """First-run content every deployment needs: pledge texts, a signing key, service clients."""
     with db.session() as session:
         ensure_default_templates(session)
         current_signing_key(session, kek)
         ensure_escrow_keys(session, kek)
+        if settings is not None and settings.oauth_clients_dir is not None:
+            register_from_dir(session, settings.oauth_clients_dir)
 
 
 def create_app(settings: Settings, *, db: Database | None = None, kek: KeyProvider | None = None, migrate: bool = True) -> FastAPI:
@@ -53,7 +57,7 @@ def create_app(settings: Settings, *, db: Database | None = None, kek: KeyProvid
             upgrade_database(MIGRATIONS, url)
         db = Database.from_url(url)
     kek = kek or make_key_provider(settings)
-    prepare_database(db, kek)
+    prepare_database(db, kek, settings)
 
     app = create_service_app(
         "identity",
@@ -64,6 +68,6 @@ def create_app(settings: Settings, *, db: Database | None = None, kek: KeyProvid
     app.state.settings, app.state.db, app.state.kek = settings, db, kek
     app.state.signing_keys = SigningKeyCache(db, kek, settings)
     app.state.token_verifier = TokenVerifier(app.state.signing_keys, issuer=settings.token_issuer, audience=settings.token_audience)
-    for router in (sessions_router, organizations_router, members_router, pledges_router, custody_router):
+    for router in (sessions_router, organizations_router, members_router, pledges_router, custody_router, oauth_router):
         app.include_router(router)
     return app

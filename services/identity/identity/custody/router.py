@@ -4,24 +4,64 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from dataclasses import dataclass
+
+from fastapi import APIRouter, Depends, Query, Request
 
 from identity.custody import service
 from identity.custody.schemas import (
     KeyStatus,
     PublicKeyOut,
+    RewrapItem,
     RewrapRequest,
     RewrapResponse,
+    RewrapResult,
     UnwrapRequest,
     UnwrapResponse,
 )
-from identity.deps import AdminMember, CurrentMember, KekDep, RequireRole
+from identity.deps import AdminMember, CurrentMember, KekDep, RequireRole, SettingsDep, get_current_member
 from identity.members.models import Member
+from kasane_shared.auth.deps import get_claims
+from kasane_shared.auth.service_tokens import ServiceCaller, service_caller
+from kasane_shared.crypto import CryptoError, parse_wrap_header
 from kasane_shared.db import SessionDep
-from kasane_shared.errors import not_found
+from kasane_shared.errors import forbidden, not_found
 
 router = APIRouter(tags=["keys"])
 Coordinator = Annotated[Member, Depends(RequireRole("coordinator"))]
+REWRAP_SCOPE = "custody:rewrap"
+
+
+@dataclass(frozen=True)
+class ServiceActor:
+    """A service granting as itself; ``id`` is what the audit log records."""
+
+    id: str
+    client_id: str
+
+
+def rewrap_caller(request: Request, session: SessionDep, settings: SettingsDep) -> Member | ServiceActor:
+    """A coordinator's live session, or a service token holding ``custody:rewrap``."""
+    service_token = service_caller(request)
+    if service_token is not None:
+        return _service_actor(service_token)
+    member = get_current_member(get_claims(request), session, settings)
+    if "coordinator" not in member.roles:
+        raise forbidden()
+    return member
+
+
+def _service_actor(caller: ServiceCaller) -> ServiceActor:
+    if REWRAP_SCOPE not in caller.scopes:
+        raise forbidden("このサービスには鍵の付与（custody:rewrap）のスコープがありません。", "This service lacks the custody:rewrap scope.")
+    return ServiceActor(caller.actor_id, caller.client_id)
+
+
+def _escrow_service(item: RewrapItem) -> str | None:
+    try:
+        return parse_wrap_header(item.escrow_wrap).binding.service
+    except CryptoError:
+        return None
 
 
 @router.get("/public-keys", response_model=list[PublicKeyOut])
@@ -48,9 +88,15 @@ def unwrap(data: UnwrapRequest, session: SessionDep, member: CurrentMember, kek:
 
 
 @router.post("/keys/rewrap", response_model=RewrapResponse)
-def rewrap(data: RewrapRequest, session: SessionDep, coordinator: Coordinator, kek: KekDep) -> RewrapResponse:
-    """Grant: re-address escrow wraps to members holding a valid pledge (coordinator)."""
-    return RewrapResponse(results=service.rewrap_batch(session, kek, coordinator, data.items))
+def rewrap(data: RewrapRequest, session: SessionDep, caller: Annotated[Member | ServiceActor, Depends(rewrap_caller)], kek: KekDep) -> RewrapResponse:
+    """Grant: re-address escrow wraps to members holding a valid pledge (coordinator, or a service with custody:rewrap)."""
+    if not isinstance(caller, ServiceActor):
+        return RewrapResponse(results=service.rewrap_batch(session, kek, caller, data.items))
+    # A service re-addresses only its own escrow wraps, never another service's.
+    own = [i for i, item in enumerate(data.items) if _escrow_service(item) == caller.client_id]
+    granted = iter(service.rewrap_batch(session, kek, caller, [data.items[i] for i in own]))  # type: ignore[arg-type]
+    own_set = set(own)
+    return RewrapResponse(results=[next(granted) if i in own_set else RewrapResult(error="not_escrow") for i in range(len(data.items))])
 
 
 @router.get("/keys/status", response_model=KeyStatus)

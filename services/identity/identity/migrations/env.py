@@ -4,6 +4,7 @@ from alembic import context
 
 import identity.custody.models  # noqa: F401 - register tables
 import identity.members.models  # noqa: F401
+import identity.oauth.models  # noqa: F401
 import identity.organizations.models  # noqa: F401
 import identity.pledges.models  # noqa: F401
 import identity.sessions.models  # noqa: F401

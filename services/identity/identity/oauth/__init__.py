@@ -1,0 +1,1 @@
+"""OAuth2 client credentials: service-to-service tokens issued by identity."""
