@@ -18,10 +18,11 @@ router = APIRouter(prefix="/meetings", tags=["meetings"])
 @router.post("", response_model=MeetingOut, status_code=status.HTTP_201_CREATED)
 def create_meeting(data: MeetingCreate, ctx: CoordinatorCtx) -> MeetingOut:
     """Schedule a meeting (or a series); warns of double bookings and invitees without a pledge."""
-    made = service.create_meeting(ctx, data, planner.series_times(data))
+    times, recurrence = planner.series_times(data)
+    made = service.create_meeting(ctx, data, times, recurrence)
     first = made[0]
     out = service.meeting_out(ctx.session, first)
-    out.conflicts = planner.meeting_conflicts(ctx.session, first)
+    out.conflicts = [c for m in made for c in planner.meeting_conflicts(ctx.session, m)]
     out.warnings = service.pledge_warnings(ctx, first.kind, [a.member_id for a in data.attendees]) + planner.conflict_warnings(out.conflicts)
     out.series = [m.id for m in made]
     return out

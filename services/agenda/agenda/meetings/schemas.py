@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
@@ -50,13 +50,20 @@ class SegmentIn(StrictIn):
 
 
 class RecurrenceIn(StrictIn):
-    """Repeat the meeting: every ``interval`` weeks or months, ``count`` meetings in all."""
+    """A regular series (定例会議) starting with this meeting's date and time (JST).
+
+    weekly: ``weekday`` 0=Mon..6=Sun (default: the meeting's weekday); monthly: an nth
+    weekday (``week_of_month`` 1-4 or -1 = last) or a ``day_of_month``. Up to 24 meetings
+    are created: ``count`` of them, or those up to ``until`` (default 6).
+    """
 
     frequency: Literal["weekly", "monthly"]
     interval: int = Field(default=1, ge=1, le=12)
-    count: int = Field(default=6, ge=1, le=24)
-    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = None
-    week_of_month: int | None = Field(default=None, ge=-1, le=5)
+    weekday: int | None = Field(default=None, ge=0, le=6)
+    week_of_month: Literal[1, 2, 3, 4, -1] | None = None
+    day_of_month: int | None = Field(default=None, ge=1, le=31)
+    until: date | None = None
+    count: int | None = Field(default=None, ge=1, le=24)
 
 
 class MeetingCreate(StrictIn):
@@ -128,6 +135,7 @@ class MeetingOut(BaseModel):
     host_organization_id: str | None
     series_id: str | None
     recurrence: dict | None
+    recurrence_label: str | None = None
     segment: dict | None
     attendees: list[AttendeeOut] | None = None
     warnings: list[dict] = Field(default_factory=list)

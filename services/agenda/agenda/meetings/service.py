@@ -26,6 +26,7 @@ from agenda.meetings.schemas import (
     MeetingOut,
     MeetingUpdate,
 )
+from agenda.scheduling import SchedulingError, describe_ja, from_dict
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS, PURPOSES
 from kasane_shared.db import new_id
 
@@ -85,10 +86,20 @@ def meeting_out(session: Session, meeting: Meeting, *, with_attendees: bool = Tr
         id=meeting.id, kind=meeting.kind, kind_label=KIND_LABELS[meeting.kind], title=meeting.title,  # type: ignore[arg-type]
         starts_at=local(meeting, meeting.starts_at), ends_at=local(meeting, meeting.ends_at), place=meeting.place, online_url=meeting.online_url,
         host_organization_id=meeting.host_organization_id, series_id=meeting.series_id, recurrence=meeting.recurrence, segment=segment,
+        recurrence_label=_describe(meeting.recurrence),
     )
     if with_attendees:
         out.attendees = [AttendeeOut(member_id=a.member_id, organization_id=a.organization_id, required=a.required, case_ids=a.case_ids or []) for a in attendees_of(session, meeting.id)]
     return out
+
+
+def _describe(recurrence: dict | None) -> str | None:
+    if not recurrence:
+        return None
+    try:
+        return describe_ja(from_dict(recurrence))
+    except SchedulingError:
+        return None
 
 
 def _check_attendees(ctx: KeyContext, people: list[AttendeeIn]) -> dict[str, dict[str, Any]]:
@@ -101,7 +112,7 @@ def _check_attendees(ctx: KeyContext, people: list[AttendeeIn]) -> dict[str, dic
     return known
 
 
-def create_meeting(ctx: KeyContext, data: MeetingCreate, starts: list[tuple[datetime, datetime]]) -> list[Meeting]:
+def create_meeting(ctx: KeyContext, data: MeetingCreate, starts: list[tuple[datetime, datetime]], recurrence: dict | None = None) -> list[Meeting]:
     """Create a meeting, or each meeting of a series at the given times."""
     known = _check_attendees(ctx, data.attendees)
     if data.host_organization_id:
@@ -114,7 +125,7 @@ def create_meeting(ctx: KeyContext, data: MeetingCreate, starts: list[tuple[date
         meeting = Meeting(
             id=new_id(), kind=data.kind, title=data.title, starts_at=begin, ends_at=end, tz_offset_minutes=_local_offset(data.starts_at),
             place=data.place, online_url=data.online_url, host_organization_id=data.host_organization_id, series_id=series_id,
-            recurrence=data.recurrence.model_dump(exclude_none=True) if data.recurrence else None, created_by=ctx.caller.id,
+            recurrence=recurrence, created_by=ctx.caller.id,
         )
         if data.segment:
             shift = begin - data.starts_at

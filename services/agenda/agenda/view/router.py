@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from agenda.context import CallerCtx
 from agenda.view import service
@@ -14,3 +14,10 @@ router = APIRouter(prefix="/meetings", tags=["agenda view"])
 def agenda_view(meeting_id: str, ctx: CallerCtx) -> dict:
     """The caller's agenda: time and place always; case content only as far as their keys open it."""
     return service.agenda_view(ctx, meeting_id)
+
+
+@router.get("/{meeting_id}/invitation.ics", response_class=Response)
+def invitation(meeting_id: str, ctx: CallerCtx) -> Response:
+    """The caller's calendar invitation: time and place only, neutral title, no case data."""
+    body = service.invitation(ctx, meeting_id)
+    return Response(body, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": 'attachment; filename="invitation.ics"'})

@@ -17,6 +17,8 @@ from agenda.keys.service import CONTENT, TAX, KeyContext, ensure_coordinator_acc
 from agenda.meetings.models import AgendaItem, Meeting
 from agenda.meetings.service import attendee, items_of, local, visible_meeting
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS
+from agenda.scheduling import render_invitation
+from kasane_shared.db import utcnow
 from kasane_shared.errors import KasaneError
 
 NOTICE = "誓約書が未提出のため、日時と場所のみ表示しています。"
@@ -98,3 +100,17 @@ def _item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, opened: dict) -> 
 def _my_organization(ctx: KeyContext, meeting: Meeting) -> str | None:
     me = attendee(ctx.session, meeting.id, ctx.caller.id)
     return me.organization_id if me is not None else ctx.caller.organization_id
+
+
+def invitation(ctx: KeyContext, meeting_id: str) -> bytes:
+    """An iCalendar invitation for the caller: kind label and date as the title, time and place."""
+    meeting = visible_meeting(ctx, meeting_id)
+    starts = local(meeting, meeting.starts_at)
+    title = f"{KIND_LABELS[meeting.kind]} {starts.month}月{starts.day}日"
+    me = ctx.identity.me(ctx.caller.token)
+    body = render_invitation(
+        uid=f"{meeting.id}@kasane", starts_at=meeting.starts_at, ends_at=meeting.ends_at, title=title, location=meeting.place,
+        online_url=meeting.online_url, organizer_name="事務局", attendee_name=me.get("display_name") or "構成員", stamp=utcnow(),
+    )
+    record(ctx.session, "meeting.invitation", ctx.caller.id, "meeting", meeting.id)
+    return body
