@@ -1,0 +1,1 @@
+"""Kasane web pages (server-rendered, Japanese first)."""
