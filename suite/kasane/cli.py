@@ -34,13 +34,32 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _db_upgrade(args: argparse.Namespace) -> int:
+def _upgrade_one(script: str, url: str) -> None:
     from kasane_shared.db import upgrade_database
 
+    if not url.startswith("postgresql"):
+        upgrade_database(script, url)
+        return
+    from sqlalchemy import text
+
+    from kasane_shared.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            # Replicas starting together: one migrates, the others wait, then find head.
+            conn.execute(text("SELECT pg_advisory_xact_lock(7305813)"))
+            upgrade_database(script, conn)
+            conn.commit()
+    finally:
+        engine.dispose()
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     for service in args.service or SERVICES:
-        upgrade_database(MIGRATIONS[service], settings.database_url(service))
+        _upgrade_one(MIGRATIONS[service], settings.database_url(service))
         print(f"{service}: 最新の版に更新しました (upgraded to head)")
     return 0
 
