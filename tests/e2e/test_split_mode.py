@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,7 +107,7 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
     return cert_path, key_path
 
 
-def _create_databases() -> tuple[dict[str, str], callable]:
+def _create_databases() -> tuple[dict[str, str], Callable[[], None]]:
     server = make_url(SERVER_URL)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     run = uuid.uuid4().hex[:8]
