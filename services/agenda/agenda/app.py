@@ -7,6 +7,7 @@ from fastapi import FastAPI
 import httpx
 
 from agenda.cases.router import router as cases_router
+from agenda.entitlements.router import router as entitlements_router
 from agenda.meetings.router import router as meetings_router
 from agenda.plans.router import router as plans_router
 from agenda.planner.router import router as planner_router
@@ -46,6 +47,6 @@ def create_app(
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(httpx.Client(timeout=30), settings.identity_url)
     app.state.token_verifier = TokenVerifier(jwks, issuer=settings.token_issuer, audience=settings.token_audience)
-    for router in (cases_router, plans_router, meetings_router, view_router, planner_router):
+    for router in (cases_router, plans_router, meetings_router, view_router, planner_router, entitlements_router):
         app.include_router(router)
     return app

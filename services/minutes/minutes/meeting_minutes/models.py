@@ -48,14 +48,15 @@ class MinutesItem(IdMixin, SealedRecordMixin, Base):
     position: Mapped[int] = mapped_column(Integer)
     # The audience of the content: "attendees" (支援会議) or "scope" (重層的支援会議).
     audience: Mapped[str] = mapped_column(String(16))
-    tax_block_id: Mapped[str | None] = mapped_column(ForeignKey("tax_blocks.id"))
+    # Path of a free-text unit ("discussion", "roles.0.duty", …) → the tax block of its hidden parts.
+    tax_blocks: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
 
 class TaxBlock(IdMixin, SealedRecordMixin, Base):
-    """The full (unmasked) body of an item, readable only by tax-entitled members; never edited.
+    """The hidden tax segments of one free-text unit, for tax-entitled members only; never edited.
 
-    Versions and drafts reuse a block while its masked counterpart is unchanged, so a writer
-    who may not read tax data can still save and correct minutes without losing it.
+    Drafts and corrections reuse a block while the masked text of its unit is unchanged, so a
+    writer who may not read tax data can still edit the rest of the minutes without losing it.
     """
 
     __tablename__ = "tax_blocks"

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from kasane_shared.crypto import DataKey, Recipient
 from kasane_shared.custody import IdentityClient
-from kasane_shared.redaction import apply_overrides, find_tax_spans, mask
-from kasane_shared.sealing import RecordRef, SealedAudience, open_audience, seal_audience
+from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
+from kasane_shared.sealing import RecordRef, SealedAudience, integrity_error, open_audience, seal_audience
 from minutes.meeting_minutes.models import MinutesWrap
 
 SERVICE = "minutes"
@@ -43,21 +43,54 @@ def _spans(text: str, overrides: dict[str, list[list[int]]] | None) -> list[tupl
     return [(s.start, s.end) for s in apply_overrides(text, detected, marked, unmarked)]  # type: ignore[arg-type]
 
 
-def mask_body(full: dict[str, Any], overrides: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, list[tuple[int, int]]]]:
-    """The body with tax spans masked, and the spans found in the free-text fields."""
+def text_paths(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every free-text unit of an item body, by path: where tax spans can hide."""
+    paths = [(name, body[name]) for name in TEXT_FIELDS if body.get(name)]
+    paths += [(f"roles.{n}.duty", r["duty"]) for n, r in enumerate(body.get("roles", []))]
+    paths += [(f"action_items.{n}.text", a["text"]) for n, a in enumerate(body.get("action_items", []))]
+    return paths
+
+
+def get_path(body: dict[str, Any], path: str) -> str | None:
+    """The text at a path, if the body has it."""
+    head, *rest = path.split(".")
+    if not rest:
+        return body.get(head)
+    rows = body.get(head) or []
+    index = int(rest[0])
+    return rows[index][rest[1]] if index < len(rows) else None
+
+
+def set_path(body: dict[str, Any], path: str, value: str) -> None:
+    """Replace the text at a path (the body is copied by the caller)."""
+    head, *rest = path.split(".")
+    if not rest:
+        body[head] = value
+        return
+    rows = [dict(r) for r in body[head]]
+    rows[int(rest[0])][rest[1]] = value
+    body[head] = rows
+
+
+def mask_text(text: str, overrides: dict[str, Any] | None = None) -> tuple[str, list[str], list[tuple[int, int]]]:
+    """The masked text, the hidden segments in order, and their spans in the full text."""
     from kasane_shared.redaction import Span
 
-    masked = dict(full)
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for name in TEXT_FIELDS:
-        text = full.get(name)
-        if text:
-            found = _spans(text, (overrides or {}).get(name))
-            spans[name] = found
-            masked[name] = mask(text, [Span(s, e) for s, e in found])
-    masked["roles"] = [{**r, "duty": mask(r["duty"], find_tax_spans(r["duty"]))} for r in full.get("roles", [])]
-    masked["action_items"] = [{**a, "text": mask(a["text"], find_tax_spans(a["text"]))} for a in full.get("action_items", [])]
-    return masked, spans
+    spans = _spans(text, overrides)
+    return mask(text, [Span(s, e) for s, e in spans]), [text[s:e] for s, e in spans], spans
+
+
+def unmask_text(masked: str, segments: list[str]) -> tuple[str, list[tuple[int, int]]]:
+    """Put hidden segments back in place of the placeholders; their spans in the full text."""
+    pieces = masked.split(TAX_PLACEHOLDER)
+    if len(pieces) != len(segments) + 1:
+        raise integrity_error()
+    out, spans, position = [pieces[0]], [], len(pieces[0])
+    for segment, piece in zip(segments, pieces[1:], strict=True):
+        spans.append((position, position + len(segment)))
+        out += [segment, piece]
+        position += len(segment) + len(piece)
+    return "".join(out), spans
 
 
 @dataclass

@@ -21,7 +21,19 @@ from minutes.audit import record
 from minutes.meeting_minutes.models import Minutes, MinutesComment, MinutesItem, TaxBlock
 from minutes.meeting_minutes.outline import OUTLINES, PURPOSE_LABELS, outline_text
 from minutes.meeting_minutes.schemas import CommentIn, CommentOut, ItemIn, ItemOut, MinutesIn, MinutesOut, TaxMark
-from minutes.meeting_minutes.sealing import TAX, canonical, drop_wraps, mask_body, open_for, seal_record, sync_grants
+from minutes.meeting_minutes.sealing import (
+    TAX,
+    canonical,
+    drop_wraps,
+    get_path,
+    mask_text,
+    open_for,
+    seal_record,
+    set_path,
+    sync_grants,
+    text_paths,
+    unmask_text,
+)
 
 CONTENT_AUDIENCE = {"shien": "attendees", "jusou": "scope"}
 PLAN_PURPOSES = ("plan_creation", "plan_change", "termination", "suspension")
@@ -63,7 +75,7 @@ def _items(session: Session, minutes: Minutes) -> list[MinutesItem]:
 
 
 def _blocks(session: Session, items: list[MinutesItem]) -> dict[str, TaxBlock]:
-    ids = [i.tax_block_id for i in items if i.tax_block_id]
+    ids = [block_id for i in items for block_id in (i.tax_blocks or {}).values()]
     return {b.id: b for b in session.scalars(select(TaxBlock).where(TaxBlock.id.in_(ids)))} if ids else {}
 
 
@@ -81,7 +93,7 @@ def content_hash(minutes: Minutes, items: list[MinutesItem], blocks: dict[str, T
                 "position": i.position,
                 "purpose": i.purpose,
                 "sealed": i.sealed_fields,
-                "tax": blocks[i.tax_block_id].sealed_fields if i.tax_block_id else None,
+                "tax": {path: blocks[b].sealed_fields for path, b in sorted((i.tax_blocks or {}).items())},
             }
             for i in items
         ],
@@ -97,10 +109,6 @@ def _body(item: ItemIn) -> dict[str, Any]:
         "monitoring_on": item.monitoring_on.isoformat() if item.monitoring_on else None,
         "action_items": [a.model_dump(mode="json") for a in item.action_items],
     }
-
-
-def _has_placeholder(body: dict[str, Any]) -> bool:
-    return TAX_PLACEHOLDER in canonical(body)
 
 
 def _tax_edit_refused() -> KasaneError:
@@ -152,51 +160,56 @@ class _Writer:
         return set(entitlement["tax_member_ids"]) & self.pledged
 
 
-def _resolve(writer: _Writer, full: dict[str, Any], old: MinutesItem | None, old_blocks: dict[str, TaxBlock]) -> tuple[dict[str, Any], TaxBlock | None, bool]:
-    """The masked body to store, the tax block to keep (if unchanged), and whether a new block is needed."""
-    new = canonical(full)
-    if old is not None:
-        old_masked = writer.opened.open(ITEMS, old, old.audience)
-        block = old_blocks.get(old.tax_block_id or "")
-        old_full = writer.opened.open(BLOCKS, block, TAX) if block else None
-        if old_masked and json.loads(old_masked["body"]) == json.loads(new):
-            return json.loads(old_masked["body"]), block, False
-        if old_full and json.loads(old_full["body"]) == json.loads(new):
-            return mask_body(full, json.loads(old_full.get("overrides", "{}")))[0], block, False
-    if _has_placeholder(full):
+def _resolve_unit(writer: _Writer, path: str, text: str, old_masked: dict[str, Any] | None, old_block: TaxBlock | None) -> tuple[str, TaxBlock | None, list[str]]:
+    """One free-text unit: (masked text, block to keep, new hidden segments to seal)."""
+    if old_masked is not None and get_path(old_masked, path) == text:
+        return text, old_block, []
+    old_tax = writer.opened.open(BLOCKS, old_block, TAX) if old_block else None
+    if old_tax is not None and old_masked is not None:
+        full, _ = unmask_text(get_path(old_masked, path) or "", json.loads(old_tax["segments"]))
+        if full == text:
+            return get_path(old_masked, path) or "", old_block, []
+    if TAX_PLACEHOLDER in text:
         raise _tax_edit_refused()
-    masked, _ = mask_body(full)
-    return masked, None, canonical(masked) != new
+    masked, segments, _ = mask_text(text)
+    return masked, None, segments
 
 
 def _seal_item(writer: _Writer, position: int, item_in: ItemIn, old: MinutesItem | None, old_blocks: dict[str, TaxBlock], warnings: list[dict[str, str]]) -> MinutesItem:
     session, kind = writer.session, writer.ent.kind
     entitlement = writer.ent.items[item_in.agenda_item_id]
-    full = _body(item_in)
-    masked, block, needs_block = _resolve(writer, full, old, old_blocks)
+    masked = _body(item_in)
+    old_content = writer.opened.open(ITEMS, old, old.audience) if old else None
+    old_masked = json.loads(old_content["body"]) if old_content else None
+    tax_ids = writer.tax_ids(entitlement)
+    blocks: dict[str, str] = {}
+    for path, text in text_paths(masked):
+        old_block = old_blocks.get((old.tax_blocks or {}).get(path, "")) if old else None
+        unit, kept, segments = _resolve_unit(writer, path, text, old_masked, old_block)
+        set_path(masked, path, unit)
+        if kept is not None:
+            refused = sync_grants(session, writer.identity, writer.caller.token, BLOCKS, kept, TAX, kind, tax_ids - {writer.caller.member_id})
+            warnings.extend({"code": "grant_refused", "member_id": m, "message": "税情報の鍵を付与できませんでした。"} for m in refused)
+            blocks[path] = kept.id
+        elif segments:
+            blocks[path] = _new_block(writer, segments, {}, tax_ids).id
     item = MinutesItem(
-        minutes_id=writer.minutes.id,
-        agenda_item_id=item_in.agenda_item_id,
-        case_id=entitlement.get("case_id"),
-        purpose=entitlement["purpose"],
-        position=position,
-        audience=CONTENT_AUDIENCE[kind],
-        seal_version=writer.minutes.version,
+        minutes_id=writer.minutes.id, agenda_item_id=item_in.agenda_item_id, case_id=entitlement.get("case_id"),
+        purpose=entitlement["purpose"], position=position, audience=CONTENT_AUDIENCE[kind], seal_version=writer.minutes.version, tax_blocks=blocks,
     )
     session.add(item)
     session.flush()
     seal_record(session, ITEMS, item, item.audience, {"body": canonical(masked)}, writer.recipients(writer.content_ids(entitlement)), kind, writer.escrow)
-    tax_ids = writer.tax_ids(entitlement)
-    if needs_block:
-        block = TaxBlock(seal_version=1)
-        session.add(block)
-        session.flush()
-        seal_record(session, BLOCKS, block, TAX, {"body": canonical(full), "overrides": "{}"}, writer.recipients(tax_ids), kind, writer.escrow)
-    elif block is not None:
-        refused = sync_grants(session, writer.identity, writer.caller.token, BLOCKS, block, TAX, kind, tax_ids - {writer.caller.member_id})
-        warnings.extend({"code": "grant_refused", "member_id": m, "message": "税情報の鍵を付与できませんでした。"} for m in refused)
-    item.tax_block_id = block.id if block else None
     return item
+
+
+def _new_block(writer: _Writer, segments: list[str], overrides: dict[str, Any], tax_ids: set[str]) -> TaxBlock:
+    block = TaxBlock(seal_version=1)
+    writer.session.add(block)
+    writer.session.flush()
+    fields = {"segments": canonical(segments), "overrides": canonical(overrides)}
+    seal_record(writer.session, BLOCKS, block, TAX, fields, writer.recipients(tax_ids), writer.ent.kind, writer.escrow)
+    return block
 
 
 def _pledge_warnings(writer: _Writer) -> list[dict[str, str]]:
@@ -272,14 +285,27 @@ def _update_plans(session: Session, identity: IdentityClient, agenda: AgendaClie
     for item in items:
         if item.purpose not in PLAN_PURPOSES or not item.case_id:
             continue
-        block = blocks.get(item.tax_block_id or "")
-        body = (block and opened.open(BLOCKS, block, TAX)) or opened.open(ITEMS, item, item.audience)
-        if body is None:
+        content = opened.open(ITEMS, item, item.audience)
+        if content is None:
             continue
-        content = json.loads(body["body"])
-        plan = {"status": item.purpose, "roles": content["roles"], "monitoring_on": content["monitoring_on"]}
+        body, _ = _fill(json.loads(content["body"]), item, blocks, opened)
+        plan = {"status": item.purpose, "roles": body["roles"], "monitoring_on": body["monitoring_on"]}
         agenda.record_plan(caller.token, item.case_id, plan)
         record(session, "minutes.plan_update", caller.member_id, "case", item.case_id, minutes_id=minutes.id, purpose=item.purpose)
+
+
+def _fill(masked: dict[str, Any], item: MinutesItem, blocks: dict[str, TaxBlock], opened: Any) -> tuple[dict[str, Any], dict[str, list[tuple[int, int]]] | None]:
+    """The body with every hidden segment the reader's keys open put back, and the spans when all opened."""
+    body, spans, complete = json.loads(json.dumps(masked)), {}, True
+    for path, block_id in (item.tax_blocks or {}).items():
+        tax = opened.open(BLOCKS, blocks[block_id], TAX) if block_id in blocks else None
+        if tax is None:
+            complete = False
+            continue
+        full, found = unmask_text(get_path(body, path) or "", json.loads(tax["segments"]))
+        set_path(body, path, full)
+        spans[path] = found
+    return body, spans if complete else None
 
 
 def start_correction(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str) -> MinutesOut:
@@ -308,7 +334,7 @@ def start_correction(session: Session, identity: IdentityClient, agenda: AgendaC
             raise conflict("cannot_copy", "この会議録の一部を読めないため、訂正版を作成できません。", "Part of these minutes is not readable to you; cannot copy.")
         copy = MinutesItem(
             minutes_id=draft.id, agenda_item_id=item.agenda_item_id, case_id=item.case_id, purpose=item.purpose,
-            position=item.position, audience=item.audience, seal_version=draft.version, tax_block_id=item.tax_block_id,
+            position=item.position, audience=item.audience, seal_version=draft.version, tax_blocks=dict(item.tax_blocks or {}),
         )
         session.add(copy)
         session.flush()
@@ -330,17 +356,14 @@ def _skeleton(ent: Entitlements, meeting_id: str) -> MinutesOut:
     )
 
 
-def _item_out(item: MinutesItem, content: dict[str, str] | None, full: dict[str, str] | None, redacted: str | None, coordinator: bool) -> ItemOut:
+def _item_out(item: MinutesItem, content: dict[str, str] | None, blocks: dict[str, TaxBlock], opened: Any, redacted: str | None, coordinator: bool) -> ItemOut:
     base = {"agenda_item_id": item.agenda_item_id, "case_id": item.case_id, "purpose": item.purpose,
             "purpose_label": PURPOSE_LABELS.get(item.purpose, item.purpose), "position": item.position, "outline": OUTLINES.get(item.purpose, [])}
-    if content is None and full is None:
+    if content is None:
         return ItemOut(**base, redacted=redacted or "consent_scope")  # type: ignore[arg-type]
-    body = json.loads((full or content)["body"])  # type: ignore[index]
-    spans = None
-    if full is not None and coordinator:
-        _, found = mask_body(body, json.loads(full.get("overrides", "{}")))
-        spans = [(s, e, name) for name, pairs in found.items() for s, e in pairs]
-    return ItemOut(**base, **body, tax_masked=full is None and item.tax_block_id is not None, tax_spans=spans)
+    body, spans = _fill(json.loads(content["body"]), item, blocks, opened)
+    shown = [(s, e, path) for path, pairs in (spans or {}).items() for s, e in pairs] if coordinator and spans is not None else None
+    return ItemOut(**base, **body, tax_masked=bool(item.tax_blocks) and spans is None, tax_spans=shown)
 
 
 def caller_view(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str, *, version: int | None = None, audit: bool = True) -> MinutesOut:
@@ -360,12 +383,10 @@ def caller_view(session: Session, identity: IdentityClient, agenda: AgendaClient
         raise integrity_error()
     pledged = identity.has_pledge(caller.token, caller.member_id, kind)
     opened = open_for(session, identity, caller.token, caller.member_id, kind, [(ITEMS, i.id) for i in items] + [(BLOCKS, b) for b in blocks]) if pledged else None
-    outs = []
-    for item in items:
-        block = blocks.get(item.tax_block_id or "")
-        content = opened.open(ITEMS, item, item.audience) if opened else None
-        full = opened.open(BLOCKS, block, TAX) if opened and block else None
-        outs.append(_item_out(item, content, full, None if pledged else "no_pledge", coordinator))
+    outs = [
+        _item_out(item, opened.open(ITEMS, item, item.audience) if opened else None, blocks, opened, None if pledged else "no_pledge", coordinator)
+        for item in items
+    ]
     if audit:
         record(session, "minutes.view", caller.member_id, "minutes", minutes.id, version=minutes.version, opened=sum(o.redacted is None for o in outs))
     return MinutesOut(
@@ -420,31 +441,35 @@ def change_tax_mark(session: Session, identity: IdentityClient, agenda: AgendaCl
     if item is None:
         raise not_found("議題", "Item")
     blocks = _blocks(session, [item])
-    block = blocks.get(item.tax_block_id or "")
+    block = blocks.get((item.tax_blocks or {}).get(data.field, ""))
     opened = open_for(session, identity, caller.token, caller.member_id, minutes.conference_kind, [(ITEMS, item.id)] + ([(BLOCKS, block.id)] if block else []))
-    full = opened.open(BLOCKS, block, TAX) if block else None
     content = opened.open(ITEMS, item, item.audience)
-    if content is None or (block is not None and full is None):
+    tax = opened.open(BLOCKS, block, TAX) if block else None
+    if content is None or (block is not None and tax is None):
         raise KasaneError(403, "tax_access_required", "税情報を閲覧できる担当者だけがこの操作をできます。", "Only someone entitled to this tax data can do this.")
-    body = json.loads((full or content)["body"])
-    overrides = json.loads((full or {}).get("overrides", "{}"))
-    text = body.get(data.field) or ""
+    body = json.loads(content["body"])
+    masked_text = get_path(body, data.field) or ""
+    text, _ = unmask_text(masked_text, json.loads(tax["segments"])) if tax else (masked_text, [])
     if data.end > len(text) or data.start >= data.end:
         raise KasaneError(422, "invalid_input", "範囲が本文の外にあります。", "The range lies outside the text.", errors=[FieldError("end", "範囲が正しくありません。", "Invalid range.")])
-    field_overrides = overrides.setdefault(data.field, {"marked": [], "unmarked": []})
-    field_overrides["marked" if data.action == "mark" else "unmarked"].append([data.start, data.end])
-    masked, _ = mask_body(body, overrides)
+    overrides = json.loads(tax["overrides"]) if tax else {"marked": [], "unmarked": []}
+    overrides["marked" if data.action == "mark" else "unmarked"].append([data.start, data.end])
+    new_masked, segments, _ = mask_text(text, overrides)
+    set_path(body, data.field, new_masked)
     ent = Entitlements.load(agenda, caller.token, meeting_id)
     writer = _Writer(session, identity, caller, ent, minutes)
     writer.prepare([], {})
     entitlement = ent.items.get(item.agenda_item_id, {"content_member_ids": [], "tax_member_ids": []})
     drop_wraps(session, ITEMS, [item.id])
     item.sealed_fields, item.escrow_wraps = {}, {}
-    seal_record(session, ITEMS, item, item.audience, {"body": canonical(masked)}, writer.recipients(writer.content_ids(entitlement)), ent.kind, writer.escrow)
-    new_block = TaxBlock(seal_version=1)
-    session.add(new_block)
-    session.flush()
-    seal_record(session, BLOCKS, new_block, TAX, {"body": canonical(body), "overrides": canonical(overrides)}, writer.recipients(writer.tax_ids(entitlement) | ({caller.member_id} if full else set())), ent.kind, writer.escrow)
-    item.tax_block_id = new_block.id
+    seal_record(session, ITEMS, item, item.audience, {"body": canonical(body)}, writer.recipients(writer.content_ids(entitlement)), ent.kind, writer.escrow)
+    # Whoever could read the hidden parts before keeps reading them; nobody else gains them.
+    readers = writer.tax_ids(entitlement) | ({caller.member_id} if tax else set())
+    blocks_map = dict(item.tax_blocks or {})
+    if segments:
+        blocks_map[data.field] = _new_block(writer, segments, overrides, readers).id
+    else:
+        blocks_map.pop(data.field, None)
+    item.tax_blocks = blocks_map
     record(session, f"minutes.tax_{data.action}", caller.member_id, "minutes_item", item.id, field=data.field, start=data.start, end=data.end)
     return caller_view(session, identity, agenda, caller, meeting_id, audit=False)

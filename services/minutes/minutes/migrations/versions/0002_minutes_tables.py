@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-23 10:10:46.697271
+Create Date: 2026-11-23 10:33:29.282041
 """
 from alembic import op
 import sqlalchemy as sa
@@ -87,13 +87,12 @@ def upgrade() -> None:
     sa.Column('purpose', sa.String(length=16), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('audience', sa.String(length=16), nullable=False),
-    sa.Column('tax_block_id', sa.String(length=32), nullable=True),
+    sa.Column('tax_blocks', sa.JSON(), nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('seal_version', sa.Integer(), nullable=False),
     sa.Column('sealed_fields', sa.JSON(), nullable=False),
     sa.Column('escrow_wraps', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['minutes_id'], ['minutes.id'], ),
-    sa.ForeignKeyConstraint(['tax_block_id'], ['tax_blocks.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('minutes_items', schema=None) as batch_op:

@@ -1,0 +1,1 @@
+"""Who may read what at a meeting: the audiences the minutes service seals for."""
