@@ -52,7 +52,7 @@ def test_flipped_bit_fails_closed(suite, coordinator, people, api):
         assert sentinel not in response.text
     assert_problem(coordinator.get(f"/cases/{item['case_id']}"), 409, "integrity_failure")
     with suite.dbs["agenda"].session() as session:
-        failed = session.scalars(select(AuditEntry).where(AuditEntry.action == "agenda.view", AuditEntry.outcome == "integrity_failure")).all()
+        failed = session.scalars(select(AuditEntry).where(AuditEntry.action == "agenda.view", AuditEntry.outcome == "tampered")).all()
         assert len(failed) == 1
 
 

@@ -55,7 +55,7 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     try:
         opened = open_records(ctx, [*cases.values(), *items], (CONTENT, TAX), (meeting.kind,))
     except KasaneError as error:
-        record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, outcome="integrity_failure", items=[i.id for i in items])
+        record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, outcome="tampered", items=[i.id for i in items])
         error.keep_changes = True
         raise
     shown = [_item(ctx, meeting, item, opened) for item in items]
