@@ -5,14 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.routing import Mount, Route
+from starlette.routing import Mount
 
 import agenda.app
 import identity.app
 import minutes.app
+import web.app
 from kasane_shared.settings import Settings
 
 
@@ -24,15 +23,7 @@ class Suite:
     identity: FastAPI
     agenda: FastAPI
     minutes: FastAPI
-
-
-async def _index(request: Request) -> JSONResponse:
-    return JSONResponse(
-        {
-            "name": "Kasane（重ね）",
-            "services": {"identity": "/identity/docs", "agenda": "/agenda/docs", "minutes": "/minutes/docs"},
-        }
-    )
+    web: FastAPI | None = None
 
 
 def create_suite(settings: Settings, **overrides: object) -> Suite:
@@ -42,12 +33,14 @@ def create_suite(settings: Settings, **overrides: object) -> Suite:
     jwks = identity_app.state.signing_keys
     agenda_app = overrides.get("agenda_app") or agenda.app.create_app(settings, jwks=jwks)  # type: ignore[assignment]
     minutes_app = overrides.get("minutes_app") or minutes.app.create_app(settings, jwks=jwks)  # type: ignore[assignment]
+    # The web pages call the services over HTTP like any client (identity's URL points here).
+    web_app = overrides.get("web_app") or web.app.create_app(settings)  # type: ignore[assignment]
     app = Starlette(
         routes=[
-            Route("/", _index),
             Mount("/identity", app=identity_app),
             Mount("/agenda", app=agenda_app),
             Mount("/minutes", app=minutes_app),
+            Mount("/", app=web_app),
         ]
     )
-    return Suite(app, identity_app, agenda_app, minutes_app)  # type: ignore[arg-type]
+    return Suite(app, identity_app, agenda_app, minutes_app, web_app)  # type: ignore[arg-type]

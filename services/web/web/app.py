@@ -1,0 +1,128 @@
+"""The web app: server-rendered pages over the three services (mounted at "/" in suite mode)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kasane_shared.app import BodyLimitMiddleware
+from kasane_shared.auth.deps import ACCESS_COOKIE
+from kasane_shared.settings import Settings
+from kasane_shared.web import MESSAGES, STATIC_DIR, translate
+from web.core import csrf
+from web.core.api import SESSION_COOKIE, Services, no_cookie_jar
+from web.core.errors import ApiError, CsrfRefused, SessionEnded
+from web.core.headers import WebHeadersMiddleware
+from web.core.page import _page, login_url, render
+from web.core.templates import build_environment
+
+log = logging.getLogger("kasane.web")
+
+
+def _sibling(url: str, service: str) -> str:
+    """``http://h:p/identity`` → ``http://h:p/<service>`` (suite and gateway keep the same paths)."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    prefix = path[: -len("/identity")] if path.endswith("/identity") else path
+    return urlunsplit((parts.scheme, parts.netloc, f"{prefix}/{service}", "", ""))
+
+
+def service_urls(settings: Settings) -> tuple[str, str, str]:
+    """Identity, agenda and minutes base URLs; unset ones sit next to identity's."""
+    explicit = settings.model_fields_set
+    agenda = settings.agenda_url if "agenda_url" in explicit else _sibling(settings.identity_url, "agenda")
+    minutes = settings.minutes_url if "minutes_url" in explicit else _sibling(settings.identity_url, "minutes")
+    return settings.identity_url, agenda, minutes
+
+
+def create_app(settings: Settings, *, http: Any = None, base_urls: tuple[str, str, str] | None = None) -> FastAPI:
+    """Build the web app; ``http`` is any httpx-style client (tests pass a TestClient)."""
+    app = FastAPI(title="Kasane web", docs_url=None, redoc_url=None, openapi_url=None)
+    client = http or httpx.Client(timeout=60)
+    client.cookies = no_cookie_jar()
+    identity, agenda, minutes = base_urls or service_urls(settings)
+    app.state.settings = settings
+    app.state.services = Services(client, identity, agenda, minutes)
+    app.state.csrf_key = csrf.load_key(settings.data_dir)
+    app.state.messages = MESSAGES
+    app.state.translate = translate
+    app.state.templates = build_environment(translate)
+    app.add_middleware(WebHeadersMiddleware)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    _include_routers(app)
+    _install_handlers(app)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from web.admin.router import router as admin
+    from web.audit.router import router as audit
+    from web.cases.router import router as cases
+    from web.home.router import router as home
+    from web.meetings.router import router as meetings
+    from web.minutes.router import router as minutes
+    from web.pledges.router import router as pledges
+    from web.session.router import router as session
+
+    for router in (session, home, pledges, meetings, cases, minutes, admin, audit):
+        app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        """Liveness of the web app."""
+        return {"status": "ok", "service": "web"}
+
+
+def _error_page(request: Request, status: int, key: str, detail: str | None = None) -> Response:
+    page = _page(request)
+    return render(page, "error.html", status=status, me=None, page_title=page.t(f"error.{key}_title"), message=detail or page.t(f"error.{key}"))
+
+
+def _install_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SessionEnded)
+    async def _ended(request: Request, exc: SessionEnded) -> Response:
+        target = login_url(exc.reason if exc.reason != "signin" else None, request.url.path if request.method == "GET" else None)
+        response = RedirectResponse(target, status_code=303)
+        secure = request.app.state.settings.cookie_secure
+        for name in (ACCESS_COOKIE, SESSION_COOKIE):
+            response.delete_cookie(name, path="/", httponly=True, secure=secure, samesite="lax")
+        return response
+
+    @app.exception_handler(CsrfRefused)
+    async def _csrf(request: Request, exc: CsrfRefused) -> Response:
+        return _error_page(request, 403, "csrf")
+
+    @app.exception_handler(ApiError)
+    async def _api(request: Request, exc: ApiError) -> Response:
+        key = {403: "forbidden", 404: "not_found", 409: "conflict", 503: "unavailable"}.get(exc.status, "bad_request")
+        status = exc.status if 400 <= exc.status < 600 else 502
+        return _error_page(request, status, key, exc.detail or None)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        key = {404: "not_found", 405: "bad_request", 403: "forbidden"}.get(exc.status_code, "bad_request")
+        return _error_page(request, exc.status_code, key)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        return _error_page(request, 400, "bad_request")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # The type only: exception text may quote case content.
+        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return HTMLResponse("<!doctype html><html lang=\"ja\"><title>エラー</title><h1>内部エラーが発生しました。</h1><p><a href=\"/\">ホームへ</a></p></html>", status_code=500)
+
+
+def index_json() -> JSONResponse:
+    """The service index for API clients asking "/" for JSON."""
+    return JSONResponse({"name": "Kasane（重ね）", "services": {"identity": "/identity/docs", "agenda": "/agenda/docs", "minutes": "/minutes/docs"}})

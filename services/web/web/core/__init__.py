@@ -1,0 +1,1 @@
+"""What every page shares: the request context, service calls, CSRF, rendering, headers."""

@@ -1,0 +1,46 @@
+"""CSRF protection: a token bound to this browser and its sign-in session, checked on every POST.
+
+The token is an HMAC (standard library) over a random per-browser value (``kasane_csrf``
+cookie) and the identity session cookie, so a token taken before sign-in or from another
+session does not fit. The key lives in the data directory (mode 0600).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+CSRF_COOKIE = "kasane_csrf"
+FIELD = "csrf_token"
+
+
+def load_key(data_dir: Path) -> bytes:
+    """The HMAC key, created on first use with mode 0600."""
+    path = data_dir / "web-csrf.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+    return bytes.fromhex(path.read_text().strip())
+
+
+def new_browser_value() -> str:
+    """A fresh random value for the CSRF cookie."""
+    return secrets.token_urlsafe(32)
+
+
+def token_for(key: bytes, browser_value: str, session_cookie: str | None) -> str:
+    """The form token for this browser and session."""
+    session_part = hashlib.sha256((session_cookie or "").encode()).hexdigest()
+    return hmac.new(key, f"{browser_value}|{session_part}".encode(), hashlib.sha256).hexdigest()
+
+
+def check(key: bytes, browser_value: str | None, session_cookie: str | None, submitted: str | None) -> bool:
+    """Whether a submitted token fits this browser and session."""
+    if not browser_value or not submitted or len(submitted) > 128:
+        return False
+    return hmac.compare_digest(token_for(key, browser_value, session_cookie), submitted)

@@ -1,0 +1,102 @@
+"""Minutes pages: read my minutes, and for coordinators write, review, approve; my Word copy."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from web.core.errors import ApiError, FormErrors
+from web.core.page import Form, Page, SignedIn, redirect, render, role_page
+from web.minutes import service
+
+router = APIRouter(prefix="/meetings/{meeting_id}")
+Coordinator = role_page("coordinator")
+
+
+def _page(page: Page, meeting_id: str, *, errors: FormErrors | None = None, status: int = 200, form: object = None) -> Response:
+    agenda = page.api.get(f"/agenda/meetings/{meeting_id}/agenda")
+    minutes = service.view(page.api, meeting_id)
+    coordinator = page.has_role("coordinator")
+    extra = service.editor_context(page.api, meeting_id) if coordinator else {"attendees": [], "people": {}, "orgs": {}}
+    if not coordinator and minutes is not None:
+        from web.core import directory
+
+        extra["orgs"] = directory.organizations(page.api)
+        extra["people"] = directory.people(page.api)
+    return render(
+        page, "minutes/minutes.html", status=status, errors=errors, nav="meetings", page_title=page.t("minutes.title"),
+        meeting=agenda["meeting"], pledge_valid=agenda.get("pledge_valid", False), minutes=minutes, coordinator=coordinator,
+        editable=coordinator and minutes is not None and minutes["status"] in ("new", "draft"), role_rows=range(service.ROLE_ROWS),
+        form=form, meeting_id=meeting_id, **extra,
+    )
+
+
+@router.get("/minutes")
+def read_minutes(page: SignedIn, meeting_id: str) -> Response:
+    """The minutes as I may read them; coordinators get the editor while they are a draft."""
+    return _page(page, meeting_id)
+
+
+@router.post("/minutes", dependencies=[Coordinator])
+def save_draft(page: SignedIn, meeting_id: str, form: Form) -> Response:
+    """Save the draft (tax spans are found on save)."""
+    minutes = service.view(page.api, meeting_id)
+    if minutes is None:
+        raise ApiError(404, {"detail": page.t("error.not_found")})
+    try:
+        page.api.put(f"/minutes/meetings/{meeting_id}/minutes", service.draft_body(form, minutes))
+    except ApiError as error:
+        if error.status >= 500 or error.status in (403, 404):
+            raise
+        return _page(page, meeting_id, errors=service.draft_errors(error, minutes), status=422, form=form)
+    return redirect(page, f"/meetings/{meeting_id}/minutes", flash="minutes_saved")
+
+
+@router.post("/minutes/submit", dependencies=[Coordinator])
+def submit(page: SignedIn, meeting_id: str, form: Form) -> Response:
+    """Send the draft to the attendees for review."""
+    page.api.post(f"/minutes/meetings/{meeting_id}/minutes/submit")
+    return redirect(page, f"/meetings/{meeting_id}/minutes", flash="minutes_submitted")
+
+
+@router.post("/minutes/approve", dependencies=[Coordinator])
+def approve(page: SignedIn, meeting_id: str, form: Form) -> Response:
+    """Approve the minutes in review: they become immutable."""
+    page.api.post(f"/minutes/meetings/{meeting_id}/minutes/approve")
+    return redirect(page, f"/meetings/{meeting_id}/minutes", flash="minutes_approved")
+
+
+@router.post("/minutes/correction", dependencies=[Coordinator])
+def correction(page: SignedIn, meeting_id: str, form: Form) -> Response:
+    """Start a corrected version (the approved one is kept)."""
+    page.api.post(f"/minutes/meetings/{meeting_id}/minutes/corrections")
+    return redirect(page, f"/meetings/{meeting_id}/minutes", flash="minutes_correction")
+
+
+@router.post("/minutes/tax-marks", dependencies=[Coordinator])
+def tax_mark(page: SignedIn, meeting_id: str, form: Form) -> Response:
+    """Mark a missed phrase as tax data, or unmark a false span (both audited by the service)."""
+    item_id, field, action = (str(form.get(k) or "") for k in ("agenda_item_id", "field", "action"))
+    start, end = str(form.get("start") or ""), str(form.get("end") or "")
+    if action == "mark" and not (start.isdigit() and end.isdigit()):
+        minutes = service.view(page.api, meeting_id) or {"items": []}
+        item = next((i for i in minutes["items"] if i["agenda_item_id"] == item_id), {})
+        span = service.find_span(str(item.get(field) or ""), str(form.get("phrase") or "").strip())
+        if span is None:
+            errors = FormErrors(fields={f"{item_id}.{field}.phrase": [page.t("minutes.phrase_not_found")]})
+            return _page(page, meeting_id, errors=errors, status=422)
+        start, end = str(span[0]), str(span[1])
+    body = {"agenda_item_id": item_id, "field": field, "action": action, "start": int(start or 0), "end": int(end or 0)}
+    try:
+        page.api.post(f"/minutes/meetings/{meeting_id}/minutes/tax-marks", body)
+    except ApiError as error:
+        if error.status >= 500 or error.status in (403, 404):
+            raise
+        return _page(page, meeting_id, errors=FormErrors(general=[error.detail]), status=422)
+    return redirect(page, f"/meetings/{meeting_id}/minutes", flash="tax_marked" if action == "mark" else "tax_unmarked")
+
+
+@router.get("/word")
+def word_copy(page: SignedIn, meeting_id: str) -> Response:
+    """My Word copy: make sure the access cookie is fresh, then let the minutes service answer."""
+    return redirect(page, f"/minutes/meetings/{meeting_id}/minutes.docx")

@@ -1,0 +1,74 @@
+"""Minutes through the minutes service: the reader's view, the editor's draft, review, approval, tax marks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+
+from web.core import directory
+from web.core.api import Api
+from web.core.errors import ApiError, FormErrors
+
+ROLE_ROWS = 3
+EDITABLE = ("new", "draft", "in_review")
+
+
+def view(api: Api, meeting_id: str) -> dict[str, Any] | None:
+    """The minutes as the caller may read them, or None when there are none yet."""
+    try:
+        return api.get(f"/minutes/meetings/{meeting_id}/minutes")
+    except ApiError as error:
+        if error.status == 404 and error.code == "not_found":
+            return None
+        raise
+
+
+def editor_context(api: Api, meeting_id: str) -> dict[str, Any]:
+    """Attendees and organizations the editor lists."""
+    meeting = api.get(f"/agenda/meetings/{meeting_id}")
+    return {"attendees": meeting.get("attendees") or [], "people": directory.people(api), "orgs": directory.organizations(api)}
+
+
+def draft_body(form: FormData, minutes: dict[str, Any]) -> dict[str, Any]:
+    """The PUT body from the editor form: attendance and each item's record."""
+    items = []
+    for item in minutes["items"]:
+        if item.get("redacted"):
+            continue
+        key = item["agenda_item_id"]
+        roles = []
+        for n in range(ROLE_ROWS):
+            org, duty, due = (str(form.get(f"{key}.roles.{n}.{f}") or "").strip() for f in ("organization_id", "duty", "due"))
+            if org or duty:
+                roles.append({"organization_id": org, "duty": duty, **({"due": due} if due else {})})
+        monitoring = str(form.get(f"{key}.monitoring_on") or "").strip()
+        items.append({
+            "agenda_item_id": key, "discussion": str(form.get(f"{key}.discussion") or ""), "decisions": str(form.get(f"{key}.decisions") or ""),
+            "roles": roles, **({"monitoring_on": monitoring} if monitoring else {}),
+        })
+    return {"attendance": [m for m in form.getlist("attendance") if isinstance(m, str)], "items": items}
+
+
+def draft_errors(error: ApiError, minutes: dict[str, Any]) -> FormErrors:
+    """Map ``items.N.field`` errors onto the editor's ``<item id>.field`` inputs."""
+    editable = [i["agenda_item_id"] for i in minutes["items"] if not i.get("redacted")]
+    errors = FormErrors()
+    for entry in error.problem.get("errors") or []:
+        parts = str(entry.get("field", "")).split(".")
+        message = str(entry.get("message", ""))
+        if len(parts) >= 3 and parts[0] == "items" and parts[1].isdigit() and int(parts[1]) < len(editable):
+            errors.add(".".join([editable[int(parts[1])], *parts[2:]]), message)
+        elif parts and parts[0] == "attendance":
+            errors.add("attendance", message)
+        else:
+            errors.general.append(message)
+    if not errors:
+        errors.general.append(error.detail)
+    return errors
+
+
+def find_span(text: str, phrase: str) -> tuple[int, int] | None:
+    """Offsets of the first occurrence of a phrase the coordinator wants marked."""
+    at = text.find(phrase) if phrase else -1
+    return (at, at + len(phrase)) if at >= 0 else None
