@@ -12,7 +12,9 @@ from agenda.meetings.router import router as meetings_router
 from agenda.plans.router import router as plans_router
 from agenda.planner.router import router as planner_router
 from agenda.view.router import router as view_router
+from agenda.base import AuditEntry
 from kasane_shared.app import create_service_app
+from kasane_shared.audit_api import audit_router
 
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
 from kasane_shared.custody import IdentityClient
@@ -49,4 +51,5 @@ def create_app(
     app.state.token_verifier = TokenVerifier(jwks, issuer=settings.token_issuer, audience=settings.token_audience)
     for router in (cases_router, plans_router, meetings_router, view_router, planner_router, entitlements_router):
         app.include_router(router)
+    app.include_router(audit_router(AuditEntry))  # read-only, auditors only
     return app

@@ -17,7 +17,9 @@ from identity.pledges.router import router as pledges_router
 from identity.pledges.service import ensure_default_templates
 from identity.sessions.router import router as sessions_router
 from identity.signing.service import current_signing_key
+from identity.base import AuditEntry
 from kasane_shared.app import create_service_app
+from kasane_shared.audit_api import audit_router
 from kasane_shared.auth.tokens import TokenVerifier
 from kasane_shared.crypto.kek import FileKeyProvider, KeyProvider
 from kasane_shared.db import Database, upgrade_database
@@ -70,4 +72,5 @@ def create_app(settings: Settings, *, db: Database | None = None, kek: KeyProvid
     app.state.token_verifier = TokenVerifier(app.state.signing_keys, issuer=settings.token_issuer, audience=settings.token_audience)
     for router in (sessions_router, organizations_router, members_router, pledges_router, custody_router, oauth_router):
         app.include_router(router)
+    app.include_router(audit_router(AuditEntry))  # read-only, auditors only
     return app

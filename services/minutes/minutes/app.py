@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from minutes.base import AuditEntry
 from kasane_shared.app import create_service_app
+from kasane_shared.audit_api import audit_router
 import httpx
 
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
@@ -45,5 +47,6 @@ def create_app(
     app.state.agenda = agenda or AgendaClient(httpx.Client(timeout=30), settings.agenda_url)
     app.include_router(minutes_router)
     app.include_router(export_router)
+    app.include_router(audit_router(AuditEntry))  # read-only, auditors only
     app.state.token_verifier = TokenVerifier(jwks, issuer=settings.token_issuer, audience=settings.token_audience)
     return app
