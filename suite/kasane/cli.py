@@ -26,9 +26,9 @@ def _serve(args: argparse.Namespace) -> int:
         settings.agenda_url = f"http://{args.host}:{args.port}/agenda"
     suite = create_suite(settings)
     if settings.demo:
-        from kasane.demo import seed_identity
+        from kasane.demo import seed_demo
 
-        seed_identity(suite.identity.state.db, suite.identity.state.kek)
+        seed_demo(suite)
     print(f"Kasane: http://{args.host}:{args.port}/ (data: {settings.data_dir.resolve()})", flush=True)
     uvicorn.run(suite.app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from identity.members.models import Member
 from identity.members.schemas import MemberCreate
@@ -82,3 +85,38 @@ def seed_identity(db: Database, kek: KeyProvider, password: str = DEMO_PASSWORD)
                     assert template is not None
                     sign(session, member, template.id)
     return ids
+
+
+@contextmanager
+def in_process(suite: Any) -> Iterator[Any]:
+    """A client on the suite, with every service-to-service call routed through it too.
+
+    Demo seeding runs before the server listens, so the services cannot reach each other
+    at their configured URLs yet; for the duration, they call through this client instead.
+    """
+    from fastapi.testclient import TestClient
+
+    from kasane_shared.custody import IdentityClient
+    from minutes.agenda_client import AgendaClient
+
+    saved = (suite.agenda.state.identity, suite.minutes.state.identity, suite.minutes.state.agenda)
+    with TestClient(suite.app) as client, TestClient(suite.app) as service_http:
+        suite.agenda.state.identity = IdentityClient(service_http, "/identity")
+        suite.minutes.state.identity = IdentityClient(service_http, "/identity")
+        suite.minutes.state.agenda = AgendaClient(service_http, "/agenda")
+        try:
+            yield client
+        finally:
+            suite.agenda.state.identity, suite.minutes.state.identity, suite.minutes.state.agenda = saved
+
+
+def seed_demo(suite: Any) -> None:
+    """All demo data: people, cases and meetings, and approved minutes of the 支援会議."""
+    from agenda.demo import seed_agenda
+    from minutes.demo import seed_minutes
+
+    people = seed_identity(suite.identity.state.db, suite.identity.state.kek)
+    with in_process(suite) as client:
+        seeded = seed_agenda(client, people)
+        if seeded:
+            seed_minutes(client, people, seeded["shien_meeting"])

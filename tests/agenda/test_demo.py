@@ -7,9 +7,9 @@ from tests.helpers import PASSWORD
 
 
 def test_seed_agenda(suite, people, coordinator, api):
-    ids = seed_agenda(suite.suite.app, suite.suite.agenda, people, password=PASSWORD)
+    ids = seed_agenda(suite.client, people, password=PASSWORD)
     assert {"8050", "hikikomori", "carer", "isolated", "shien_meeting", "jusou_meeting"} <= set(ids)
-    assert seed_agenda(suite.suite.app, suite.suite.agenda, people, password=PASSWORD) == {}
+    assert seed_agenda(suite.client, people, password=PASSWORD) == {}
     cases = coordinator.ok(coordinator.get("/cases"))
     assert len(cases) == 4 and sum(1 for c in cases if c["active_consent"]) == 2
     kinds = sorted({m["kind"] for m in coordinator.ok(coordinator.get("/meetings"))})

@@ -1,11 +1,8 @@
 """Demo data for ``kasane serve --demo``: cases, consents, plans and one meeting of each kind.
 
 Everything goes through agenda's own HTTP API with the demo coordinator's token, so the
-content is sealed and the keys granted exactly as in real use. Call it after the demo
-people exist and before the server starts:
-
-    people = seed_identity(suite.identity.state.db, suite.identity.state.kek)
-    seed_agenda(suite.app, suite.agenda, people)
+content is sealed and the keys granted exactly as in real use. ``kasane.demo.seed_demo``
+calls it with a client whose service-to-service calls stay in process.
 """
 
 from __future__ import annotations
@@ -13,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from kasane_shared.custody import IdentityClient
 
 DEMO_PASSWORD = "demo-password"
 JST = timezone(timedelta(hours=9))
@@ -73,22 +69,13 @@ class _Api:
         return response.json()
 
 
-def seed_agenda(suite_app: Any, agenda_app: Any, people: Any, password: str = DEMO_PASSWORD) -> dict[str, str]:
-    """Create the demo cases, consents, plans and meetings once; returns their ids by key."""
-    from fastapi.testclient import TestClient
-
-    with TestClient(suite_app) as client, TestClient(suite_app) as service_http:
-        # Before the server listens, agenda reaches identity through this in-process client.
-        original = agenda_app.state.identity
-        agenda_app.state.identity = IdentityClient(service_http, "/identity")
-        try:
-            token = client.post("/identity/session", json={"login": "demo-coordinator", "password": password}).json()["access_token"]
-            api = _Api(client, token)
-            if client.get("/agenda/cases", headers=api.headers).json():
-                return {}
-            return _seed(api, people)
-        finally:
-            agenda_app.state.identity = original
+def seed_agenda(client: Any, people: Any, password: str = DEMO_PASSWORD) -> dict[str, str]:
+    """Create the demo cases, consents, plans and meetings once, through the HTTP API; ids by key."""
+    token = client.post("/identity/session", json={"login": "demo-coordinator", "password": password}).json()["access_token"]
+    api = _Api(client, token)
+    if client.get("/agenda/cases", headers=api.headers).json():
+        return {}
+    return _seed(api, people)
 
 
 def _seed(api: _Api, people: Any) -> dict[str, str]:
