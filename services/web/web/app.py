@@ -18,7 +18,7 @@ from kasane_shared.auth.deps import ACCESS_COOKIE
 from kasane_shared.settings import Settings
 from kasane_shared.web import MESSAGES, STATIC_DIR, translate
 from web.core import csrf
-from web.core.api import SESSION_COOKIE, Services, no_cookie_jar
+from web.core.api import SESSION_COOKIE, Services, block_cookies
 from web.core.errors import ApiError, CsrfRefused, SessionEnded
 from web.core.headers import WebHeadersMiddleware
 from web.core.page import _page, login_url, render
@@ -46,8 +46,7 @@ def service_urls(settings: Settings) -> tuple[str, str, str]:
 def create_app(settings: Settings, *, http: Any = None, base_urls: tuple[str, str, str] | None = None) -> FastAPI:
     """Build the web app; ``http`` is any httpx-style client (tests pass a TestClient)."""
     app = FastAPI(title="Kasane web", docs_url=None, redoc_url=None, openapi_url=None)
-    client = http or httpx.Client(timeout=60)
-    client.cookies = no_cookie_jar()
+    client = block_cookies(http or httpx.Client(timeout=60))
     identity, agenda, minutes = base_urls or service_urls(settings)
     app.state.settings = settings
     app.state.services = Services(client, identity, agenda, minutes)

@@ -18,9 +18,11 @@ from web.core.errors import ApiError, SessionEnded
 SESSION_COOKIE = "kasane_session"
 
 
-def no_cookie_jar() -> httpx.Cookies:
-    """A jar that stores nothing: one shared client must never carry one person's session to another."""
-    return httpx.Cookies(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
+def block_cookies(client: Any) -> Any:
+    """Give a client a jar that stores nothing: one shared client must never carry one person's session to another."""
+    # The client's own Cookies class (httpx, or the test client's fork) wraps the jar.
+    client.cookies = type(client.cookies)(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
+    return client
 
 
 @dataclass(frozen=True)
