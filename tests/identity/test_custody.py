@@ -113,10 +113,13 @@ def test_every_unwrap_and_refusal_is_audited(suite, people, identity, tokens):
     wrap = _wrap_of(_sealed_for(identity, tokens["demo-coordinator"], [m1]), m1)
     identity.unwrap(tokens["demo-member-1"], [wrap])
     identity.unwrap(tokens["demo-member-2"], [wrap])
+    identity.unwrap(tokens["demo-member-1"], [wrap, "garbage"])
     with suite.dbs["identity"].session() as session:
         rows = session.scalars(select(AuditEntry).where(AuditEntry.action == "key.unwrap").order_by(AuditEntry.seq)).all()
-    assert [(r.actor_id, r.outcome) for r in rows] == [(m1, "ok"), (people.members["demo-member-2"], "refused")]
-    assert rows[1].details["reason"] == "not_yours" and rows[0].details["record_id"] == "case-1"
+    assert [(r.actor_id, r.outcome) for r in rows] == [(m1, "ok"), (people.members["demo-member-2"], "refused"), (m1, "partial")]
+    assert rows[0].details["opened"][0]["record_id"] == "case-1" and rows[0].details["refused"] == []
+    assert rows[1].details["refused"][0]["reason"] == "not_yours" and rows[1].details["refused"][0]["record_id"] == "case-1"
+    assert [r["reason"] for r in rows[2].details["refused"]] == ["malformed"] and len(rows[2].details["opened"]) == 1
 
 
 def test_grant_by_rewrap_from_escrow(suite, people, identity, tokens):

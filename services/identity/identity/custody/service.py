@@ -168,11 +168,14 @@ def _unwrap_one(opener: _Opener, member: Member, wrapped: str) -> tuple[DataKey 
 def unwrap_batch(session: Session, kek: KeyProvider, member: Member, wrapped: list[str]) -> list[UnwrapResult]:
     """Open each wrap the member is entitled to; refuse (and audit) the rest."""
     opener = _Opener(session, kek)
-    results = []
+    results, opened, refused = [], [], []
     for item in wrapped:
         key, error, where = _unwrap_one(opener, member, item)
-        record(session, "key.unwrap", member.id, "data_key", where.get("record_id"), outcome="ok" if key else "refused", reason=error, **where)
+        (opened if key else refused).append(where | ({"reason": error} if error else {}))
         results.append(UnwrapResult(data_key=to_text(key.to_bytes()) if key else None, error=error))
+    # One entry per batch naming every unwrap and refusal: a view opens dozens of keys at once.
+    outcome = "refused" if refused and not opened else "partial" if refused else "ok"
+    record(session, "key.unwrap", member.id, "member", member.id, outcome=outcome, opened=opened, refused=refused)
     return results
 
 
