@@ -10,16 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from kasane_shared.crypto import DataKey, Recipient, from_text
-from kasane_shared.errors import KasaneError
+from kasane_shared.service_client import ServiceClient
 
 BATCH = 500
-
-
-def _unavailable() -> KasaneError:
-    return KasaneError(503, "identity_unavailable", "認証サービスに接続できません。しばらくしてからお試しください。", "The identity service is unavailable.")
 
 
 @dataclass(frozen=True)
@@ -33,24 +27,10 @@ class Grant:
     error: str | None
 
 
-class IdentityClient:
-    """Calls identity with the caller's token (``http`` may be any httpx-style client)."""
+class IdentityClient(ServiceClient):
+    """Calls identity with the caller's token."""
 
-    def __init__(self, http: Any, base_url: str) -> None:
-        self.http, self.base = http, base_url.rstrip("/")
-
-    def _call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
-        try:
-            response = self.http.request(method, f"{self.base}{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs)
-        except (httpx.HTTPError, OSError) as error:
-            raise _unavailable() from error
-        if response.status_code == 401:
-            raise KasaneError(401, "session_ended", "ログインの有効期限が切れたか、ログアウト済みです。もう一度ログインしてください。", "Your session has ended. Please sign in again.")
-        if response.status_code == 403:
-            raise KasaneError(403, "forbidden", "この操作の権限がありません。", "You are not allowed to do this.")
-        if response.status_code >= 400:
-            raise _unavailable()
-        return response.json()
+    service_ja, service_en, code = "認証サービス", "identity service", "identity_unavailable"
 
     def me(self, token: str) -> dict[str, Any]:
         """The caller as identity knows them (live session checked)."""

@@ -7,6 +7,7 @@ behind a token is still open (logout ends it at once there, and key custody live
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -64,27 +65,38 @@ def RequireRole(*roles: str) -> Callable[[TokenClaims], TokenClaims]:  # noqa: N
     return check
 
 
-def get_caller(request: Request, claims: CurrentClaims) -> Caller:
-    """The verified caller with their raw token, to forward to identity on their behalf."""
-    return Caller(claims=claims, token=request.state.bearer_token)
-
-
+@dataclass(frozen=True)
 class Caller:
-    """Who is calling (verified claims) and the token that proved it."""
+    """Who is calling (verified claims) and the token that proved it, to forward on their behalf."""
 
-    __slots__ = ("claims", "token")
-
-    def __init__(self, claims: TokenClaims, token: str) -> None:
-        self.claims, self.token = claims, token
+    claims: TokenClaims
+    token: str
 
     @property
-    def member_id(self) -> str:
+    def id(self) -> str:
         """The caller's member id."""
         return self.claims.subject
+
+    member_id = id
+
+    @property
+    def organization_id(self) -> str | None:
+        """The caller's organization."""
+        return self.claims.organization_id
 
     def has_role(self, role: str) -> bool:
         """Whether the caller holds ``role``."""
         return self.claims.has_role(role)
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Coordinators (事務局) run cases, meetings and minutes."""
+        return self.claims.has_role("coordinator")
+
+
+def get_caller(request: Request, claims: CurrentClaims) -> Caller:
+    """The verified caller with their raw token."""
+    return Caller(claims, request.state.bearer_token)
 
 
 CurrentCaller = Annotated[Caller, Depends(get_caller)]

@@ -27,9 +27,7 @@ NOTICE_EN = "No valid pledge on file: only the time and place are shown."
 
 def own_pledge_valid(ctx: KeyContext, kind: str) -> bool:
     """Does the caller hold a valid pledge for ``kind`` now (identity answers for oneself)."""
-    # The batch status endpoint is for coordinators; a member may ask about themself.
-    body = ctx.identity._call("GET", f"/members/{ctx.caller.id}/pledges/status", ctx.caller.token, params={"kind": kind})
-    return bool(body.get("valid"))
+    return ctx.identity.has_pledge(ctx.caller.token, ctx.caller.id, kind)
 
 
 def meeting_block(meeting: Meeting, *, full: bool) -> dict[str, Any]:

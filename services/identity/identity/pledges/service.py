@@ -14,7 +14,7 @@ from identity.pledges.models import Pledge, PledgeTemplate
 from identity.pledges.schemas import PledgeOut, PledgeStatus, PledgeTemplateCreate, PledgeTemplateOut
 from identity.pledges.texts import DEFAULT_TEMPLATES
 from kasane_shared.db import utcnow
-from kasane_shared.errors import KasaneError, conflict, forbidden, not_found
+from kasane_shared.errors import conflict, forbidden, not_found
 
 JST = timezone(timedelta(hours=9), "JST")
 

@@ -6,7 +6,6 @@ Create Date: 2026-11-23 09:38:27.243738
 """
 from alembic import op
 import sqlalchemy as sa
-import kasane_shared.db
 
 
 revision = '0001'

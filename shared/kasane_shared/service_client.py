@@ -1,0 +1,55 @@
+"""The common part of one Kasane service calling another over HTTP with the caller's token."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from kasane_shared.errors import KasaneError
+
+
+class ServiceClient:
+    """Sends a request with the caller's bearer token and turns failures into clear problems.
+
+    ``http`` may be any httpx-style client (a real one, or a test client in process).
+    Subclasses name the service and may map 403/404 to something more specific.
+    """
+
+    service_ja = "サービス"
+    service_en = "service"
+    code = "service_unavailable"
+
+    def __init__(self, http: Any, base_url: str) -> None:
+        self.http, self.base = http, base_url.rstrip("/")
+
+    def unavailable(self) -> KasaneError:
+        """The other service did not answer usefully: a 503 in the reader's language."""
+        return KasaneError(
+            503,
+            self.code,
+            f"{self.service_ja}に接続できません。しばらくしてからお試しください。",
+            f"The {self.service_en} is unavailable.",
+        )
+
+    def refusal(self, status: int) -> KasaneError | None:
+        """How a 403/404 from the other service reads to our caller (``None``: unavailable)."""
+        if status == 403:
+            return KasaneError(403, "forbidden", "この操作の権限がありません。", "You are not allowed to do this.")
+        return None
+
+    def _call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
+        try:
+            response = self.http.request(method, f"{self.base}{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs)
+        except (httpx.HTTPError, OSError) as error:
+            raise self.unavailable() from error
+        if response.status_code == 401:
+            raise KasaneError(
+                401,
+                "session_ended",
+                "ログインの有効期限が切れたか、ログアウト済みです。もう一度ログインしてください。",
+                "Your session has ended. Please sign in again.",
+            )
+        if response.status_code >= 400:
+            raise self.refusal(response.status_code) or self.unavailable()
+        return response.json()
