@@ -19,8 +19,6 @@ from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
 
 from kasane_shared.crypto.kek import FileKeyProvider
-from kasane_shared.custody import IdentityClient
-from minutes.agenda_client import AgendaClient
 from kasane_shared.db import Database, make_engine, upgrade_database
 from kasane_shared.settings import SERVICES, Settings
 
@@ -120,7 +118,7 @@ def suite(dbs: dict[str, Database], settings: Settings, kek: FileKeyProvider) ->
     import agenda.app
     import identity.app
     import minutes.app
-    from kasane.suite import create_suite
+    from kasane.suite import create_suite, route_service_calls
 
     identity_app = identity.app.create_app(settings, db=dbs["identity"], kek=kek)
     jwks = identity_app.state.signing_keys
@@ -131,7 +129,5 @@ def suite(dbs: dict[str, Database], settings: Settings, kek: FileKeyProvider) ->
         # Services call each other over HTTP; here that HTTP goes through the test client.
         # A separate client keeps the services' calls from sharing the user's cookies.
         with TestClient(built.app, raise_server_exceptions=False) as service_http:
-            agenda_app.state.identity = IdentityClient(service_http, "/identity")
-            minutes_app.state.identity = IdentityClient(service_http, "/identity")
-            minutes_app.state.agenda = AgendaClient(service_http, "/agenda")
+            route_service_calls(built, service_http)
             yield SuiteUnderTest(client, built, dbs, settings)

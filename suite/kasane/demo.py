@@ -96,18 +96,20 @@ def in_process(suite: Any) -> Iterator[Any]:
     """
     from fastapi.testclient import TestClient
 
-    from kasane_shared.custody import IdentityClient
-    from minutes.agenda_client import AgendaClient
+    from kasane.suite import route_service_calls
 
-    saved = (suite.agenda.state.identity, suite.minutes.state.identity, suite.minutes.state.agenda)
+    states = [(app.state, dict(app.state._state)) for app in (suite.agenda, suite.minutes)]
+    tokens = [(t, t.http, t.token_url) for app in (suite.agenda, suite.minutes) if (t := getattr(app.state, "service_tokens", None))]
     with TestClient(suite.app) as client, TestClient(suite.app) as service_http:
-        suite.agenda.state.identity = IdentityClient(service_http, "/identity")
-        suite.minutes.state.identity = IdentityClient(service_http, "/identity")
-        suite.minutes.state.agenda = AgendaClient(service_http, "/agenda")
+        route_service_calls(suite, service_http)
         try:
             yield client
         finally:
-            suite.agenda.state.identity, suite.minutes.state.identity, suite.minutes.state.agenda = saved
+            for state, saved in states:
+                state._state.update(saved)
+            for source, http, url in tokens:
+                source.http, source.token_url = http, url
+                source.invalidate()
 
 
 def seed_demo(suite: Any) -> None:

@@ -43,4 +43,43 @@ def create_suite(settings: Settings, **overrides: object) -> Suite:
             Mount("/", app=web_app),
         ]
     )
-    return Suite(app, identity_app, agenda_app, minutes_app, web_app)  # type: ignore[arg-type]
+    suite = Suite(app, identity_app, agenda_app, minutes_app, web_app)  # type: ignore[arg-type]
+    _issue_internal_credentials(settings, suite)
+    return suite
+
+
+def _issue_internal_credentials(settings: Settings, suite: Suite) -> None:
+    """Give agenda and minutes their own client credentials for this run (suite mode).
+
+    In one process there is no secret file to share: each start registers a fresh random
+    secret with identity (stored only hashed) and hands it to the service in memory.
+    """
+    from identity.oauth.service import SERVICE_SCOPES, create_client
+    from kasane_shared.auth.service_tokens import ServiceTokenSource
+
+    token_url = settings.identity_url.rstrip("/") + "/oauth/token"
+    with suite.identity.state.db.session() as session:
+        for app, name in ((suite.agenda, "agenda"), (suite.minutes, "minutes")):
+            if getattr(app.state, "service_tokens", None) is not None:
+                continue
+            _, secret = create_client(session, name, SERVICE_SCOPES[name], None)
+            app.state.service_tokens = ServiceTokenSource(token_url, name, secret, SERVICE_SCOPES[name])
+
+
+def route_service_calls(suite: Suite, http: object) -> None:
+    """Send every service-to-service call of the suite through ``http`` (paths, not URLs).
+
+    Used before the server listens (demo seeding) and by tests, where ``http`` is a client
+    on the suite itself.
+    """
+    from kasane_shared.custody import IdentityClient
+    from minutes.agenda_client import AgendaClient
+
+    suite.agenda.state.identity = IdentityClient(http, "/identity")
+    suite.minutes.state.identity = IdentityClient(http, "/identity")
+    suite.minutes.state.agenda = AgendaClient(http, "/agenda")
+    for app in (suite.agenda, suite.minutes):
+        tokens = getattr(app.state, "service_tokens", None)
+        if tokens is not None:
+            tokens.http, tokens.token_url = http, "/identity/oauth/token"
+            tokens.invalidate()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from agenda.deps import Coordinator, CurrentCaller, IdentityDep
 from agenda.keys.service import KeyContext
@@ -16,9 +16,9 @@ def coordinator_context(session: SessionDep, identity: IdentityDep, caller: Coor
     return KeyContext(session, identity, caller)
 
 
-def caller_context(session: SessionDep, identity: IdentityDep, caller: CurrentCaller) -> KeyContext:
-    """Any signed-in caller's key context (views)."""
-    return KeyContext(session, identity, caller)
+def caller_context(request: Request, session: SessionDep, identity: IdentityDep, caller: CurrentCaller) -> KeyContext:
+    """Any signed-in caller's key context (views); grants may act as the service itself."""
+    return KeyContext(session, identity, caller, getattr(request.app.state, "service_tokens", None))
 
 
 CoordinatorCtx = Annotated[KeyContext, Depends(coordinator_context)]

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from agenda.deps import Caller
 from agenda.keys.models import Wrap
+from kasane_shared.auth.tokens import TokenClaims
 from kasane_shared.crypto import Recipient
 from kasane_shared.custody import IdentityClient
 from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
@@ -46,7 +47,15 @@ class KeyContext:
     session: Session
     identity: IdentityClient
     caller: Caller
+    service_tokens: Any = None
     _escrow: Recipient | None = field(default=None, repr=False)
+
+    def as_service(self) -> KeyContext | None:
+        """The same request acting as the agenda service itself (grants only), if it has credentials."""
+        if self.service_tokens is None:
+            return None
+        claims = TokenClaims(subject=SERVICE, organization_id=None, roles=(), session_id=None, scopes=("custody:rewrap",), expires_at=0, token_id="")
+        return KeyContext(self.session, self.identity, Caller(claims, self.service_tokens.token()))
 
     def escrow(self) -> Recipient:
         """Agenda's escrow recipient (asked once per request)."""

@@ -13,7 +13,7 @@ from typing import Any
 from agenda import access
 from agenda.audit import record
 from agenda.cases.models import Case
-from agenda.keys.service import CONTENT, TAX, KeyContext, ensure_coordinator_access, open_records, placeholder_if
+from agenda.keys.service import CONTENT, TAX, KeyContext, ensure_coordinator_access, open_records, placeholder_if, record_wraps
 from agenda.meetings.models import AgendaItem, Meeting
 from agenda.meetings.service import attendee, items_of, local, visible_meeting
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS
@@ -50,6 +50,8 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     cases = _cases(ctx, items)
     if ctx.caller.is_coordinator:
         ensure_coordinator_access(ctx, [*cases.values(), *items], (meeting.kind,))
+    else:
+        _grant_if_pledged_since(ctx, meeting, cases)
     try:
         opened = open_records(ctx, [*cases.values(), *items], (CONTENT, TAX), (meeting.kind,))
     except KasaneError as error:
@@ -59,6 +61,20 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     shown = [_item(ctx, meeting, item, opened) for item in items]
     record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, pledge=True, items=[i.id for i in items], opened=sum(1 for s in shown if not s["redacted"]), tax=sum(1 for s in shown if s.get("tax_masked") is False))
     return {"meeting": meeting_block(meeting, full=True), "items": shown, "pledge_valid": True}
+
+
+def _grant_if_pledged_since(ctx: KeyContext, meeting: Meeting, cases: dict[str, Case]) -> None:
+    """A member who signed the pledge after being invited gets the keys the rules give them now.
+
+    At invitation identity refused their grants (no pledge). The grant is the same
+    ``sync_case`` every invitation runs, done as the agenda service: the view itself still
+    opens only what the member's own keys open.
+    """
+    held = {w.record_id for w in record_wraps(ctx.session, list(cases.values()), member_id=ctx.caller.id, conference_kind=meeting.kind)}
+    missing = [case for case in cases.values() if case.id not in held]
+    service = ctx.as_service() if missing else None
+    for case in missing if service else []:
+        access.sync_case(service, case)  # type: ignore[arg-type]
 
 
 def _my_items(ctx: KeyContext, meeting: Meeting) -> list[AgendaItem]:
