@@ -4,55 +4,20 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
-import pytest
 
-KASANE = [sys.executable, "-m", "kasane"]
+from tests.e2e.conftest import KASANE, free_port as _free_port
 
 
 def _run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "KASANE_DATA_DIR": str(data_dir), **env}
     environment.pop("KASANE_DEMO", None)
     return subprocess.run([*KASANE, *args], env=environment, capture_output=True, text=True, timeout=180)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def served(tmp_path):
-    """`kasane serve --demo` in its own process on a free port."""
-    port = _free_port()
-    env = {**os.environ, "KASANE_DATA_DIR": str(tmp_path)}
-    env.pop("KASANE_IDENTITY_URL", None)
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        process = subprocess.Popen([*KASANE, "serve", "--demo", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/identity/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-            if process.poll() is not None:
-                raise AssertionError(log.read_text())
-        yield base, tmp_path
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_db_upgrade_creates_every_database(tmp_path):
