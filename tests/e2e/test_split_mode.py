@@ -176,6 +176,7 @@ def _nginx_conf(folder: Path, tls_port: int, internal_port: int, ports: dict[str
         "PREFIX": str(folder), "TLS_PORT": str(tls_port), "INTERNAL_PORT": str(internal_port), "CERT": str(cert), "KEY": str(key),
         "LOCATIONS": str(ROOT / "deploy" / "nginx" / "locations.conf"),
         "IDENTITY_SERVERS": servers["identity"], "AGENDA_SERVERS": servers["agenda"], "MINUTES_SERVERS": servers["minutes"],
+        "WEB_SERVERS": servers["web"],
     }
     for name, value in values.items():
         template = template.replace("{{" + name + "}}", value)
@@ -215,7 +216,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     urls, drop = _create_databases()
     tls_port, internal_port = _free_port(), _free_port()
     internal = f"http://127.0.0.1:{internal_port}"
-    ports = {"identity": [_free_port()], "agenda": [_free_port(), _free_port()], "minutes": [_free_port()]}
+    ports = {"identity": [_free_port()], "agenda": [_free_port(), _free_port()], "minutes": [_free_port()], "web": [_free_port(), _free_port()]}
     cert, key = _self_signed(folder)
     deployed = Deployment(f"https://localhost:{tls_port}", cert, databases=urls)
     try:
@@ -231,6 +232,13 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 name = f"{service}-{index}"
                 deployed.processes[name] = process = _start(name, _uvicorn(service, port), env, folder)
                 _wait_healthy(process, f"http://127.0.0.1:{port}/healthz")
+        # The web pages: two replicas sharing one data directory (the CSRF key), as in compose.
+        web_env = {k: v for k, v in os.environ.items() if not k.startswith("KASANE_")}
+        web_env.update(KASANE_DATA_DIR=str(folder / "web"), KASANE_IDENTITY_URL=f"{internal}/identity", KASANE_COOKIE_SECURE="true")
+        for index, port in enumerate(ports["web"], start=1):
+            web_cmd = [sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+            deployed.processes[f"web-{index}"] = process = _start(f"web-{index}", web_cmd, web_env, folder)
+            _wait_healthy(process, f"http://127.0.0.1:{port}/healthz")
         conf = _nginx_conf(folder, tls_port, internal_port, ports, cert, key)
         nginx = [NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(conf), "-g", "daemon off;"]
         deployed.processes["nginx"] = gateway = _start("nginx", nginx, os.environ.copy(), folder)
@@ -254,9 +262,12 @@ def test_health_and_docs_through_the_gateway(deployment):
             body = client.get(f"/{service}/healthz").json()
             assert body == {"status": "ok", "service": service}
         assert client.get("/identity/docs").status_code == 200
+        # The pages answer at / through the same gateway, in Japanese.
+        page = client.get("/login")
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"] and 'lang="ja"' in page.text
         # --root-path keeps the OpenAPI link under the service's prefix.
         assert client.get("/agenda/openapi.json").json()["info"]["title"] == "Kasane agenda"
-        assert client.get("/").json()["name"] == "Kasane"
+        assert client.get("/", headers={"Accept": "application/json"}).json()["services"]["agenda"] == "/agenda/docs"
 
 
 def test_member_tokens_verify_in_every_process(deployment):

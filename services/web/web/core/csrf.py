@@ -18,13 +18,20 @@ FIELD = "csrf_token"
 
 
 def load_key(data_dir: Path) -> bytes:
-    """The HMAC key, created on first use with mode 0600."""
+    """The HMAC key, created on first use with mode 0600 (replicas starting together agree on one)."""
     path = data_dir / "web-csrf.key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = data_dir / f".web-csrf.key.{secrets.token_hex(8)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)  # atomic: the first replica's key wins, whole
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     return bytes.fromhex(path.read_text().strip())
 
 
