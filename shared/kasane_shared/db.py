@@ -146,6 +146,17 @@ def upgrade_database(script_location: str, url_or_connection: str | Connection) 
     command.upgrade(config, "head")
 
 
+def open_service_database(settings: Any, service: str, *, db: Database | None = None, migrate: bool = True) -> Database:
+    """A service's own database: the one given (tests), or its URL, migrated to head first."""
+    if db is not None:
+        return db
+    url = settings.database_url(service)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if migrate:
+        upgrade_database(f"{service}:migrations", url)
+    return Database.from_url(url)
+
+
 def run_migrations_online(context: Any, target_metadata: Any) -> None:
     """Body of each service's Alembic ``env.py``: use a given connection or open the URL."""
     connection = context.config.attributes.get("connection")
@@ -179,6 +190,7 @@ __all__ = [
     "get_session",
     "make_engine",
     "new_id",
+    "open_service_database",
     "run_migrations_online",
     "upgrade_database",
     "utcnow",

@@ -18,10 +18,9 @@ from kasane_shared.audit_api import audit_router
 
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
 from kasane_shared.custody import IdentityClient
-from kasane_shared.db import Database, upgrade_database
+from kasane_shared.db import Database, open_service_database
 from kasane_shared.settings import Settings
 
-MIGRATIONS = "agenda:migrations"
 
 
 def create_app(
@@ -33,12 +32,7 @@ def create_app(
     migrate: bool = True,
 ) -> FastAPI:
     """Build the agenda app on its own database; tokens are checked against identity's JWKS."""
-    url = settings.database_url("agenda")
-    if db is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        if migrate:
-            upgrade_database(MIGRATIONS, url)
-        db = Database.from_url(url)
+    db = open_service_database(settings, "agenda", db=db, migrate=migrate)
     app = create_service_app(
         "agenda",
         title="Kasane agenda",

@@ -22,10 +22,9 @@ from kasane_shared.app import create_service_app
 from kasane_shared.audit_api import audit_router
 from kasane_shared.auth.tokens import TokenVerifier
 from kasane_shared.crypto.kek import FileKeyProvider, KeyProvider
-from kasane_shared.db import Database, upgrade_database
+from kasane_shared.db import Database, open_service_database
 from kasane_shared.settings import Settings
 
-MIGRATIONS = "identity:migrations"
 
 
 def make_key_provider(settings: Settings) -> KeyProvider:
@@ -52,12 +51,7 @@ def prepare_database(db: Database, kek: Any, settings: Settings | None = None) -
 
 def create_app(settings: Settings, *, db: Database | None = None, kek: KeyProvider | None = None, migrate: bool = True) -> FastAPI:
     """Build the identity app on its own database (migrated to head unless told otherwise)."""
-    url = settings.database_url("identity")
-    if db is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        if migrate:
-            upgrade_database(MIGRATIONS, url)
-        db = Database.from_url(url)
+    db = open_service_database(settings, "identity", db=db, migrate=migrate)
     kek = kek or make_key_provider(settings)
     prepare_database(db, kek, settings)
 

@@ -11,12 +11,11 @@ import httpx
 
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
 from kasane_shared.custody import IdentityClient
-from kasane_shared.db import Database, upgrade_database
+from kasane_shared.db import Database, open_service_database
 from kasane_shared.settings import Settings
 from minutes.agenda_client import AgendaClient
 from minutes.meeting_minutes.router import export_router, router as minutes_router
 
-MIGRATIONS = "minutes:migrations"
 
 
 def create_app(
@@ -29,12 +28,7 @@ def create_app(
     migrate: bool = True,
 ) -> FastAPI:
     """Build the minutes app on its own database; tokens are checked against identity's JWKS."""
-    url = settings.database_url("minutes")
-    if db is None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        if migrate:
-            upgrade_database(MIGRATIONS, url)
-        db = Database.from_url(url)
+    db = open_service_database(settings, "minutes", db=db, migrate=migrate)
     app = create_service_app(
         "minutes",
         title="Kasane minutes",
