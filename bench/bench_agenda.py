@@ -52,7 +52,9 @@ def _build(data_dir: Path) -> tuple[Any, Any, Any]:
     jwks = identity_app.state.signing_keys
     agenda_app = agenda.app.create_app(settings, jwks=jwks)
     minutes_app = minutes.app.create_app(settings, jwks=jwks)
-    suite = create_suite(settings, identity_app=identity_app, agenda_app=agenda_app, minutes_app=minutes_app)
+    suite = create_suite(
+        settings, identity_app=identity_app, agenda_app=agenda_app, minutes_app=minutes_app
+    )
     client = TestClient(suite.app, raise_server_exceptions=False)
     service_http = TestClient(suite.app, raise_server_exceptions=False)
     agenda_app.state.identity = IdentityClient(service_http, "/identity")
@@ -67,16 +69,42 @@ def _token(client: Any, login: str) -> dict[str, str]:
 
 def _meeting(client: Any, people: Any, coordinator: dict[str, str]) -> str:
     m1 = people.members["demo-member-1"]
-    body = {"kind": "shien", "title": "ベンチ会議", "starts_at": "2026-12-01T09:00:00+09:00", "ends_at": "2026-12-01T17:00:00+09:00", "place": "会議室", "attendees": [{"member_id": m1}]}
+    body = {
+        "kind": "shien",
+        "title": "ベンチ会議",
+        "starts_at": "2026-12-01T09:00:00+09:00",
+        "ends_at": "2026-12-01T17:00:00+09:00",
+        "place": "会議室",
+        "attendees": [{"member_id": m1}],
+    }
     meeting = client.post("/agenda/meetings", json=body, headers=coordinator).json()["id"]
     for n in range(ITEMS):
-        case = {"title": f"事例{n}", "summary": "80代の母と50代の長男。", "notes": f"本人は固定資産税を{n}年分滞納している。訪問を継続。" * 5, "tax_notes": "住民税非課税"}
+        case = {
+            "title": f"事例{n}",
+            "summary": "80代の母と50代の長男。",
+            "notes": f"本人は固定資産税を{n}年分滞納している。訪問を継続。" * 5,
+            "tax_notes": "住民税非課税",
+        }
         case_id = client.post("/agenda/cases", json=case, headers=coordinator).json()["id"]
         if n % 2 == 0:  # half the cases carry a consent covering tax data
-            consent = {"obtained_on": "2026-04-01", "organization_ids": [people.organizations["council"]], "covers_tax": True}
+            consent = {
+                "obtained_on": "2026-04-01",
+                "organization_ids": [people.organizations["council"]],
+                "covers_tax": True,
+            }
             client.post(f"/agenda/cases/{case_id}/consents", json=consent, headers=coordinator)
-        item = {"case_id": case_id, "purpose": "info_sharing", "minutes": 20, "briefing": "住民税非課税世帯で、見守りを継続。" * 3}
-        assert client.post(f"/agenda/meetings/{meeting}/items", json=item, headers=coordinator).status_code == 201
+        item = {
+            "case_id": case_id,
+            "purpose": "info_sharing",
+            "minutes": 20,
+            "briefing": "住民税非課税世帯で、見守りを継続。" * 3,
+        }
+        assert (
+            client.post(
+                f"/agenda/meetings/{meeting}/items", json=item, headers=coordinator
+            ).status_code
+            == 201
+        )
     return meeting
 
 
@@ -91,7 +119,9 @@ def run() -> dict[str, Any]:
             view = lambda: client.get(f"/agenda/meetings/{meeting}/agenda", headers=member)  # noqa: E731
             plain = lambda: client.get("/agenda/healthz")  # noqa: E731
             shown = view().json()["items"]
-            assert len(shown) == ITEMS and sum(1 for i in shown if not i["tax_masked"]) == ITEMS // 2
+            assert (
+                len(shown) == ITEMS and sum(1 for i in shown if not i["tax_masked"]) == ITEMS // 2
+            )
             _time(view, 5), _time(plain, 5)
             views, plains = _time(view, REQUESTS), _time(plain, REQUESTS)
     figures = {

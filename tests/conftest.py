@@ -49,7 +49,9 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
     with admin.connect() as conn:
         for name in names.values():
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    urls = {s: server.set(database=n).render_as_string(hide_password=False) for s, n in names.items()}
+    urls = {
+        s: server.set(database=n).render_as_string(hide_password=False) for s, n in names.items()
+    }
     try:
         for service, url in urls.items():
             upgrade_database(f"{service}:migrations", url)
@@ -113,7 +115,9 @@ class SuiteUnderTest:
 
 
 @pytest.fixture
-def suite(dbs: dict[str, Database], settings: Settings, kek: FileKeyProvider) -> Iterator[SuiteUnderTest]:
+def suite(
+    dbs: dict[str, Database], settings: Settings, kek: FileKeyProvider
+) -> Iterator[SuiteUnderTest]:
     """The whole suite in one process on the test databases."""
     import agenda.app
     import identity.app
@@ -124,7 +128,9 @@ def suite(dbs: dict[str, Database], settings: Settings, kek: FileKeyProvider) ->
     jwks = identity_app.state.signing_keys
     agenda_app = agenda.app.create_app(settings, jwks=jwks, db=dbs["agenda"])
     minutes_app = minutes.app.create_app(settings, jwks=jwks, db=dbs["minutes"])
-    built = create_suite(settings, identity_app=identity_app, agenda_app=agenda_app, minutes_app=minutes_app)
+    built = create_suite(
+        settings, identity_app=identity_app, agenda_app=agenda_app, minutes_app=minutes_app
+    )
     with TestClient(built.app, raise_server_exceptions=False) as client:
         # Services call each other over HTTP; here that HTTP goes through the test client.
         # A separate client keeps the services' calls from sharing the user's cookies.

@@ -22,7 +22,9 @@ def seed_people(identity_db: Database, kek: KeyProvider) -> DemoIdentity:
 
 def login(client: TestClient, login_name: str, password: str = PASSWORD, **extra: Any) -> Response:
     """POST /identity/session."""
-    return client.post("/identity/session", json={"login": login_name, "password": password, **extra})
+    return client.post(
+        "/identity/session", json={"login": login_name, "password": password, **extra}
+    )
 
 
 def token_for(client: TestClient, login_name: str, password: str = PASSWORD) -> str:

@@ -47,13 +47,18 @@ class BodyLimitMiddleware:
 
         headers = dict(scope.get("headers") or [])
         lang = negotiate(headers.get(b"accept-language", b"").decode("latin-1"))
-        error = KasaneError(413, "too_large", "送信データが大きすぎます。", "The request body is too large.")
+        error = KasaneError(
+            413, "too_large", "送信データが大きすぎます。", "The request body is too large."
+        )
         body = json.dumps(problem_body(error, lang), ensure_ascii=False).encode()
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())],
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})
@@ -92,7 +97,9 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, with_headers)
 
 
-def create_service_app(name: str, *, title: str, description: str, max_body_bytes: int, **kwargs: Any) -> FastAPI:
+def create_service_app(
+    name: str, *, title: str, description: str, max_body_bytes: int, **kwargs: Any
+) -> FastAPI:
     """A FastAPI app with Kasane's error handling, limits and ``GET /healthz``."""
     app = FastAPI(title=title, description=description, version="0.1.0", **kwargs)
     install_error_handlers(app)

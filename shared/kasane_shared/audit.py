@@ -113,7 +113,16 @@ class Recorder:
         **details: Any,
     ) -> None:
         """Append an event (ids and codes only, never content)."""
-        append(session, self.model, action=action, actor_id=actor_id, target_type=target_type, target_id=target_id, outcome=outcome, details=details)
+        append(
+            session,
+            self.model,
+            action=action,
+            actor_id=actor_id,
+            target_type=target_type,
+            target_id=target_id,
+            outcome=outcome,
+            details=details,
+        )
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,12 @@ def verify_chain(session: Session, model: type[AuditEntryMixin], batch: int = 20
                 return ChainReport(count, False, entry.seq, "previous hash does not match")
             if entry_hash(entry) != entry.entry_hash:
                 return ChainReport(count, False, entry.seq, "entry altered")
-            prev, expected_seq, count, last_seq = entry.entry_hash, expected_seq + 1, count + 1, entry.seq
+            prev, expected_seq, count, last_seq = (
+                entry.entry_hash,
+                expected_seq + 1,
+                count + 1,
+                entry.seq,
+            )
         session.expunge_all()
 
 

@@ -23,9 +23,15 @@ Auditor = Annotated[TokenClaims, Depends(RequireRole("auditor"))]
 
 def _entry(entry: AuditEntryMixin) -> dict[str, Any]:
     return {
-        "seq": entry.seq, "recorded_at": entry.recorded_at, "actor_id": entry.actor_id, "action": entry.action,
-        "target_type": entry.target_type, "target_id": entry.target_id, "outcome": entry.outcome,
-        "details": entry.details, "entry_hash": entry.entry_hash,
+        "seq": entry.seq,
+        "recorded_at": entry.recorded_at,
+        "actor_id": entry.actor_id,
+        "action": entry.action,
+        "target_type": entry.target_type,
+        "target_id": entry.target_id,
+        "outcome": entry.outcome,
+        "details": entry.details,
+        "entry_hash": entry.entry_hash,
     }
 
 
@@ -49,9 +55,17 @@ def audit_router(model: type[AuditEntryMixin]) -> APIRouter:
         if actor_id:
             query = query.where(model.actor_id == actor_id)
         if since is not None:
-            query = query.where(model.recorded_at >= since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+            query = query.where(
+                model.recorded_at >= since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            )
         rows = [_entry(e) for e in session.scalars(query)]
-        append(session, model, action="audit.read", actor_id=auditor.subject, details={"returned": len(rows)})
+        append(
+            session,
+            model,
+            action="audit.read",
+            actor_id=auditor.subject,
+            details={"returned": len(rows)},
+        )
         return rows
 
     @router.get("/verify")
@@ -59,7 +73,19 @@ def audit_router(model: type[AuditEntryMixin]) -> APIRouter:
         """Walk the whole chain: entries, ok, and where it first breaks."""
         report = verify_chain(session, model)
         checked_at = datetime.now(UTC).isoformat()
-        append(session, model, action="audit.verify", actor_id=auditor.subject, details={"ok": report.ok, "entries": report.entries})
-        return {"entries": report.entries, "ok": report.ok, "broken_at": report.broken_at, "reason": report.reason, "checked_at": checked_at}
+        append(
+            session,
+            model,
+            action="audit.verify",
+            actor_id=auditor.subject,
+            details={"ok": report.ok, "entries": report.entries},
+        )
+        return {
+            "entries": report.entries,
+            "ok": report.ok,
+            "broken_at": report.broken_at,
+            "reason": report.reason,
+            "checked_at": checked_at,
+        }
 
     return router

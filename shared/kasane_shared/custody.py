@@ -49,21 +49,39 @@ class IdentityClient(ServiceClient):
         result: dict[str, bool] = {}
         ids = list(dict.fromkeys(member_ids))
         for start in range(0, len(ids), BATCH):
-            rows = self._call("GET", "/pledge-status", token, params={"kind": kind, "member_id": ids[start : start + BATCH]})
+            rows = self._call(
+                "GET",
+                "/pledge-status",
+                token,
+                params={"kind": kind, "member_id": ids[start : start + BATCH]},
+            )
             result.update({row["member_id"]: bool(row["valid"]) for row in rows})
         return result
 
     def has_pledge(self, token: str, member_id: str, kind: str) -> bool:
         """Whether the caller (``member_id``, their own token) holds a valid pledge for ``kind``."""
-        return bool(self._call("GET", f"/members/{member_id}/pledges/status", token, params={"kind": kind})["valid"])
+        return bool(
+            self._call("GET", f"/members/{member_id}/pledges/status", token, params={"kind": kind})[
+                "valid"
+            ]
+        )
 
     def public_keys(self, token: str, member_ids: list[str]) -> dict[str, Recipient]:
         """Recipients (current public keys) of the active members among ``member_ids``."""
         result: dict[str, Recipient] = {}
         ids = list(dict.fromkeys(member_ids))
         for start in range(0, len(ids), BATCH):
-            rows = self._call("GET", "/public-keys", token, params={"member_id": ids[start : start + BATCH]})
-            result.update({row["member_id"]: Recipient(row["member_id"], row["key_version"], row["public_key"]) for row in rows})
+            rows = self._call(
+                "GET", "/public-keys", token, params={"member_id": ids[start : start + BATCH]}
+            )
+            result.update(
+                {
+                    row["member_id"]: Recipient(
+                        row["member_id"], row["key_version"], row["public_key"]
+                    )
+                    for row in rows
+                }
+            )
         return result
 
     def escrow_key(self, token: str, service: str) -> Recipient:
@@ -75,8 +93,13 @@ class IdentityClient(ServiceClient):
         """Data keys for the caller's own wraps, ``None`` where identity refused."""
         keys: list[DataKey | None] = []
         for start in range(0, len(wrapped), BATCH):
-            body = self._call("POST", "/keys/unwrap", token, json={"wrapped": wrapped[start : start + BATCH]})
-            keys.extend(DataKey(from_text(r["data_key"])) if r["data_key"] else None for r in body["results"])
+            body = self._call(
+                "POST", "/keys/unwrap", token, json={"wrapped": wrapped[start : start + BATCH]}
+            )
+            keys.extend(
+                DataKey(from_text(r["data_key"])) if r["data_key"] else None
+                for r in body["results"]
+            )
         return keys
 
     def rewrap(self, token: str, items: list[tuple[str, str, str]]) -> list[Grant]:
@@ -84,7 +107,11 @@ class IdentityClient(ServiceClient):
         grants: list[Grant] = []
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
-            payload = {"items": [{"escrow_wrap": w, "member_id": m, "conference_kind": k} for w, m, k in chunk]}
+            payload = {
+                "items": [
+                    {"escrow_wrap": w, "member_id": m, "conference_kind": k} for w, m, k in chunk
+                ]
+            }
             body = self._call("POST", "/keys/rewrap", token, json=payload)
             for (_, member_id, kind), r in zip(chunk, body["results"], strict=True):
                 grants.append(Grant(member_id, kind, r["wrapped"], r["key_version"], r["error"]))

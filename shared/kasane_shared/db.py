@@ -146,7 +146,9 @@ def upgrade_database(script_location: str, url_or_connection: str | Connection) 
     command.upgrade(config, "head")
 
 
-def open_service_database(settings: Any, service: str, *, db: Database | None = None, migrate: bool = True) -> Database:
+def open_service_database(
+    settings: Any, service: str, *, db: Database | None = None, migrate: bool = True
+) -> Database:
     """A service's own database: the one given (tests), or its URL, migrated to head first."""
     if db is not None:
         return db

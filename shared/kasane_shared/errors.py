@@ -55,7 +55,9 @@ def not_found(what_ja: str, what_en: str) -> KasaneError:
     return KasaneError(404, "not_found", f"{what_ja}が見つかりません。", f"{what_en} not found.")
 
 
-def forbidden(ja: str = "この操作の権限がありません。", en: str = "You are not allowed to do this.") -> KasaneError:
+def forbidden(
+    ja: str = "この操作の権限がありません。", en: str = "You are not allowed to do this."
+) -> KasaneError:
     """A 403 refusal."""
     return KasaneError(403, "forbidden", ja, en)
 
@@ -65,7 +67,9 @@ def conflict(code: str, ja: str, en: str) -> KasaneError:
     return KasaneError(409, code, ja, en)
 
 
-def unauthenticated(ja: str = "ログインが必要です。", en: str = "Authentication required.") -> KasaneError:
+def unauthenticated(
+    ja: str = "ログインが必要です。", en: str = "Authentication required."
+) -> KasaneError:
     """A 401 with the Bearer challenge."""
     return KasaneError(401, "unauthenticated", ja, en, headers={"WWW-Authenticate": "Bearer"})
 
@@ -106,8 +110,14 @@ def problem_response(request: Request, error: KasaneError) -> JSONResponse:
 _VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
     "missing": ("必須項目です。", "This field is required."),
     "extra_forbidden": ("この項目は受け付けていません。", "This field is not allowed."),
-    "string_too_long": ("{max_length}文字以内で入力してください。", "At most {max_length} characters."),
-    "string_too_short": ("{min_length}文字以上で入力してください。", "At least {min_length} characters."),
+    "string_too_long": (
+        "{max_length}文字以内で入力してください。",
+        "At most {max_length} characters.",
+    ),
+    "string_too_short": (
+        "{min_length}文字以上で入力してください。",
+        "At least {min_length} characters.",
+    ),
     "too_long": ("{max_length}件以内にしてください。", "At most {max_length} entries."),
     "too_short": ("{min_length}件以上にしてください。", "At least {min_length} entries."),
     "string_type": ("文字列で入力してください。", "Must be a string."),
@@ -121,13 +131,28 @@ _VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
     "model_type": ("オブジェクトで入力してください。", "Must be an object."),
     "literal_error": ("使える値は {expected} です。", "Must be one of {expected}."),
     "enum": ("使える値は {expected} です。", "Must be one of {expected}."),
-    "date_from_datetime_parsing": ("日付（YYYY-MM-DD）で入力してください。", "Must be a date (YYYY-MM-DD)."),
+    "date_from_datetime_parsing": (
+        "日付（YYYY-MM-DD）で入力してください。",
+        "Must be a date (YYYY-MM-DD).",
+    ),
     "date_parsing": ("日付（YYYY-MM-DD）で入力してください。", "Must be a date (YYYY-MM-DD)."),
     "date_type": ("日付（YYYY-MM-DD）で入力してください。", "Must be a date (YYYY-MM-DD)."),
-    "datetime_parsing": ("日時（ISO 8601、時差付き）で入力してください。", "Must be an ISO 8601 date-time."),
-    "datetime_from_date_parsing": ("日時（ISO 8601、時差付き）で入力してください。", "Must be an ISO 8601 date-time."),
-    "datetime_type": ("日時（ISO 8601、時差付き）で入力してください。", "Must be an ISO 8601 date-time."),
-    "timezone_aware": ("時差（+09:00 など）を付けてください。", "Include a UTC offset (e.g. +09:00)."),
+    "datetime_parsing": (
+        "日時（ISO 8601、時差付き）で入力してください。",
+        "Must be an ISO 8601 date-time.",
+    ),
+    "datetime_from_date_parsing": (
+        "日時（ISO 8601、時差付き）で入力してください。",
+        "Must be an ISO 8601 date-time.",
+    ),
+    "datetime_type": (
+        "日時（ISO 8601、時差付き）で入力してください。",
+        "Must be an ISO 8601 date-time.",
+    ),
+    "timezone_aware": (
+        "時差（+09:00 など）を付けてください。",
+        "Include a UTC offset (e.g. +09:00).",
+    ),
     "greater_than_equal": ("{ge}以上にしてください。", "Must be at least {ge}."),
     "less_than_equal": ("{le}以下にしてください。", "Must be at most {le}."),
     "greater_than": ("{gt}より大きくしてください。", "Must be greater than {gt}."),
@@ -150,7 +175,9 @@ def _field_error(err: dict[str, Any]) -> FieldError:
         # Our own validators raise ValueError("日本語 / English"); split the pair.
         message = str(ctx.get("error", ""))
         ja, _, en = message.partition(" / ")
-        return FieldError(_field_name(tuple(err.get("loc", ()))), ja or _FALLBACK[0], en or ja or _FALLBACK[1])
+        return FieldError(
+            _field_name(tuple(err.get("loc", ()))), ja or _FALLBACK[0], en or ja or _FALLBACK[1]
+        )
     try:
         ja, en = ja_t.format(**ctx), en_t.format(**ctx)
     except (KeyError, IndexError):
@@ -161,7 +188,9 @@ def _field_error(err: dict[str, Any]) -> FieldError:
 def validation_error(errors: list[dict[str, Any]]) -> KasaneError:
     """Map FastAPI/pydantic validation errors to one problem (400 for unreadable JSON, else 422)."""
     if any(e.get("type") == "json_invalid" for e in errors):
-        return KasaneError(400, "malformed_json", "JSONとして読めません。", "The body is not valid JSON.")
+        return KasaneError(
+            400, "malformed_json", "JSONとして読めません。", "The body is not valid JSON."
+        )
     return KasaneError(
         422,
         "invalid_input",
@@ -179,7 +208,11 @@ _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     405: ("method_not_allowed", "この方法では操作できません。", "Method not allowed."),
     406: ("not_acceptable", "この形式では応答できません。", "Not acceptable."),
     413: ("too_large", "送信データが大きすぎます。", "The request body is too large."),
-    415: ("unsupported_media_type", "この形式のデータは受け付けていません。", "Unsupported media type."),
+    415: (
+        "unsupported_media_type",
+        "この形式のデータは受け付けていません。",
+        "Unsupported media type.",
+    ),
 }
 
 
@@ -196,9 +229,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, ja, en = _HTTP_MESSAGES.get(exc.status_code, ("error", "エラーが発生しました。", "Error."))
+        code, ja, en = _HTTP_MESSAGES.get(
+            exc.status_code, ("error", "エラーが発生しました。", "Error.")
+        )
         headers = dict(exc.headers or {})
-        return problem_response(request, KasaneError(exc.status_code, code, ja, en, headers=headers or None))
+        return problem_response(
+            request, KasaneError(exc.status_code, code, ja, en, headers=headers or None)
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

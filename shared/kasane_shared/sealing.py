@@ -17,7 +17,16 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kasane_shared.crypto import Binding, CryptoError, DataKey, Recipient, new_data_key, open_field, seal_field, wrap_data_key
+from kasane_shared.crypto import (
+    Binding,
+    CryptoError,
+    DataKey,
+    Recipient,
+    new_data_key,
+    open_field,
+    seal_field,
+    wrap_data_key,
+)
 from kasane_shared.db import UTCDateTime, new_id, utcnow
 from kasane_shared.errors import KasaneError
 
@@ -79,7 +88,9 @@ class SealedAudience:
     data_key: DataKey
     ciphertexts: dict[str, str]
     escrow_wrap: str
-    wraps: list[tuple[str, str, int, str]] = field(default_factory=list)  # member, kind, key version, wrap
+    wraps: list[tuple[str, str, int, str]] = field(
+        default_factory=list
+    )  # member, kind, key version, wrap
 
 
 def seal_audience(
@@ -93,24 +104,42 @@ def seal_audience(
     """Seal ``fields`` under a fresh data key, wrapped for each (recipient, kind) and for escrow."""
     data_key = new_data_key()
     sealing = ref.binding(audience)
-    ciphertexts = {name: seal_field(data_key, sealing, name, version, value) for name, value in fields.items() if value is not None}
+    ciphertexts = {
+        name: seal_field(data_key, sealing, name, version, value)
+        for name, value in fields.items()
+        if value is not None
+    }
     escrow_wrap = wrap_data_key(data_key, ref.binding(audience, ESCROW_KIND), escrow)
     sealed = SealedAudience(audience, data_key, ciphertexts, escrow_wrap)
     for recipient, kind in recipients:
-        sealed.wraps.append((recipient.member_id, kind, recipient.key_version, wrap_for(ref, audience, data_key, recipient, kind)))
+        sealed.wraps.append(
+            (
+                recipient.member_id,
+                kind,
+                recipient.key_version,
+                wrap_for(ref, audience, data_key, recipient, kind),
+            )
+        )
     return sealed
 
 
-def wrap_for(ref: RecordRef, audience: str, data_key: DataKey, recipient: Recipient, kind: str) -> str:
+def wrap_for(
+    ref: RecordRef, audience: str, data_key: DataKey, recipient: Recipient, kind: str
+) -> str:
     """Wrap an audience's data key for one member and conference kind."""
     return wrap_data_key(data_key, ref.binding(audience, kind), recipient)
 
 
-def open_audience(ref: RecordRef, audience: str, version: int, data_key: DataKey, ciphertexts: Mapping[str, str]) -> dict[str, str]:
+def open_audience(
+    ref: RecordRef, audience: str, version: int, data_key: DataKey, ciphertexts: Mapping[str, str]
+) -> dict[str, str]:
     """Open every field of one audience class; any tamper fails closed."""
     sealing = ref.binding(audience)
     try:
-        return {name: open_field(data_key, sealing, name, version, ct).decode("utf-8") for name, ct in ciphertexts.items()}
+        return {
+            name: open_field(data_key, sealing, name, version, ct).decode("utf-8")
+            for name, ct in ciphertexts.items()
+        }
     except (CryptoError, UnicodeDecodeError) as error:
         raise integrity_error() from error
 

@@ -35,12 +35,16 @@ class ServiceClient:
     def refusal(self, status: int) -> KasaneError | None:
         """How a 403/404 from the other service reads to our caller (``None``: unavailable)."""
         if status == 403:
-            return KasaneError(403, "forbidden", "この操作の権限がありません。", "You are not allowed to do this.")
+            return KasaneError(
+                403, "forbidden", "この操作の権限がありません。", "You are not allowed to do this."
+            )
         return None
 
     def _call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
         try:
-            response = self.http.request(method, f"{self.base}{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs)
+            response = self.http.request(
+                method, f"{self.base}{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs
+            )
         except (httpx.HTTPError, OSError) as error:
             raise self.unavailable() from error
         if response.status_code == 401:

@@ -16,8 +16,12 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="KASANE_", extra="ignore")
 
-    data_dir: Path = Field(default=Path("./var"), description="Data directory (SQLite files, key file)")
-    demo: bool = Field(default=False, description="Demo mode: seeds demo data, accepts the demo password")
+    data_dir: Path = Field(
+        default=Path("./var"), description="Data directory (SQLite files, key file)"
+    )
+    demo: bool = Field(
+        default=False, description="Demo mode: seeds demo data, accepts the demo password"
+    )
 
     identity_database_url: str | None = None
     agenda_database_url: str | None = None

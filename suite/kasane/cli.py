@@ -29,7 +29,9 @@ def _serve(args: argparse.Namespace) -> int:
         from kasane.demo import seed_demo
 
         seed_demo(suite)
-    print(f"Kasane: http://{args.host}:{args.port}/ (data: {settings.data_dir.resolve()})", flush=True)
+    print(
+        f"Kasane: http://{args.host}:{args.port}/ (data: {settings.data_dir.resolve()})", flush=True
+    )
     uvicorn.run(suite.app, host=args.host, port=args.port, log_level="info", access_log=False)
     return 0
 
@@ -84,7 +86,9 @@ def _audit_verify(args: argparse.Namespace) -> int:
             print(f"{service}: OK ({report.entries}件 / {report.entries} entries)")
         else:
             failed = True
-            print(f"{service}: 改ざんを検出 (chain broken) at seq {report.broken_at}: {report.reason}")
+            print(
+                f"{service}: 改ざんを検出 (chain broken) at seq {report.broken_at}: {report.reason}"
+            )
     return 1 if failed else 0
 
 
@@ -110,10 +114,20 @@ def _admin_create(args: argparse.Namespace) -> int:
         with app.state.db.session() as session:
             org = session.query(Organization).filter_by(name=args.organization).one_or_none()
             if org is None:
-                org = create_organization(session, OrganizationCreate(name=args.organization, kind=args.organization_kind), None)
+                org = create_organization(
+                    session,
+                    OrganizationCreate(name=args.organization, kind=args.organization_kind),
+                    None,
+                )
             member = create_member(
                 session,
-                MemberCreate(login=args.login, display_name=args.display_name, organization_id=org.id, roles=["admin"], password=password),
+                MemberCreate(
+                    login=args.login,
+                    display_name=args.display_name,
+                    organization_id=org.id,
+                    roles=["admin"],
+                    password=password,
+                ),
                 None,
                 kek=app.state.kek,
                 demo=settings.demo,
@@ -124,7 +138,10 @@ def _admin_create(args: argparse.Namespace) -> int:
         print(f"エラー: {error.ja} {details}", file=sys.stderr)
         return 2
     except ValueError as error:
-        print(f"エラー: 入力が正しくありません (invalid input): {error.__class__.__name__}", file=sys.stderr)
+        print(
+            f"エラー: 入力が正しくありません (invalid input): {error.__class__.__name__}",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -140,7 +157,10 @@ def _client_create(args: argparse.Namespace) -> int:
     finally:
         app.state.db.dispose()
     # The secret is shown once; identity keeps only its hash.
-    print(f"クライアントを登録しました (client registered): {client.client_id} scopes={' '.join(client.scopes)}", file=sys.stderr)
+    print(
+        f"クライアントを登録しました (client registered): {client.client_id} scopes={' '.join(client.scopes)}",
+        file=sys.stderr,
+    )
     print(secret)
     return 0
 
@@ -158,7 +178,9 @@ def _keys_rotate(args: argparse.Namespace) -> int:
             version = rotate_kek(session, kek, None)
     finally:
         db.dispose()
-    print(f"鍵暗号化鍵を更新しました: 版 {version} (KEK rotated to version {version}; everything re-sealed)")
+    print(
+        f"鍵暗号化鍵を更新しました: 版 {version} (KEK rotated to version {version}; everything re-sealed)"
+    )
     return 0
 
 
@@ -173,7 +195,12 @@ def _keys_status(args: argparse.Namespace) -> int:
     db = Database.from_url(settings.database_url("identity"))
     try:
         with db.session() as session:
-            print(json.dumps(key_status(session, make_key_provider(settings)).model_dump(), ensure_ascii=False))
+            print(
+                json.dumps(
+                    key_status(session, make_key_provider(settings)).model_dump(),
+                    ensure_ascii=False,
+                )
+            )
     finally:
         db.dispose()
     return 0
@@ -182,50 +209,100 @@ def _keys_status(args: argparse.Namespace) -> int:
 def _service(name: str) -> str:
     # argparse's `choices` rejects an empty `nargs="*"` list, so check names here.
     if name not in SERVICES:
-        raise argparse.ArgumentTypeError(f"サービス名が不正です: {name} (choose from {', '.join(SERVICES)})")
+        raise argparse.ArgumentTypeError(
+            f"サービス名が不正です: {name} (choose from {', '.join(SERVICES)})"
+        )
     return name
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
-    parser = argparse.ArgumentParser(prog="kasane", description="Kasane（重ね）: 支援会議・重層的支援会議のための会議システム")
+    parser = argparse.ArgumentParser(
+        prog="kasane", description="Kasane（重ね）: 支援会議・重層的支援会議のための会議システム"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    serve = commands.add_parser("serve", help="スイートモードで起動 (run all services in one process)")
+    serve = commands.add_parser(
+        "serve", help="スイートモードで起動 (run all services in one process)"
+    )
     serve.add_argument("--demo", action="store_true", help="デモデータを投入 (seed demo data)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.set_defaults(func=_serve)
 
-    db = commands.add_parser("db", help="データベース (database)").add_subparsers(dest="db_command", required=True)
+    db = commands.add_parser("db", help="データベース (database)").add_subparsers(
+        dest="db_command", required=True
+    )
     upgrade = db.add_parser("upgrade", help="マイグレーションを適用 (apply migrations)")
-    upgrade.add_argument("service", nargs="*", type=_service, help="identity / agenda / minutes (default: all)")
+    upgrade.add_argument(
+        "service", nargs="*", type=_service, help="identity / agenda / minutes (default: all)"
+    )
     upgrade.set_defaults(func=_db_upgrade)
 
     redact = commands.add_parser("redact", help="税情報の検出 (find tax data in JSON Lines)")
     redact.add_argument("file", nargs="?")
     redact.set_defaults(func=_redact)
 
-    audit = commands.add_parser("audit", help="監査ログ (audit log)").add_subparsers(dest="audit_command", required=True)
+    audit = commands.add_parser("audit", help="監査ログ (audit log)").add_subparsers(
+        dest="audit_command", required=True
+    )
     verify = audit.add_parser("verify", help="ハッシュチェーンを検証 (verify the hash chains)")
-    verify.add_argument("service", nargs="*", type=_service, help="identity / agenda / minutes (default: all)")
+    verify.add_argument(
+        "service", nargs="*", type=_service, help="identity / agenda / minutes (default: all)"
+    )
     verify.set_defaults(func=_audit_verify)
 
-    keys = commands.add_parser("keys", help="鍵管理 (keys)").add_subparsers(dest="keys_command", required=True)
-    keys.add_parser("rotate", help="KEKを更新し秘密鍵を再封印 (rotate the KEK, re-seal private keys)").set_defaults(func=_keys_rotate)
-    keys.add_parser("status", help="KEKの版と封印数 (KEK version and what it seals)").set_defaults(func=_keys_status)
+    keys = commands.add_parser("keys", help="鍵管理 (keys)").add_subparsers(
+        dest="keys_command", required=True
+    )
+    keys.add_parser(
+        "rotate", help="KEKを更新し秘密鍵を再封印 (rotate the KEK, re-seal private keys)"
+    ).set_defaults(func=_keys_rotate)
+    keys.add_parser("status", help="KEKの版と封印数 (KEK version and what it seals)").set_defaults(
+        func=_keys_status
+    )
 
-    admin = commands.add_parser("admin", help="管理 (administration)").add_subparsers(dest="admin_command", required=True)
-    create = admin.add_parser("create", help="最初の管理者を作成 (create an admin; password from KASANE_ADMIN_PASSWORD or prompt)")
+    admin = commands.add_parser("admin", help="管理 (administration)").add_subparsers(
+        dest="admin_command", required=True
+    )
+    create = admin.add_parser(
+        "create",
+        help="最初の管理者を作成 (create an admin; password from KASANE_ADMIN_PASSWORD or prompt)",
+    )
     create.add_argument("--login", required=True)
     create.add_argument("--display-name", required=True)
-    create.add_argument("--organization", required=True, help="組織名 (organization name; created if missing)")
-    create.add_argument("--organization-kind", default="municipal", choices=["municipal", "tax", "council", "consultation", "community", "school", "medical", "other"])
+    create.add_argument(
+        "--organization", required=True, help="組織名 (organization name; created if missing)"
+    )
+    create.add_argument(
+        "--organization-kind",
+        default="municipal",
+        choices=[
+            "municipal",
+            "tax",
+            "council",
+            "consultation",
+            "community",
+            "school",
+            "medical",
+            "other",
+        ],
+    )
     create.set_defaults(func=_admin_create)
-    clients = admin.add_parser("client", help="サービス間認証のクライアント (OAuth2 clients)").add_subparsers(dest="client_command", required=True)
-    client = clients.add_parser("create", help="クライアントを登録しシークレットを一度だけ表示 (register a client; prints its secret once)")
+    clients = admin.add_parser(
+        "client", help="サービス間認証のクライアント (OAuth2 clients)"
+    ).add_subparsers(dest="client_command", required=True)
+    client = clients.add_parser(
+        "create",
+        help="クライアントを登録しシークレットを一度だけ表示 (register a client; prints its secret once)",
+    )
     client.add_argument("name", help="クライアントID (e.g. agenda, minutes)")
-    client.add_argument("--scope", action="append", required=True, help="許可するスコープ (repeatable): custody:rewrap, agenda:plans.write")
+    client.add_argument(
+        "--scope",
+        action="append",
+        required=True,
+        help="許可するスコープ (repeatable): custody:rewrap, agenda:plans.write",
+    )
     client.set_defaults(func=_client_create)
     return parser
 
@@ -248,7 +325,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         fields = ", ".join(".".join(str(p) for p in e["loc"]) for e in error.errors())
         print(f"エラー: 設定が正しくありません (invalid settings): {fields}", file=sys.stderr)
     except OSError as error:
-        print(f"エラー: ファイルまたは接続の問題です (I/O error): {error.__class__.__name__}: {error.strerror or ''}", file=sys.stderr)
+        print(
+            f"エラー: ファイルまたは接続の問題です (I/O error): {error.__class__.__name__}: {error.strerror or ''}",
+            file=sys.stderr,
+        )
     return 2
 
 

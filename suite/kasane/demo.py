@@ -68,11 +68,19 @@ def seed_identity(db: Database, kek: KeyProvider, password: str = DEMO_PASSWORD)
                 ids.members[login] = session.query(Member).filter_by(login=login).one().id
             return ids
         for key, name, kind in ORGANIZATIONS:
-            ids.organizations[key] = create_organization(session, OrganizationCreate(name=name, kind=kind), None).id  # type: ignore[arg-type]
+            ids.organizations[key] = create_organization(
+                session, OrganizationCreate(name=name, kind=kind), None
+            ).id  # type: ignore[arg-type]
         for login, display_name, org_key, roles, pledges in MEMBERS:
             member = create_member(
                 session,
-                MemberCreate(login=login, display_name=display_name, organization_id=ids.organizations[org_key], roles=roles, password=password),  # type: ignore[arg-type]
+                MemberCreate(
+                    login=login,
+                    display_name=display_name,
+                    organization_id=ids.organizations[org_key],
+                    roles=roles,
+                    password=password,
+                ),  # type: ignore[arg-type]
                 None,
                 kek=kek,
                 demo=password == DEMO_PASSWORD,
@@ -99,7 +107,11 @@ def in_process(suite: Any) -> Iterator[Any]:
     from kasane.suite import route_service_calls
 
     states = [(app.state, dict(app.state._state)) for app in (suite.agenda, suite.minutes)]
-    tokens = [(t, t.http, t.token_url) for app in (suite.agenda, suite.minutes) if (t := getattr(app.state, "service_tokens", None))]
+    tokens = [
+        (t, t.http, t.token_url)
+        for app in (suite.agenda, suite.minutes)
+        if (t := getattr(app.state, "service_tokens", None))
+    ]
     with TestClient(suite.app) as client, TestClient(suite.app) as service_http:
         route_service_calls(suite, service_http)
         try:

@@ -63,7 +63,9 @@ def _issue_internal_credentials(settings: Settings, suite: Suite) -> None:
             if getattr(app.state, "service_tokens", None) is not None:
                 continue
             _, secret = create_client(session, name, SERVICE_SCOPES[name], None)
-            app.state.service_tokens = ServiceTokenSource(token_url, name, secret, SERVICE_SCOPES[name])
+            app.state.service_tokens = ServiceTokenSource(
+                token_url, name, secret, SERVICE_SCOPES[name]
+            )
 
 
 def route_service_calls(suite: Suite, http: object) -> None:

@@ -11,7 +11,6 @@ from tests.conftest import SuiteUnderTest
 from tests.helpers import auth, seed_people, token_for
 
 
-
 @pytest.fixture
 def people(suite: SuiteUnderTest) -> DemoIdentity:
     """Demo organizations and members, with a non-demo password."""

@@ -52,18 +52,32 @@ def meeting_body(kind: str, attendees: list[dict[str, Any]], **extra: Any) -> di
 
 def item_body(case_id: str, kind: str, **extra: Any) -> dict[str, Any]:
     """An item whose briefing holds a tax fact and a sentinel."""
-    return {"case_id": case_id, "purpose": PURPOSE[kind], "minutes": 20, "briefing": f"{BRIEF_TAX}で、{BRIEF_GENERAL}。", **extra}
+    return {
+        "case_id": case_id,
+        "purpose": PURPOSE[kind],
+        "minutes": 20,
+        "briefing": f"{BRIEF_TAX}で、{BRIEF_GENERAL}。",
+        **extra,
+    }
 
 
 def expire_pledges(suite: Any, member_id: str) -> None:
     """Move every pledge of a member into the past."""
     with suite.dbs["identity"].session() as session:
-        session.execute(update(Pledge).where(Pledge.member_id == member_id).values(valid_until=date(2020, 3, 31)))
+        session.execute(
+            update(Pledge)
+            .where(Pledge.member_id == member_id)
+            .values(valid_until=date(2020, 3, 31))
+        )
 
 
 def revoke_pledges(suite: Any, member_id: str, token: str) -> None:
     """The member revokes every pledge of theirs through the identity API."""
     pledges = suite.client.get(f"/identity/members/{member_id}/pledges", headers=auth(token)).json()
     for pledge in pledges:
-        response = suite.client.post(f"/identity/members/{member_id}/pledges/{pledge['id']}/revoke", json={}, headers=auth(token))
+        response = suite.client.post(
+            f"/identity/members/{member_id}/pledges/{pledge['id']}/revoke",
+            json={},
+            headers=auth(token),
+        )
         assert response.status_code == 200, response.text

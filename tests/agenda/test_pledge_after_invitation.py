@@ -9,13 +9,28 @@ from tests.helpers import auth
 def test_member_signs_after_invitation_then_sees_the_agenda(suite, coordinator, people, tokens):
     m4 = people.members["demo-member-4"]
     case = coordinator.ok(coordinator.post("/cases", case_body(people)), 201)
-    meeting = coordinator.ok(coordinator.post("/meetings", meeting_body("shien", [{"member_id": m4, "required": True}])), 201)
-    coordinator.ok(coordinator.post(f"/meetings/{meeting['id']}/items", item_body(case["id"], "shien")), 201)
+    meeting = coordinator.ok(
+        coordinator.post("/meetings", meeting_body("shien", [{"member_id": m4, "required": True}])),
+        201,
+    )
+    coordinator.ok(
+        coordinator.post(f"/meetings/{meeting['id']}/items", item_body(case["id"], "shien")), 201
+    )
     url = f"/agenda/meetings/{meeting['id']}/agenda"
     before = suite.client.get(url, headers=auth(tokens["demo-member-4"]))
     assert before.json()["items"] == [] and GENERAL not in before.text
-    template = next(t for t in suite.client.get("/identity/pledge-templates?kind=shien", headers=auth(tokens["demo-member-4"])).json() if t["current"])
-    signed = suite.client.post(f"/identity/members/{m4}/pledges", json={"template_id": template["id"]}, headers=auth(tokens["demo-member-4"]))
+    template = next(
+        t
+        for t in suite.client.get(
+            "/identity/pledge-templates?kind=shien", headers=auth(tokens["demo-member-4"])
+        ).json()
+        if t["current"]
+    )
+    signed = suite.client.post(
+        f"/identity/members/{m4}/pledges",
+        json={"template_id": template["id"]},
+        headers=auth(tokens["demo-member-4"]),
+    )
     assert signed.status_code == 201
     after = suite.client.get(url, headers=auth(tokens["demo-member-4"]))
     item = after.json()["items"][0]

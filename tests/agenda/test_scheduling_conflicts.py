@@ -69,9 +69,15 @@ def test_order_is_deterministic_and_duplicates_collapse():
 
 
 def test_other_time_zones_compare_as_instants():
-    clash = Busy("m1", datetime(2027, 1, 26, 5, 15, tzinfo=UTC), datetime(2027, 1, 26, 6, 0, tzinfo=UTC))
-    touching = Busy("m2", datetime(2027, 1, 26, 6, 30, tzinfo=UTC), datetime(2027, 1, 26, 7, 0, tzinfo=UTC))
-    assert [c.member_id for c in find_conflicts(START, END, ["m1", "m2"], [clash, touching])] == ["m1"]
+    clash = Busy(
+        "m1", datetime(2027, 1, 26, 5, 15, tzinfo=UTC), datetime(2027, 1, 26, 6, 0, tzinfo=UTC)
+    )
+    touching = Busy(
+        "m2", datetime(2027, 1, 26, 6, 30, tzinfo=UTC), datetime(2027, 1, 26, 7, 0, tzinfo=UTC)
+    )
+    assert [c.member_id for c in find_conflicts(START, END, ["m1", "m2"], [clash, touching])] == [
+        "m1"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -12,29 +12,55 @@ TODAY = date(2027, 4, 1)
 DAY = timedelta(days=1)
 
 
-def state(case_id="c1", *, plan_id="p1", status="creation", monitoring_on=None, next_review_on=None,
-          case_status="active") -> PlanState:
+def state(
+    case_id="c1",
+    *,
+    plan_id="p1",
+    status="creation",
+    monitoring_on=None,
+    next_review_on=None,
+    case_status="active",
+) -> PlanState:
     return PlanState(case_id, plan_id, status, monitoring_on, next_review_on, case_status)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"monitoring_on": TODAY + 3 * DAY}, DueItem("c1", "monitoring", TODAY + 3 * DAY, False, "plan_change")),
-        ({"next_review_on": TODAY + 5 * DAY}, DueItem("c1", "plan_review", TODAY + 5 * DAY, False, "plan_change")),
+        (
+            {"monitoring_on": TODAY + 3 * DAY},
+            DueItem("c1", "monitoring", TODAY + 3 * DAY, False, "plan_change"),
+        ),
+        (
+            {"next_review_on": TODAY + 5 * DAY},
+            DueItem("c1", "plan_review", TODAY + 5 * DAY, False, "plan_change"),
+        ),
         ({"plan_id": None, "status": None}, DueItem("c1", "no_plan", None, False, "plan_creation")),
         # the earlier date decides; monitoring wins a tie
-        ({"monitoring_on": TODAY + 9 * DAY, "next_review_on": TODAY + 2 * DAY},
-         DueItem("c1", "plan_review", TODAY + 2 * DAY, False, "plan_change")),
-        ({"monitoring_on": TODAY + 2 * DAY, "next_review_on": TODAY + 2 * DAY},
-         DueItem("c1", "monitoring", TODAY + 2 * DAY, False, "plan_change")),
+        (
+            {"monitoring_on": TODAY + 9 * DAY, "next_review_on": TODAY + 2 * DAY},
+            DueItem("c1", "plan_review", TODAY + 2 * DAY, False, "plan_change"),
+        ),
+        (
+            {"monitoring_on": TODAY + 2 * DAY, "next_review_on": TODAY + 2 * DAY},
+            DueItem("c1", "monitoring", TODAY + 2 * DAY, False, "plan_change"),
+        ),
         # overdue: before today; today itself is not overdue
-        ({"monitoring_on": TODAY - DAY}, DueItem("c1", "monitoring", TODAY - DAY, True, "plan_change")),
+        (
+            {"monitoring_on": TODAY - DAY},
+            DueItem("c1", "monitoring", TODAY - DAY, True, "plan_change"),
+        ),
         ({"monitoring_on": TODAY}, DueItem("c1", "monitoring", TODAY, False, "plan_change")),
         # a potential case with a plan is due like any other
-        ({"monitoring_on": TODAY, "case_status": "potential"}, DueItem("c1", "monitoring", TODAY, False, "plan_change")),
+        (
+            {"monitoring_on": TODAY, "case_status": "potential"},
+            DueItem("c1", "monitoring", TODAY, False, "plan_change"),
+        ),
         # the agenda plans' status codes are understood too
-        ({"status": "plan_change", "monitoring_on": TODAY}, DueItem("c1", "monitoring", TODAY, False, "plan_change")),
+        (
+            {"status": "plan_change", "monitoring_on": TODAY},
+            DueItem("c1", "monitoring", TODAY, False, "plan_change"),
+        ),
     ],
 )
 def test_each_reason(kwargs, expected):
@@ -71,7 +97,11 @@ def test_not_due(kwargs):
 
 
 def test_already_scheduled_cases_are_left_out():
-    states = [state("c1", monitoring_on=TODAY), state("c2", plan_id=None, status=None), state("c3", monitoring_on=TODAY)]
+    states = [
+        state("c1", monitoring_on=TODAY),
+        state("c2", plan_id=None, status=None),
+        state("c3", monitoring_on=TODAY),
+    ]
     found = due_cases(states, today=TODAY, already_scheduled={"c1", "c2"})
     assert [i.case_id for i in found] == ["c3"]
 
@@ -88,19 +118,35 @@ def test_order_overdue_first_then_by_date_reason_and_case():
     ]
     found = due_cases(states, today=TODAY)
     assert [i.case_id for i in found] == [
-        "overdue-most", "overdue", "a-today", "b-today", "review-today", "no-plan", "late",
+        "overdue-most",
+        "overdue",
+        "a-today",
+        "b-today",
+        "review-today",
+        "no-plan",
+        "late",
     ]
     assert [i.overdue for i in found] == [True, True, False, False, False, False, False]
 
 
 def test_several_states_for_one_case_give_one_item():
-    states = [state("c1", monitoring_on=TODAY + 5 * DAY), state("c1", plan_id="p2", next_review_on=TODAY - DAY)]
-    assert due_cases(states, today=TODAY) == [DueItem("c1", "plan_review", TODAY - DAY, True, "plan_change")]
+    states = [
+        state("c1", monitoring_on=TODAY + 5 * DAY),
+        state("c1", plan_id="p2", next_review_on=TODAY - DAY),
+    ]
+    assert due_cases(states, today=TODAY) == [
+        DueItem("c1", "plan_review", TODAY - DAY, True, "plan_change")
+    ]
 
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"case_status": "open"}, {"status": "draft"}, {"plan_id": None, "status": "creation"}, {"monitoring_on": "2027-04-01"}],
+    [
+        {"case_status": "open"},
+        {"status": "draft"},
+        {"plan_id": None, "status": "creation"},
+        {"monitoring_on": "2027-04-01"},
+    ],
 )
 def test_bad_states_are_refused(kwargs):
     with pytest.raises(SchedulingError):

@@ -21,7 +21,9 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
 def slots(required=("a", "b"), busy=(), *, start=None, end=None, duration=HOUR, **kwargs):
     start = start or at(MONDAY, 0)
     end = end or start + timedelta(weeks=4)
-    return propose_slots(list(required), list(busy), window_start=start, window_end=end, duration=duration, **kwargs)
+    return propose_slots(
+        list(required), list(busy), window_start=start, window_end=end, duration=duration, **kwargs
+    )
 
 
 def starts(found) -> list[datetime]:
@@ -32,7 +34,13 @@ def test_everyone_free_gives_nine_oclock_of_the_next_weekday():
     saturday = date(2027, 1, 23)
     found = slots(start=at(saturday, 10))
     assert found[0] == (at(MONDAY, 9), at(MONDAY, 10))
-    assert starts(found) == [at(MONDAY, 9), at(MONDAY, 9, 30), at(MONDAY, 10), at(MONDAY, 10, 30), at(MONDAY, 11)]
+    assert starts(found) == [
+        at(MONDAY, 9),
+        at(MONDAY, 9, 30),
+        at(MONDAY, 10),
+        at(MONDAY, 10, 30),
+        at(MONDAY, 11),
+    ]
     assert all(s.utcoffset() == timedelta(hours=9) for s, _ in found)
 
 
@@ -47,7 +55,10 @@ def test_window_given_in_utc_is_read_in_jst():
 
 
 def test_busy_blocks_push_the_slot():
-    busy = [Busy("a", at(MONDAY, 9), at(MONDAY, 10, 15)), Busy("b", at(MONDAY, 10, 30), at(MONDAY, 11, 45))]
+    busy = [
+        Busy("a", at(MONDAY, 9), at(MONDAY, 10, 15)),
+        Busy("b", at(MONDAY, 10, 30), at(MONDAY, 11, 45)),
+    ]
     # 10:30 would clash with b; 11:45 ends b, the next aligned start is 12:00, lunch pushes to 13:00.
     assert starts(slots(busy=busy, limit=2)) == [at(MONDAY, 13), at(MONDAY, 13, 30)]
 
@@ -62,7 +73,9 @@ def test_lunch_is_excluded_unless_none():
     assert starts(slots(busy=morning_busy, limit=1)) == [at(MONDAY, 13)]
     assert starts(slots(busy=morning_busy, limit=1, lunch=None)) == [at(MONDAY, 11, 30)]
     # A half-hour meeting fits 11:30-12:00, touching lunch.
-    assert starts(slots(busy=morning_busy, limit=1, duration=timedelta(minutes=30))) == [at(MONDAY, 11, 30)]
+    assert starts(slots(busy=morning_busy, limit=1, duration=timedelta(minutes=30))) == [
+        at(MONDAY, 11, 30)
+    ]
 
 
 def test_weekends_and_skip_dates_are_skipped():
@@ -80,7 +93,9 @@ def test_custom_weekdays_allow_saturday():
 def test_a_slot_must_end_by_closing_time():
     day_busy = [Busy("a", at(MONDAY, 9), at(MONDAY, 15, 30))]
     two_hours = timedelta(hours=2)
-    assert starts(slots(busy=day_busy, duration=two_hours, limit=1)) == [at(MONDAY + timedelta(days=1), 9)]
+    assert starts(slots(busy=day_busy, duration=two_hours, limit=1)) == [
+        at(MONDAY + timedelta(days=1), 9)
+    ]
     ninety = timedelta(minutes=90)
     assert slots(busy=day_busy, duration=ninety, limit=1) == [(at(MONDAY, 15, 30), at(MONDAY, 17))]
 
@@ -132,7 +147,9 @@ def test_four_weeks_twenty_people_two_hundred_busy_blocks_is_fast():
     for _ in range(200):
         day = MONDAY + timedelta(days=rng.randrange(28))
         begin = at(day, 9) + timedelta(minutes=30 * rng.randrange(16))
-        busy.append(Busy(rng.choice(people), begin, begin + timedelta(minutes=30 * rng.randrange(1, 5))))
+        busy.append(
+            Busy(rng.choice(people), begin, begin + timedelta(minutes=30 * rng.randrange(1, 5)))
+        )
     began = clock.perf_counter()
     found = slots(required=people, busy=busy, limit=200)
     elapsed = clock.perf_counter() - began

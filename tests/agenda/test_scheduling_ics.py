@@ -12,7 +12,9 @@ from agenda.scheduling import JST, SchedulingError, render_invitation
 from agenda.scheduling.ics import escape_text, fold
 
 STAMP = datetime(2027, 1, 10, 8, 0, tzinfo=UTC)
-LONG_TITLE = "重層的支援会議（第12回）令和9年1月26日開催分・多機関協働事業・社会福祉協議会主催・定例"
+LONG_TITLE = (
+    "重層的支援会議（第12回）令和9年1月26日開催分・多機関協働事業・社会福祉協議会主催・定例"
+)
 LONG_PLACE = "市役所本庁舎3階 第1会議室（東側エレベーター前）、分室：保健福祉センター2階 研修室; 駐車場はございません"
 
 
@@ -45,7 +47,7 @@ def parse(data: bytes) -> list[tuple[str, str, str]]:
         # The value starts after the first colon outside a quoted parameter value.
         head = re.match(r'([A-Z-]+)((?:;[A-Z-]+=(?:"[^"]*"|[^;:"]*))*):', line)
         assert head, line
-        rows.append((head.group(1), head.group(2), line[head.end():]))
+        rows.append((head.group(1), head.group(2), line[head.end() :]))
     return rows
 
 
@@ -87,7 +89,9 @@ def test_optional_location_and_url_are_left_out():
 
 
 def test_organizer_and_attendee_names_are_quoted_params():
-    rows = {name: params for name, params, _ in parse(invite(attendee_name='山田 "花子"; 係長, 主任'))}
+    rows = {
+        name: params for name, params, _ in parse(invite(attendee_name='山田 "花子"; 係長, 主任'))
+    }
     assert rows["ORGANIZER"] == ';CN="福祉企画室"'
     assert rows["ATTENDEE"].startswith(""";CN="山田 ^'花子^'; 係長, 主任";""")
 
@@ -109,14 +113,18 @@ def test_text_escaping(raw, escaped):
 
 
 def test_escaped_values_parse_back():
-    tricky = '会議室A,B; 2階\\別館\n（受付で「支援会議」とお伝えください）'
+    tricky = "会議室A,B; 2階\\別館\n（受付で「支援会議」とお伝えください）"
     assert fields(invite(location=tricky))["LOCATION"] == tricky
     assert fields(invite(title="支援会議, 第2回; 定例"))["SUMMARY"] == "支援会議, 第2回; 定例"
 
 
 def test_lines_are_crlf_and_at_most_75_octets():
-    data = invite(title=LONG_TITLE * 3, location=LONG_PLACE * 2, online_url="https://meet.example.jp/" + "x" * 200,
-                  attendee_name="寿限無寿限無五劫の擦り切れ" * 4)
+    data = invite(
+        title=LONG_TITLE * 3,
+        location=LONG_PLACE * 2,
+        online_url="https://meet.example.jp/" + "x" * 200,
+        attendee_name="寿限無寿限無五劫の擦り切れ" * 4,
+    )
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert b"\r" not in data.replace(b"\r\n", b"")
     for line in data.split(b"\r\n")[:-1]:
@@ -127,7 +135,9 @@ def test_lines_are_crlf_and_at_most_75_octets():
     assert got["LOCATION"] == LONG_PLACE * 2
 
 
-@pytest.mark.parametrize("text", ["a" * 200, "あ" * 100, "a" + "あ" * 100, "ab" + "🙂" * 60, "x" * 75, "x" * 76])
+@pytest.mark.parametrize(
+    "text", ["a" * 200, "あ" * 100, "a" + "あ" * 100, "ab" + "🙂" * 60, "x" * 75, "x" * 76]
+)
 def test_fold_boundaries(text):
     folded = fold("SUMMARY:" + text).encode("utf-8")
     pieces = folded.split(b"\r\n")[:-1]
@@ -139,18 +149,37 @@ def test_fold_boundaries(text):
 
 
 def test_times_from_any_zone_are_written_in_utc():
-    got = fields(invite(starts_at=datetime(2027, 1, 26, 5, 0, tzinfo=UTC), ends_at=datetime(2027, 1, 26, 6, 0, tzinfo=UTC)))
+    got = fields(
+        invite(
+            starts_at=datetime(2027, 1, 26, 5, 0, tzinfo=UTC),
+            ends_at=datetime(2027, 1, 26, 6, 0, tzinfo=UTC),
+        )
+    )
     assert (got["DTSTART"], got["DTEND"]) == ("20270126T050000Z", "20270126T060000Z")
     # a meeting at 08:00 JST falls on the previous day in UTC
-    early = fields(invite(starts_at=datetime(2027, 1, 26, 8, 0, tzinfo=JST), ends_at=datetime(2027, 1, 26, 9, 0, tzinfo=JST)))
+    early = fields(
+        invite(
+            starts_at=datetime(2027, 1, 26, 8, 0, tzinfo=JST),
+            ends_at=datetime(2027, 1, 26, 9, 0, tzinfo=JST),
+        )
+    )
     assert early["DTSTART"] == "20270125T230000Z"
 
 
 def test_no_parameter_can_carry_case_data():
     params = set(inspect.signature(render_invitation).parameters)
     assert params == {
-        "uid", "starts_at", "ends_at", "title", "location", "online_url",
-        "organizer_name", "attendee_name", "sequence", "cancelled", "stamp",
+        "uid",
+        "starts_at",
+        "ends_at",
+        "title",
+        "location",
+        "online_url",
+        "organizer_name",
+        "attendee_name",
+        "sequence",
+        "cancelled",
+        "stamp",
     }
 
 
@@ -176,6 +205,8 @@ def test_bad_input_is_refused(kwargs):
 
 
 def test_newlines_cannot_inject_properties():
-    data = invite(title="支援会議\r\nATTENDEE:mailto:evil@example.com", attendee_name='x"\r\nX-EVIL:1')
+    data = invite(
+        title="支援会議\r\nATTENDEE:mailto:evil@example.com", attendee_name='x"\r\nX-EVIL:1'
+    )
     names = [name for name, _, _ in parse(data)]
     assert names.count("ATTENDEE") == 1 and "X-EVIL" not in names

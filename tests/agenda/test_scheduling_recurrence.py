@@ -6,7 +6,15 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from agenda.scheduling import JST, Recurrence, RecurrenceError, describe_ja, from_dict, occurrences, to_dict
+from agenda.scheduling import (
+    JST,
+    Recurrence,
+    RecurrenceError,
+    describe_ja,
+    from_dict,
+    occurrences,
+    to_dict,
+)
 from agenda.scheduling.recurrence import MAX_PERIODS
 
 
@@ -24,9 +32,18 @@ FOURTH_TUESDAY = rule(frequency="monthly", weekday=1, week_of_month=4)
 
 def test_every_fourth_tuesday_over_a_year():
     assert days(FOURTH_TUESDAY, limit=12) == [
-        date(2027, 1, 26), date(2027, 2, 23), date(2027, 3, 23), date(2027, 4, 27),
-        date(2027, 5, 25), date(2027, 6, 22), date(2027, 7, 27), date(2027, 8, 24),
-        date(2027, 9, 28), date(2027, 10, 26), date(2027, 11, 23), date(2027, 12, 28),
+        date(2027, 1, 26),
+        date(2027, 2, 23),
+        date(2027, 3, 23),
+        date(2027, 4, 27),
+        date(2027, 5, 25),
+        date(2027, 6, 22),
+        date(2027, 7, 27),
+        date(2027, 8, 24),
+        date(2027, 9, 28),
+        date(2027, 10, 26),
+        date(2027, 11, 23),
+        date(2027, 12, 28),
     ]
 
 
@@ -41,35 +58,70 @@ def test_times_are_jst_aware_with_duration():
     ("kwargs", "expected"),
     [
         # last Friday
-        ({"frequency": "monthly", "weekday": 4, "week_of_month": -1},
-         [date(2027, 1, 29), date(2027, 2, 26), date(2027, 3, 26), date(2027, 4, 30)]),
+        (
+            {"frequency": "monthly", "weekday": 4, "week_of_month": -1},
+            [date(2027, 1, 29), date(2027, 2, 26), date(2027, 3, 26), date(2027, 4, 30)],
+        ),
         # every other month, 2nd Wednesday
-        ({"frequency": "monthly", "interval": 2, "weekday": 2, "week_of_month": 2},
-         [date(2027, 1, 13), date(2027, 3, 10), date(2027, 5, 12), date(2027, 7, 14)]),
+        (
+            {"frequency": "monthly", "interval": 2, "weekday": 2, "week_of_month": 2},
+            [date(2027, 1, 13), date(2027, 3, 10), date(2027, 5, 12), date(2027, 7, 14)],
+        ),
         # 1st Monday: Jan 2027 starts on a Friday
-        ({"frequency": "monthly", "weekday": 0, "week_of_month": 1},
-         [date(2027, 1, 4), date(2027, 2, 1), date(2027, 3, 1), date(2027, 4, 5)]),
+        (
+            {"frequency": "monthly", "weekday": 0, "week_of_month": 1},
+            [date(2027, 1, 4), date(2027, 2, 1), date(2027, 3, 1), date(2027, 4, 5)],
+        ),
         # day 31 skips February, April, June
-        ({"frequency": "monthly", "day_of_month": 31},
-         [date(2027, 1, 31), date(2027, 3, 31), date(2027, 5, 31), date(2027, 7, 31)]),
+        (
+            {"frequency": "monthly", "day_of_month": 31},
+            [date(2027, 1, 31), date(2027, 3, 31), date(2027, 5, 31), date(2027, 7, 31)],
+        ),
         # day 29: February 2028 is a leap month, February 2027 is not
-        ({"frequency": "monthly", "day_of_month": 29, "starts_on": date(2027, 12, 1)},
-         [date(2027, 12, 29), date(2028, 1, 29), date(2028, 2, 29), date(2028, 3, 29)]),
+        (
+            {"frequency": "monthly", "day_of_month": 29, "starts_on": date(2027, 12, 1)},
+            [date(2027, 12, 29), date(2028, 1, 29), date(2028, 2, 29), date(2028, 3, 29)],
+        ),
         # every other month on the 31st: September and November have none
-        ({"frequency": "monthly", "interval": 2, "day_of_month": 31, "starts_on": date(2027, 5, 1)},
-         [date(2027, 5, 31), date(2027, 7, 31), date(2028, 1, 31), date(2028, 3, 31)]),
+        (
+            {
+                "frequency": "monthly",
+                "interval": 2,
+                "day_of_month": 31,
+                "starts_on": date(2027, 5, 1),
+            },
+            [date(2027, 5, 31), date(2027, 7, 31), date(2028, 1, 31), date(2028, 3, 31)],
+        ),
         # weekly on Friday
-        ({"frequency": "weekly", "weekday": 4},
-         [date(2027, 1, 1), date(2027, 1, 8), date(2027, 1, 15), date(2027, 1, 22)]),
+        (
+            {"frequency": "weekly", "weekday": 4},
+            [date(2027, 1, 1), date(2027, 1, 8), date(2027, 1, 15), date(2027, 1, 22)],
+        ),
         # every other Monday counts from the first meeting on or after starts_on
-        ({"frequency": "weekly", "interval": 2, "weekday": 0, "starts_on": date(2027, 1, 6)},
-         [date(2027, 1, 11), date(2027, 1, 25), date(2027, 2, 8), date(2027, 2, 22)]),
+        (
+            {"frequency": "weekly", "interval": 2, "weekday": 0, "starts_on": date(2027, 1, 6)},
+            [date(2027, 1, 11), date(2027, 1, 25), date(2027, 2, 8), date(2027, 2, 22)],
+        ),
         # the first month's date is already past starts_on: start next month
-        ({"frequency": "monthly", "weekday": 1, "week_of_month": 4, "starts_on": date(2027, 1, 27)},
-         [date(2027, 2, 23), date(2027, 3, 23), date(2027, 4, 27), date(2027, 5, 25)]),
+        (
+            {
+                "frequency": "monthly",
+                "weekday": 1,
+                "week_of_month": 4,
+                "starts_on": date(2027, 1, 27),
+            },
+            [date(2027, 2, 23), date(2027, 3, 23), date(2027, 4, 27), date(2027, 5, 25)],
+        ),
         # starts_on on a matching day includes it
-        ({"frequency": "monthly", "weekday": 1, "week_of_month": 4, "starts_on": date(2027, 1, 26)},
-         [date(2027, 1, 26), date(2027, 2, 23), date(2027, 3, 23), date(2027, 4, 27)]),
+        (
+            {
+                "frequency": "monthly",
+                "weekday": 1,
+                "week_of_month": 4,
+                "starts_on": date(2027, 1, 26),
+            },
+            [date(2027, 1, 26), date(2027, 2, 23), date(2027, 3, 23), date(2027, 4, 27)],
+        ),
     ],
 )
 def test_expansion(kwargs, expected):
@@ -79,7 +131,10 @@ def test_expansion(kwargs, expected):
 @pytest.mark.parametrize(
     ("kwargs", "expected"),
     [
-        ({"until": date(2027, 4, 27)}, [date(2027, 1, 26), date(2027, 2, 23), date(2027, 3, 23), date(2027, 4, 27)]),
+        (
+            {"until": date(2027, 4, 27)},
+            [date(2027, 1, 26), date(2027, 2, 23), date(2027, 3, 23), date(2027, 4, 27)],
+        ),
         ({"until": date(2027, 4, 26)}, [date(2027, 1, 26), date(2027, 2, 23), date(2027, 3, 23)]),
         ({"count": 2}, [date(2027, 1, 26), date(2027, 2, 23)]),
     ],
@@ -100,22 +155,35 @@ def test_limit_caps_an_open_series():
 
 def test_skip_dates_remove_holidays_and_still_use_up_count():
     labour_thanksgiving = date(2027, 11, 23)
-    assert labour_thanksgiving not in days(FOURTH_TUESDAY, limit=12, skip_dates=frozenset({labour_thanksgiving}))
+    assert labour_thanksgiving not in days(
+        FOURTH_TUESDAY, limit=12, skip_dates=frozenset({labour_thanksgiving})
+    )
     counted = rule(frequency="monthly", weekday=1, week_of_month=4, count=3)
-    assert days(counted, skip_dates=frozenset({date(2027, 2, 23)})) == [date(2027, 1, 26), date(2027, 3, 23)]
+    assert days(counted, skip_dates=frozenset({date(2027, 2, 23)})) == [
+        date(2027, 1, 26),
+        date(2027, 3, 23),
+    ]
 
 
 def test_after_is_strict_and_pages():
     first = occurrences(FOURTH_TUESDAY, limit=2)
-    assert days(FOURTH_TUESDAY, after=first[-1][0], limit=2) == [date(2027, 3, 23), date(2027, 4, 27)]
+    assert days(FOURTH_TUESDAY, after=first[-1][0], limit=2) == [
+        date(2027, 3, 23),
+        date(2027, 4, 27),
+    ]
     # "after" in another zone is the same instant
     just_before = datetime(2027, 6, 22, 4, 59, tzinfo=UTC)  # 13:59 JST
     assert days(FOURTH_TUESDAY, after=just_before, limit=1) == [date(2027, 6, 22)]
-    assert days(FOURTH_TUESDAY, after=just_before + timedelta(minutes=1), limit=1) == [date(2027, 7, 27)]
+    assert days(FOURTH_TUESDAY, after=just_before + timedelta(minutes=1), limit=1) == [
+        date(2027, 7, 27)
+    ]
 
 
 def test_after_far_ahead_of_an_open_rule_terminates():
-    assert occurrences(rule(frequency="weekly", weekday=0), after=datetime(2900, 1, 1, tzinfo=JST)) == []
+    assert (
+        occurrences(rule(frequency="weekly", weekday=0), after=datetime(2900, 1, 1, tzinfo=JST))
+        == []
+    )
 
 
 def test_skip_dates_eating_everything_terminates():
@@ -132,7 +200,10 @@ def test_skip_dates_eating_everything_terminates():
         ({"frequency": "monthly", "weekday": 1}, "「曜日と第n週」または「日付」が必要です"),
         ({"frequency": "monthly", "week_of_month": 2}, "「曜日と第n週」または「日付」が必要です"),
         ({"frequency": "monthly"}, "「曜日と第n週」または「日付」が必要です"),
-        ({"frequency": "monthly", "weekday": 1, "week_of_month": 2, "day_of_month": 3}, "どちらか一方"),
+        (
+            {"frequency": "monthly", "weekday": 1, "week_of_month": 2, "day_of_month": 3},
+            "どちらか一方",
+        ),
         ({"frequency": "monthly", "day_of_month": 32}, "日付は1〜31"),
         ({"frequency": "monthly", "day_of_month": 0}, "日付は1〜31"),
         ({"frequency": "weekly"}, "曜日が必要です"),
@@ -145,11 +216,20 @@ def test_skip_dates_eating_everything_terminates():
         ({"frequency": "weekly", "weekday": True}, "曜日は0（月）〜6（日）"),
         ({"frequency": "weekly", "weekday": 2, "duration_minutes": 0}, "所要時間"),
         ({"frequency": "weekly", "weekday": 2, "start_time": time(14, 0, 30)}, "分単位"),
-        ({"frequency": "weekly", "weekday": 2, "start_time": time(14, 0, tzinfo=JST)}, "タイムゾーンなし"),
-        ({"frequency": "weekly", "weekday": 2, "starts_on": datetime(2027, 1, 1, tzinfo=JST)}, "日付で指定"),
+        (
+            {"frequency": "weekly", "weekday": 2, "start_time": time(14, 0, tzinfo=JST)},
+            "タイムゾーンなし",
+        ),
+        (
+            {"frequency": "weekly", "weekday": 2, "starts_on": datetime(2027, 1, 1, tzinfo=JST)},
+            "日付で指定",
+        ),
         ({"frequency": "weekly", "weekday": 2, "until": date(2026, 12, 31)}, "開始日以降"),
         ({"frequency": "weekly", "weekday": 2, "count": 0}, "回数は1〜"),
-        ({"frequency": "weekly", "weekday": 2, "count": 3, "until": date(2027, 6, 1)}, "同時に指定できません"),
+        (
+            {"frequency": "weekly", "weekday": 2, "count": 3, "until": date(2027, 6, 1)},
+            "同時に指定できません",
+        ),
     ],
 )
 def test_invalid_rules_are_refused_in_japanese_first(kwargs, ja):
@@ -170,7 +250,11 @@ def test_week_five_message_is_exact():
 
 @pytest.mark.parametrize(
     ("kwargs", "bad"),
-    [({"after": datetime(2027, 1, 1)}, "after"), ({"limit": -1}, "limit"), ({"limit": 100_000}, "limit")],
+    [
+        ({"after": datetime(2027, 1, 1)}, "after"),
+        ({"limit": -1}, "limit"),
+        ({"limit": 100_000}, "limit"),
+    ],
 )
 def test_invalid_expansion_requests(kwargs, bad):
     with pytest.raises(RecurrenceError, match=bad):
@@ -181,18 +265,44 @@ def test_invalid_expansion_requests(kwargs, bad):
     ("kwargs", "text"),
     [
         ({"frequency": "monthly", "weekday": 1, "week_of_month": 4}, "毎月第4火曜日 14:00〜15:30"),
-        ({"frequency": "monthly", "weekday": 4, "week_of_month": -1}, "毎月最終金曜日 14:00〜15:30"),
-        ({"frequency": "monthly", "interval": 2, "weekday": 2, "week_of_month": 2}, "隔月 第2水曜日 14:00〜15:30"),
-        ({"frequency": "monthly", "interval": 3, "weekday": 2, "week_of_month": 2}, "3か月ごと 第2水曜日 14:00〜15:30"),
+        (
+            {"frequency": "monthly", "weekday": 4, "week_of_month": -1},
+            "毎月最終金曜日 14:00〜15:30",
+        ),
+        (
+            {"frequency": "monthly", "interval": 2, "weekday": 2, "week_of_month": 2},
+            "隔月 第2水曜日 14:00〜15:30",
+        ),
+        (
+            {"frequency": "monthly", "interval": 3, "weekday": 2, "week_of_month": 2},
+            "3か月ごと 第2水曜日 14:00〜15:30",
+        ),
         ({"frequency": "monthly", "interval": 2, "day_of_month": 15}, "隔月 15日 14:00〜15:30"),
         ({"frequency": "monthly", "day_of_month": 15}, "毎月15日 14:00〜15:30"),
-        ({"frequency": "monthly", "day_of_month": 31}, "毎月31日（該当日のない月は開催なし） 14:00〜15:30"),
+        (
+            {"frequency": "monthly", "day_of_month": 31},
+            "毎月31日（該当日のない月は開催なし） 14:00〜15:30",
+        ),
         ({"frequency": "weekly", "weekday": 4}, "毎週金曜日 14:00〜15:30"),
         ({"frequency": "weekly", "interval": 2, "weekday": 0}, "隔週 月曜日 14:00〜15:30"),
         ({"frequency": "weekly", "interval": 3, "weekday": 6}, "3週ごと 日曜日 14:00〜15:30"),
-        ({"frequency": "weekly", "weekday": 4, "start_time": time(9, 5), "duration_minutes": 60}, "毎週金曜日 09:05〜10:05"),
-        ({"frequency": "weekly", "weekday": 4, "start_time": time(23, 0), "duration_minutes": 120}, "毎週金曜日 23:00〜翌01:00"),
-        ({"frequency": "weekly", "weekday": 4, "until": date(2028, 3, 31)}, "毎週金曜日 14:00〜15:30（2028年3月31日まで）"),
+        (
+            {"frequency": "weekly", "weekday": 4, "start_time": time(9, 5), "duration_minutes": 60},
+            "毎週金曜日 09:05〜10:05",
+        ),
+        (
+            {
+                "frequency": "weekly",
+                "weekday": 4,
+                "start_time": time(23, 0),
+                "duration_minutes": 120,
+            },
+            "毎週金曜日 23:00〜翌01:00",
+        ),
+        (
+            {"frequency": "weekly", "weekday": 4, "until": date(2028, 3, 31)},
+            "毎週金曜日 14:00〜15:30（2028年3月31日まで）",
+        ),
         ({"frequency": "weekly", "weekday": 4, "count": 12}, "毎週金曜日 14:00〜15:30（全12回）"),
     ],
 )
@@ -217,8 +327,16 @@ def test_dict_round_trip(r):
 
 def test_to_dict_shape():
     assert to_dict(FOURTH_TUESDAY) == {
-        "frequency": "monthly", "interval": 1, "weekday": 1, "week_of_month": 4, "day_of_month": None,
-        "start_time": "14:00", "duration_minutes": 90, "starts_on": "2027-01-01", "until": None, "count": None,
+        "frequency": "monthly",
+        "interval": 1,
+        "weekday": 1,
+        "week_of_month": 4,
+        "day_of_month": None,
+        "start_time": "14:00",
+        "duration_minutes": 90,
+        "starts_on": "2027-01-01",
+        "until": None,
+        "count": None,
     }
 
 

@@ -14,7 +14,12 @@ from tests.agenda import scenario as sc
 from tests.helpers import assert_problem
 
 # pledge state → the demo member who holds it (orgs: council, houkatsu, elderly, minsei)
-PLEDGE_MEMBER = {"valid": "demo-member-1", "expired": "demo-member-2", "revoked": "demo-member-3", "none": "demo-member-4"}
+PLEDGE_MEMBER = {
+    "valid": "demo-member-1",
+    "expired": "demo-member-2",
+    "revoked": "demo-member-3",
+    "none": "demo-member-4",
+}
 CONSENTS = ("none", "in_scope", "out_of_scope", "covers_tax", "withdrawn")
 
 # (kind, consent) → with a valid pledge: "general" content shown?, "tax" shown?, or 409 / redacted
@@ -30,7 +35,13 @@ EXPECTED = {
     ("jusou", "covers_tax"): ("shown", True),
     ("jusou", "withdrawn"): ("409", False),
 }
-ROWS = [(k, p, c, f) for k in ("shien", "jusou") for p in PLEDGE_MEMBER for c in CONSENTS for f in ("general", "tax")]
+ROWS = [
+    (k, p, c, f)
+    for k in ("shien", "jusou")
+    for p in PLEDGE_MEMBER
+    for c in CONSENTS
+    for f in ("general", "tax")
+]
 
 
 def _consent(coordinator, people, case_id: str, consent: str, member_org: str):
@@ -43,21 +54,39 @@ def _consent(coordinator, people, case_id: str, consent: str, member_org: str):
     if consent == "none":
         return None
     ids, covers_tax = orgs[consent]
-    return coordinator.ok(coordinator.post(f"/cases/{case_id}/consents", {"obtained_on": "2026-04-01", "organization_ids": ids, "covers_tax": covers_tax}), 201)
+    return coordinator.ok(
+        coordinator.post(
+            f"/cases/{case_id}/consents",
+            {"obtained_on": "2026-04-01", "organization_ids": ids, "covers_tax": covers_tax},
+        ),
+        201,
+    )
 
 
 def _member_org(people, login: str) -> str:
-    return {"demo-member-1": "council", "demo-member-2": "houkatsu", "demo-member-3": "elderly", "demo-member-4": "minsei"}[login]
+    return {
+        "demo-member-1": "council",
+        "demo-member-2": "houkatsu",
+        "demo-member-3": "elderly",
+        "demo-member-4": "minsei",
+    }[login]
 
 
-@pytest.mark.parametrize(("kind", "pledge", "consent", "field_class"), ROWS, ids=["-".join(r) for r in ROWS])
+@pytest.mark.parametrize(
+    ("kind", "pledge", "consent", "field_class"), ROWS, ids=["-".join(r) for r in ROWS]
+)
 def test_member_view(suite, people, tokens, coordinator, api, kind, pledge, consent, field_class):
     login = PLEDGE_MEMBER[pledge]
     member_id = people.members[login]
     member_org = people.organizations[_member_org(people, login)]
     case = coordinator.ok(coordinator.post("/cases", sc.case_body(people)), 201)
     given = _consent(coordinator, people, case["id"], consent, member_org)
-    meeting = coordinator.ok(coordinator.post("/meetings", sc.meeting_body(kind, [{"member_id": member_id, "required": True}])), 201)
+    meeting = coordinator.ok(
+        coordinator.post(
+            "/meetings", sc.meeting_body(kind, [{"member_id": member_id, "required": True}])
+        ),
+        201,
+    )
     outcome, tax_shown = EXPECTED[(kind, consent)]
     if consent == "withdrawn" and kind == "jusou":
         coordinator.ok(coordinator.post(f"/cases/{case['id']}/consents/{given['id']}/withdraw", {}))
@@ -90,7 +119,11 @@ def test_member_view(suite, people, tokens, coordinator, api, kind, pledge, cons
         return
 
     [shown] = body["items"]
-    assert shown["id"] == item["id"] and shown["case_id"] == case["id"] and shown["purpose"] == sc.PURPOSE[kind]
+    assert (
+        shown["id"] == item["id"]
+        and shown["case_id"] == case["id"]
+        and shown["purpose"] == sc.PURPOSE[kind]
+    )
     if outcome == "consent_scope":
         assert shown["redacted"] == "consent_scope"
         for name in ("title", "summary", "notes", "tax_notes", "briefing"):
@@ -104,7 +137,11 @@ def test_member_view(suite, people, tokens, coordinator, api, kind, pledge, cons
         for sentinel in sc.GENERAL_SENTINELS:
             assert sentinel in text, sentinel
         assert shown["title"] == sc.TITLE
-        assert sc.GENERAL in shown["summary"] and sc.GENERAL in shown["notes"] and sc.BRIEF_GENERAL in shown["briefing"]
+        assert (
+            sc.GENERAL in shown["summary"]
+            and sc.GENERAL in shown["notes"]
+            and sc.BRIEF_GENERAL in shown["briefing"]
+        )
         return
     if tax_shown:
         assert shown["tax_masked"] is False

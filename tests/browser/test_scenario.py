@@ -20,7 +20,9 @@ MEETING_DAY = (date.today() + timedelta(days=40)).isoformat()
 
 def sign_in(browser, base: str, login: str, *, bypass_csp: bool = False):
     """A fresh browser context signed in as ``login`` (axe needs CSP bypassed to be injected)."""
-    context = browser.new_context(base_url=base, locale="ja-JP", accept_downloads=True, bypass_csp=bypass_csp)
+    context = browser.new_context(
+        base_url=base, locale="ja-JP", accept_downloads=True, bypass_csp=bypass_csp
+    )
     context.set_default_timeout(15000)
     page = context.new_page()
     page.goto("/login")
@@ -40,7 +42,9 @@ def test_the_issue_scenario(server, browser):
     coordinator.goto("/cases/new")
     coordinator.get_by_label("事例名").fill(CASE_TITLE)
     coordinator.get_by_label("概要").fill("80代の母と50代の長男の世帯。")
-    coordinator.get_by_label("記録", exact=True).fill(f"本人は{TAX_FACT}している。長男は自室にこもりがち。")
+    coordinator.get_by_label("記録", exact=True).fill(
+        f"本人は{TAX_FACT}している。長男は自室にこもりがち。"
+    )
     coordinator.get_by_label("8050問題").check()
     coordinator.get_by_role("button", name="登録する").click()
     coordinator.wait_for_url(re.compile(r"/cases/[0-9a-f]+$"))
@@ -104,11 +108,15 @@ def test_the_issue_scenario(server, browser):
     coordinator.goto(f"/meetings/{meeting_id}/minutes")
     for name in ("調整 一郎", "社協 二郎", "民生 五月"):
         coordinator.get_by_label(name).check()
-    coordinator.get_by_label("検討内容").fill(f"本人は{TAX_FACT}しており、督促が続いている。長男とは会話ができた。")
+    coordinator.get_by_label("検討内容").fill(
+        f"本人は{TAX_FACT}しており、督促が続いている。長男とは会話ができた。"
+    )
     coordinator.get_by_label("決定事項").fill("社会福祉協議会が月1回訪問する。")
     coordinator.get_by_label("機関 1").select_option(label="かさね市社会福祉協議会")
     coordinator.get_by_label("役割 1").fill("月1回の訪問")
-    coordinator.get_by_label("モニタリング時期").fill((date.today() + timedelta(days=90)).isoformat())
+    coordinator.get_by_label("モニタリング時期").fill(
+        (date.today() + timedelta(days=90)).isoformat()
+    )
     shot(coordinator, "10-minutes-editor")
     coordinator.get_by_role("button", name="下書きを保存する").click()
     coordinator.get_by_role("button", name="確認に回す").click()
@@ -133,7 +141,16 @@ def test_the_issue_scenario(server, browser):
     auditor_ctx, auditor = sign_in(browser, base, "demo-auditor")
     auditor.goto("/audit?limit=1000")
     log = auditor.locator("table").inner_text()
-    for action in ("case.create", "meeting.create", "item.create", "agenda.view", "pledge.sign", "minutes.save", "minutes.approve", "minutes.export"):
+    for action in (
+        "case.create",
+        "meeting.create",
+        "item.create",
+        "agenda.view",
+        "pledge.sign",
+        "minutes.save",
+        "minutes.approve",
+        "minutes.export",
+    ):
         assert action in log, action
     for service in ("identity", "agenda", "minutes"):
         assert "正常" in auditor.locator(f"#verify-{service}").inner_text()
@@ -166,7 +183,11 @@ def test_main_pages_have_no_serious_accessibility_violations(server, browser):
             first = page.locator("a", has_text="会議の管理").first
             if first.count():
                 meeting = first.get_attribute("href").split("/")[2]
-                paths += [f"/meetings/{meeting}", f"/meetings/{meeting}/manage", f"/meetings/{meeting}/minutes"]
+                paths += [
+                    f"/meetings/{meeting}",
+                    f"/meetings/{meeting}/manage",
+                    f"/meetings/{meeting}/minutes",
+                ]
         for path in paths:
             page.goto(path)
             found[f"{login} {path}"] = axe_violations(page)

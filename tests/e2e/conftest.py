@@ -23,7 +23,9 @@ def free_port() -> int:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register ``split``: the split-mode deployment test (PostgreSQL and nginx on loopback)."""
-    config.addinivalue_line("markers", "split: split mode (separate uvicorn processes, PostgreSQL, nginx gateway)")
+    config.addinivalue_line(
+        "markers", "split: split mode (separate uvicorn processes, PostgreSQL, nginx gateway)"
+    )
 
 
 @pytest.fixture
@@ -34,7 +36,12 @@ def served(tmp_path):
     env.pop("KASANE_IDENTITY_URL", None)
     log = tmp_path / "serve.log"
     with log.open("w") as out:
-        process = subprocess.Popen([*KASANE, "serve", "--demo", "--port", str(port)], env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [*KASANE, "serve", "--demo", "--port", str(port)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

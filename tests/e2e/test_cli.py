@@ -17,14 +17,21 @@ from tests.e2e.conftest import KASANE, free_port as _free_port
 def _run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "KASANE_DATA_DIR": str(data_dir), **env}
     environment.pop("KASANE_DEMO", None)
-    return subprocess.run([*KASANE, *args], env=environment, capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [*KASANE, *args], env=environment, capture_output=True, text=True, timeout=180
+    )
 
 
 def test_db_upgrade_creates_every_database(tmp_path):
     result = _run(["db", "upgrade"], tmp_path)
     assert result.returncode == 0, result.stderr
     for service in ("identity", "agenda", "minutes"):
-        tables = {row[0] for row in sqlite3.connect(tmp_path / f"{service}.db").execute("select name from sqlite_master where type='table'")}
+        tables = {
+            row[0]
+            for row in sqlite3.connect(tmp_path / f"{service}.db").execute(
+                "select name from sqlite_master where type='table'"
+            )
+        }
         assert "audit_log" in tables and "alembic_version" in tables
 
 
@@ -33,13 +40,18 @@ def test_serve_demo_health_login_and_logout(served):
     for service in ("identity", "agenda", "minutes"):
         assert httpx.get(f"{base}/{service}/healthz").json()["status"] == "ok"
     with httpx.Client(base_url=base) as client:
-        login = client.post("/identity/session", json={"login": "demo-coordinator", "password": "demo-password"})
+        login = client.post(
+            "/identity/session", json={"login": "demo-coordinator", "password": "demo-password"}
+        )
         assert login.status_code == 200
         token = login.json()["access_token"]
         me = client.get("/identity/me", headers={"Authorization": f"Bearer {token}"}).json()
         assert me["login"] == "demo-coordinator"
         assert client.delete("/identity/session").status_code == 204
-        assert client.get("/identity/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+        assert (
+            client.get("/identity/me", headers={"Authorization": f"Bearer {token}"}).status_code
+            == 401
+        )
     key_file = data_dir / "kek.json"
     assert key_file.stat().st_mode & 0o077 == 0
 
@@ -50,7 +62,12 @@ def test_demo_password_refused_outside_demo(served):
     port = _free_port()
     env = {**os.environ, "KASANE_DATA_DIR": str(data_dir)}
     env.pop("KASANE_DEMO", None)
-    process = subprocess.Popen([*KASANE, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [*KASANE, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         other = f"http://127.0.0.1:{port}"
         for _ in range(240):
@@ -59,7 +76,10 @@ def test_demo_password_refused_outside_demo(served):
                 break
             except httpx.HTTPError:
                 time.sleep(0.5)
-        response = httpx.post(f"{other}/identity/session", json={"login": "demo-coordinator", "password": "demo-password"})
+        response = httpx.post(
+            f"{other}/identity/session",
+            json={"login": "demo-coordinator", "password": "demo-password"},
+        )
         assert response.status_code == 401
     finally:
         process.terminate()
@@ -68,7 +88,9 @@ def test_demo_password_refused_outside_demo(served):
 
 def test_audit_verify_and_tamper(served):
     base, data_dir = served
-    httpx.post(f"{base}/identity/session", json={"login": "demo-member-1", "password": "demo-password"})
+    httpx.post(
+        f"{base}/identity/session", json={"login": "demo-member-1", "password": "demo-password"}
+    )
     ok = _run(["audit", "verify"], data_dir)
     assert ok.returncode == 0 and "identity: OK" in ok.stdout
     with sqlite3.connect(data_dir / "identity.db") as db:
@@ -86,7 +108,9 @@ def test_keys_rotate_while_serving(served):
     assert after["kek_version"] == before["kek_version"] + 1
     assert set(after["sealed_by_kek_version"]) == {str(after["kek_version"])}
     # The running server keeps working: sign-in uses the re-sealed signing key.
-    login = httpx.post(f"{base}/identity/session", json={"login": "demo-member-2", "password": "demo-password"})
+    login = httpx.post(
+        f"{base}/identity/session", json={"login": "demo-member-2", "password": "demo-password"}
+    )
     assert login.status_code == 200
 
 

@@ -32,12 +32,18 @@ def test_referenced_files_exist():
             path = ROOT / source
             # ./secrets/ is made by deploy/make-secrets.sh, never committed.
             if source.startswith("./secrets/"):
-                assert source.removeprefix("./secrets/") in MAKE_SECRETS or "kek" in source, (name, source)
+                assert source.removeprefix("./secrets/") in MAKE_SECRETS or "kek" in source, (
+                    name,
+                    source,
+                )
                 continue
             assert path.exists(), (name, source)
     for secret in COMPOSE["secrets"].values():
         relative = secret["file"].removeprefix("./secrets/")
-        assert secret["file"].startswith("./secrets/") and Path(relative).name.split(".")[0] in MAKE_SECRETS, secret
+        assert (
+            secret["file"].startswith("./secrets/")
+            and Path(relative).name.split(".")[0] in MAKE_SECRETS
+        ), secret
 
 
 def test_build_and_commands_exist():
@@ -78,7 +84,10 @@ def test_secrets_used_are_declared_and_mounted_where_settings_read_them():
             assert source in declared, (name, source)
     for name in KASANE_SERVICES:
         service = COMPOSE["services"][name]
-        mounted = {f"/run/secrets/{e if isinstance(e, str) else e.get('target', e['source'])}" for e in service["secrets"]}
+        mounted = {
+            f"/run/secrets/{e if isinstance(e, str) else e.get('target', e['source'])}"
+            for e in service["secrets"]
+        }
         for variable, value in service["environment"].items():
             if variable.endswith("_FILE") and value.startswith("/run/secrets/"):
                 assert value in mounted, (name, variable)
@@ -97,7 +106,9 @@ def test_ports_match_the_gateway_config():
     assert published <= listens
     for name in KASANE_SERVICES:
         assert f"server {name}:8000" in nginx
-        assert f"location /{name}/" in locations and f"proxy_pass http://kasane_{name}/;" in locations
+        assert (
+            f"location /{name}/" in locations and f"proxy_pass http://kasane_{name}/;" in locations
+        )
         for variable, value in COMPOSE["services"][name]["environment"].items():
             match = re.match(r"https?://gateway:(\d+)/(\w+)$", str(value))
             if match:

@@ -27,26 +27,60 @@ def _login(client: httpx.Client, login: str) -> dict[str, str]:
 def _write_everything(client: httpx.Client) -> None:
     coordinator, member = _login(client, "demo-coordinator"), _login(client, "demo-member-1")
     me = client.get("/identity/me", headers=member).json()
-    case = client.post("/agenda/cases", headers=coordinator, json={
-        "title": SENTINELS["title"], "summary": "概要", "notes": SENTINELS["notes"], "tax_notes": SENTINELS["tax_notes"],
-        "lead_organization_id": me["organization_id"], "issues": ["8050"],
-    }).json()
-    meeting = client.post("/agenda/meetings", headers=coordinator, json={
-        "kind": "shien", "title": "12月 支援会議", "starts_at": "2026-12-01T10:00:00+09:00", "ends_at": "2026-12-01T11:00:00+09:00",
-        "place": "会議室A", "attendees": [{"member_id": me["id"], "required": True}],
-    }).json()
-    item = client.post(f"/agenda/meetings/{meeting['id']}/items", headers=coordinator, json={
-        "case_id": case["id"], "purpose": "info_sharing", "minutes": 20, "briefing": SENTINELS["briefing"],
-    }).json()
+    case = client.post(
+        "/agenda/cases",
+        headers=coordinator,
+        json={
+            "title": SENTINELS["title"],
+            "summary": "概要",
+            "notes": SENTINELS["notes"],
+            "tax_notes": SENTINELS["tax_notes"],
+            "lead_organization_id": me["organization_id"],
+            "issues": ["8050"],
+        },
+    ).json()
+    meeting = client.post(
+        "/agenda/meetings",
+        headers=coordinator,
+        json={
+            "kind": "shien",
+            "title": "12月 支援会議",
+            "starts_at": "2026-12-01T10:00:00+09:00",
+            "ends_at": "2026-12-01T11:00:00+09:00",
+            "place": "会議室A",
+            "attendees": [{"member_id": me["id"], "required": True}],
+        },
+    ).json()
+    item = client.post(
+        f"/agenda/meetings/{meeting['id']}/items",
+        headers=coordinator,
+        json={
+            "case_id": case["id"],
+            "purpose": "info_sharing",
+            "minutes": 20,
+            "briefing": SENTINELS["briefing"],
+        },
+    ).json()
     view = client.get(f"/agenda/meetings/{meeting['id']}/agenda", headers=member)
     assert SENTINELS["briefing"] in view.text  # the member does read it: the path is real
     base = f"/minutes/meetings/{meeting['id']}/minutes"
-    draft = {"attendance": [me["id"]], "items": [{"agenda_item_id": item["id"], "discussion": SENTINELS["discussion"]}]}
+    draft = {
+        "attendance": [me["id"]],
+        "items": [{"agenda_item_id": item["id"], "discussion": SENTINELS["discussion"]}],
+    }
     assert client.put(base, json=draft, headers=coordinator).status_code == 200
     assert client.post(f"{base}/submit", headers=coordinator).status_code == 200
-    assert client.post(f"{base}/comments", json={"text": SENTINELS["comment"]}, headers=member).status_code == 201
+    assert (
+        client.post(
+            f"{base}/comments", json={"text": SENTINELS["comment"]}, headers=member
+        ).status_code
+        == 201
+    )
     assert client.post(f"{base}/approve", headers=coordinator).status_code == 200
-    assert client.get(f"/minutes/meetings/{meeting['id']}/minutes.docx", headers=member).status_code == 200
+    assert (
+        client.get(f"/minutes/meetings/{meeting['id']}/minutes.docx", headers=member).status_code
+        == 200
+    )
 
 
 def test_sentinels_absent_from_data_directory_and_log(served):

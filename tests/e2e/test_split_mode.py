@@ -40,8 +40,12 @@ SECRETS = {"agenda": uuid.uuid4().hex * 2, "minutes": uuid.uuid4().hex * 2}
 pytestmark = [
     pytest.mark.split,
     pytest.mark.skipif(NGINX is None, reason="nginx is not installed (.ci/run installs it)"),
-    pytest.mark.skipif(not SERVER_URL, reason="needs KASANE_TEST_DATABASE_URL (a PostgreSQL server)"),
-    pytest.mark.skipif(os.environ.get("KASANE_TEST_BACKEND") == "postgres", reason="runs once, in the first pass"),
+    pytest.mark.skipif(
+        not SERVER_URL, reason="needs KASANE_TEST_DATABASE_URL (a PostgreSQL server)"
+    ),
+    pytest.mark.skipif(
+        os.environ.get("KASANE_TEST_BACKEND") == "postgres", reason="runs once, in the first pass"
+    ),
 ]
 
 
@@ -95,15 +99,25 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = dt.datetime.now(dt.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
         .sign(key, hashes.SHA256())
     )
     cert_path, key_path = folder / "cert.pem", folder / "key.pem"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     key_path.chmod(0o600)
     return cert_path, key_path
 
@@ -123,7 +137,9 @@ def _create_databases() -> tuple[dict[str, str], Callable[[], None]]:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
 
-    return {s: server.set(database=n).render_as_string(hide_password=False) for s, n in names.items()}, drop
+    return {
+        s: server.set(database=n).render_as_string(hide_password=False) for s, n in names.items()
+    }, drop
 
 
 def _service_env(service: str, urls: dict[str, str], folder: Path, internal: str) -> dict[str, str]:
@@ -136,9 +152,15 @@ def _service_env(service: str, urls: dict[str, str], folder: Path, internal: str
         KASANE_AGENDA_URL=f"{internal}/agenda",
     )
     if service == "identity":
-        env.update(KASANE_KEY_FILE=str(folder / "kek" / "kek.json"), KASANE_OAUTH_CLIENTS_DIR=str(folder / "clients"))
+        env.update(
+            KASANE_KEY_FILE=str(folder / "kek" / "kek.json"),
+            KASANE_OAUTH_CLIENTS_DIR=str(folder / "clients"),
+        )
     else:
-        env.update(KASANE_OAUTH_CLIENT_ID=service, KASANE_OAUTH_CLIENT_SECRET_FILE=str(folder / "clients" / service))
+        env.update(
+            KASANE_OAUTH_CLIENT_ID=service,
+            KASANE_OAUTH_CLIENT_SECRET_FILE=str(folder / "clients" / service),
+        )
     return env
 
 
@@ -151,8 +173,22 @@ def _start(name: str, args: list[str], env: dict[str, str], folder: Path) -> Pro
 
 def _uvicorn(service: str, port: int) -> list[str]:
     # The same flags as deploy/entrypoint.sh, on loopback and a free port.
-    return [sys.executable, "-m", "uvicorn", f"{service}.main:app", "--host", "127.0.0.1", "--port", str(port),
-            "--root-path", f"/{service}", "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1", "--no-access-log"]
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        f"{service}.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--root-path",
+        f"/{service}",
+        "--proxy-headers",
+        "--forwarded-allow-ips",
+        "127.0.0.1",
+        "--no-access-log",
+    ]
 
 
 def _wait_healthy(process: Process, url: str, verify: object = True) -> None:
@@ -169,13 +205,29 @@ def _wait_healthy(process: Process, url: str, verify: object = True) -> None:
     raise AssertionError(f"{process.name} never became healthy:\n{process.log.read_text()[-4000:]}")
 
 
-def _nginx_conf(folder: Path, tls_port: int, internal_port: int, ports: dict[str, list[int]], cert: Path, key: Path) -> Path:
+def _nginx_conf(
+    folder: Path,
+    tls_port: int,
+    internal_port: int,
+    ports: dict[str, list[int]],
+    cert: Path,
+    key: Path,
+) -> Path:
     template = (ROOT / "deploy" / "nginx" / "split-test.conf.template").read_text()
-    servers = {s: "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in ps) for s, ps in ports.items()}
+    servers = {
+        s: "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in ps)
+        for s, ps in ports.items()
+    }
     values = {
-        "PREFIX": str(folder), "TLS_PORT": str(tls_port), "INTERNAL_PORT": str(internal_port), "CERT": str(cert), "KEY": str(key),
+        "PREFIX": str(folder),
+        "TLS_PORT": str(tls_port),
+        "INTERNAL_PORT": str(internal_port),
+        "CERT": str(cert),
+        "KEY": str(key),
         "LOCATIONS": str(ROOT / "deploy" / "nginx" / "locations.conf"),
-        "IDENTITY_SERVERS": servers["identity"], "AGENDA_SERVERS": servers["agenda"], "MINUTES_SERVERS": servers["minutes"],
+        "IDENTITY_SERVERS": servers["identity"],
+        "AGENDA_SERVERS": servers["agenda"],
+        "MINUTES_SERVERS": servers["minutes"],
         "WEB_SERVERS": servers["web"],
     }
     for name, value in values.items():
@@ -216,31 +268,70 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     urls, drop = _create_databases()
     tls_port, internal_port = _free_port(), _free_port()
     internal = f"http://127.0.0.1:{internal_port}"
-    ports = {"identity": [_free_port()], "agenda": [_free_port(), _free_port()], "minutes": [_free_port()], "web": [_free_port(), _free_port()]}
+    ports = {
+        "identity": [_free_port()],
+        "agenda": [_free_port(), _free_port()],
+        "minutes": [_free_port()],
+        "web": [_free_port(), _free_port()],
+    }
     cert, key = _self_signed(folder)
     deployed = Deployment(f"https://localhost:{tls_port}", cert, databases=urls)
     try:
         for service in SERVICES:
             env = _service_env(service, urls, folder, internal)
             # What the entrypoint does before uvicorn: migrations first.
-            done = subprocess.run([sys.executable, "-m", "kasane", "db", "upgrade", service], env=env, capture_output=True, text=True, timeout=120)
+            done = subprocess.run(
+                [sys.executable, "-m", "kasane", "db", "upgrade", service],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
             assert done.returncode == 0, done.stderr
         deployed.people = _seed(urls, folder)
         for service in SERVICES:
             env = _service_env(service, urls, folder, internal)
             for index, port in enumerate(ports[service], start=1):
                 name = f"{service}-{index}"
-                deployed.processes[name] = process = _start(name, _uvicorn(service, port), env, folder)
+                deployed.processes[name] = process = _start(
+                    name, _uvicorn(service, port), env, folder
+                )
                 _wait_healthy(process, f"http://127.0.0.1:{port}/healthz")
         # The web pages: two replicas sharing one data directory (the CSRF key), as in compose.
         web_env = {k: v for k, v in os.environ.items() if not k.startswith("KASANE_")}
-        web_env.update(KASANE_DATA_DIR=str(folder / "web"), KASANE_IDENTITY_URL=f"{internal}/identity", KASANE_COOKIE_SECURE="true")
+        web_env.update(
+            KASANE_DATA_DIR=str(folder / "web"),
+            KASANE_IDENTITY_URL=f"{internal}/identity",
+            KASANE_COOKIE_SECURE="true",
+        )
         for index, port in enumerate(ports["web"], start=1):
-            web_cmd = [sys.executable, "-m", "uvicorn", "web.main:app", "--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
-            deployed.processes[f"web-{index}"] = process = _start(f"web-{index}", web_cmd, web_env, folder)
+            web_cmd = [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "web.main:app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-access-log",
+            ]
+            deployed.processes[f"web-{index}"] = process = _start(
+                f"web-{index}", web_cmd, web_env, folder
+            )
             _wait_healthy(process, f"http://127.0.0.1:{port}/healthz")
         conf = _nginx_conf(folder, tls_port, internal_port, ports, cert, key)
-        nginx = [NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(conf), "-g", "daemon off;"]
+        nginx = [
+            NGINX,
+            "-p",
+            str(folder),
+            "-e",
+            str(folder / "error.log"),
+            "-c",
+            str(conf),
+            "-g",
+            "daemon off;",
+        ]
         deployed.processes["nginx"] = gateway = _start("nginx", nginx, os.environ.copy(), folder)
         _wait_healthy(gateway, f"{deployed.base}/identity/healthz", verify=deployed.tls())
         yield deployed
@@ -264,10 +355,17 @@ def test_health_and_docs_through_the_gateway(deployment):
         assert client.get("/identity/docs").status_code == 200
         # The pages answer at / through the same gateway, in Japanese.
         page = client.get("/login")
-        assert page.status_code == 200 and "text/html" in page.headers["content-type"] and 'lang="ja"' in page.text
+        assert (
+            page.status_code == 200
+            and "text/html" in page.headers["content-type"]
+            and 'lang="ja"' in page.text
+        )
         # --root-path keeps the OpenAPI link under the service's prefix.
         assert client.get("/agenda/openapi.json").json()["info"]["title"] == "Kasane agenda"
-        assert client.get("/", headers={"Accept": "application/json"}).json()["services"]["agenda"] == "/agenda/docs"
+        assert (
+            client.get("/", headers={"Accept": "application/json"}).json()["services"]["agenda"]
+            == "/agenda/docs"
+        )
 
 
 def test_member_tokens_verify_in_every_process(deployment):
@@ -276,7 +374,10 @@ def test_member_tokens_verify_in_every_process(deployment):
         assert client.get("/identity/me", headers=coordinator).json()["login"] == "demo-coordinator"
         # Agenda and minutes fetch identity's JWKS over HTTP (through the gateway) to check it.
         assert client.get("/agenda/cases", headers=coordinator).status_code == 200
-        assert client.get("/agenda/cases", headers={"Authorization": "Bearer forged"}).status_code == 401
+        assert (
+            client.get("/agenda/cases", headers={"Authorization": "Bearer forged"}).status_code
+            == 401
+        )
         minutes = client.get("/minutes/meetings/nothing/minutes", headers=coordinator)
         assert minutes.status_code in (403, 404), minutes.text
 
@@ -290,15 +391,27 @@ def test_service_token_and_rewrap(deployment):
         coordinator = _login(client, "demo-coordinator")["Authorization"].split()[1]
         identity = IdentityClient(client, "/identity")
         escrow = identity.escrow_key(coordinator, "agenda")
-        sealed = seal_audience(RecordRef("agenda", "cases", "split-case"), "content", 1, {"notes": "秘密"}, [], escrow)
-        source = ServiceTokenSource("/identity/oauth/token", "agenda", SECRETS["agenda"], ["custody:rewrap"], http=client)
+        sealed = seal_audience(
+            RecordRef("agenda", "cases", "split-case"), "content", 1, {"notes": "秘密"}, [], escrow
+        )
+        source = ServiceTokenSource(
+            "/identity/oauth/token", "agenda", SECRETS["agenda"], ["custody:rewrap"], http=client
+        )
         member_1 = deployment.people.members["demo-member-1"]
         [grant] = identity.rewrap(source.token(), [(sealed.escrow_wrap, member_1, "shien")])
         assert grant.error is None and grant.wrapped
         # The service token is never a member's: unwrap refuses it.
-        refused = client.post("/identity/keys/unwrap", json={"wrapped": [grant.wrapped]}, headers={"Authorization": f"Bearer {source.token()}"})
+        refused = client.post(
+            "/identity/keys/unwrap",
+            json={"wrapped": [grant.wrapped]},
+            headers={"Authorization": f"Bearer {source.token()}"},
+        )
         assert refused.status_code == 401
-        wrong = client.post("/identity/oauth/token", data={"grant_type": "client_credentials"}, auth=("agenda", "x" * 40))
+        wrong = client.post(
+            "/identity/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=("agenda", "x" * 40),
+        )
         assert wrong.status_code == 401 and wrong.json()["error"] == "invalid_client"
 
 
@@ -350,25 +463,76 @@ def test_scenario_through_the_gateway(deployment):
     with deployment.client() as client:
         coordinator, member = _login(client, "demo-coordinator"), _login(client, "demo-member-1")
         case = _step(client.post("/agenda/cases", json=_case(people), headers=coordinator), 201)
-        meeting = _step(client.post("/agenda/meetings", json={
-            "kind": "shien", "title": "12月 支援会議", "starts_at": "2026-12-01T10:00:00+09:00", "ends_at": "2026-12-01T11:00:00+09:00",
-            "place": "かさね市役所 3階 会議室A", "attendees": [{"member_id": m1, "required": True}, {"member_id": m4, "required": False}],
-        }, headers=coordinator), 201)
-        item = _step(client.post(f"/agenda/meetings/{meeting['id']}/items", json={
-            "case_id": case["id"], "purpose": "info_sharing", "minutes": 20, "briefing": "住民税非課税世帯で、見守りを続ける。",
-        }, headers=coordinator), 201)
+        meeting = _step(
+            client.post(
+                "/agenda/meetings",
+                json={
+                    "kind": "shien",
+                    "title": "12月 支援会議",
+                    "starts_at": "2026-12-01T10:00:00+09:00",
+                    "ends_at": "2026-12-01T11:00:00+09:00",
+                    "place": "かさね市役所 3階 会議室A",
+                    "attendees": [
+                        {"member_id": m1, "required": True},
+                        {"member_id": m4, "required": False},
+                    ],
+                },
+                headers=coordinator,
+            ),
+            201,
+        )
+        item = _step(
+            client.post(
+                f"/agenda/meetings/{meeting['id']}/items",
+                json={
+                    "case_id": case["id"],
+                    "purpose": "info_sharing",
+                    "minutes": 20,
+                    "briefing": "住民税非課税世帯で、見守りを続ける。",
+                },
+                headers=coordinator,
+            ),
+            201,
+        )
         view = _step(client.get(f"/agenda/meetings/{meeting['id']}/agenda", headers=member))
         text_seen = str(view)
-        assert "見守り" in text_seen and TAX_FACT not in text_seen and "納税相談の記録あり" not in text_seen
-        draft = {"attendance": [m1], "items": [{"agenda_item_id": item["id"], "discussion": "訪問を継続する。", "decisions": "月1回の訪問", "roles": [], "monitoring_on": "2027-01-15"}]}
-        _step(client.put(f"/minutes/meetings/{meeting['id']}/minutes", json=draft, headers=coordinator))
+        assert (
+            "見守り" in text_seen
+            and TAX_FACT not in text_seen
+            and "納税相談の記録あり" not in text_seen
+        )
+        draft = {
+            "attendance": [m1],
+            "items": [
+                {
+                    "agenda_item_id": item["id"],
+                    "discussion": "訪問を継続する。",
+                    "decisions": "月1回の訪問",
+                    "roles": [],
+                    "monitoring_on": "2027-01-15",
+                }
+            ],
+        }
+        _step(
+            client.put(
+                f"/minutes/meetings/{meeting['id']}/minutes", json=draft, headers=coordinator
+            )
+        )
         _step(client.post(f"/minutes/meetings/{meeting['id']}/minutes/submit", headers=coordinator))
-        _step(client.post(f"/minutes/meetings/{meeting['id']}/minutes/approve", headers=coordinator))
+        _step(
+            client.post(f"/minutes/meetings/{meeting['id']}/minutes/approve", headers=coordinator)
+        )
         docx = client.get(f"/minutes/meetings/{meeting['id']}/minutes.docx", headers=member)
         _step(docx)
         assert docx.content[:2] == b"PK"
     # What was written through the API is in no database dump and no process log in the clear.
-    secrets = (TAX_FACT, "納税相談の記録あり", "長男のひきこもりと母の介護", "住民税非課税世帯", "訪問を継続する。")
+    secrets = (
+        TAX_FACT,
+        "納税相談の記録あり",
+        "長男のひきこもりと母の介護",
+        "住民税非課税世帯",
+        "訪問を継続する。",
+    )
     if shutil.which("pg_dump"):
         for service, url in deployment.databases.items():
             dump = _pg_dump(url)

@@ -27,20 +27,53 @@ def admin(suite, people):
 BAD_MEMBER_BODIES = [
     ("malformed-json", b'{"login": "x", ', 400, "malformed_json"),
     ("not-an-object", b"[1, 2, 3]", 422, "invalid_input"),
-    ("wrong-types", b'{"login": 5, "display_name": [], "organization_id": {}, "roles": "admin", "password": true}', 422, "invalid_input"),
-    ("unknown-field", b'{"login": "new-person", "display_name": "X", "organization_id": "o", "roles": ["member"], "password": "long-enough-pw", "is_superuser": true}', 422, "invalid_input"),
-    ("over-long", ('{"login": "new-person", "display_name": "' + "長" * 101 + '", "organization_id": "o", "roles": ["member"], "password": "long-enough-pw"}').encode(), 422, "invalid_input"),
-    ("unknown-role", b'{"login": "new-person", "display_name": "X", "organization_id": "o", "roles": ["root"], "password": "long-enough-pw"}', 422, "invalid_input"),
-    ("bad-login-chars", b'{"login": "../etc", "display_name": "X", "organization_id": "o", "roles": ["member"], "password": "long-enough-pw"}', 422, "invalid_input"),
+    (
+        "wrong-types",
+        b'{"login": 5, "display_name": [], "organization_id": {}, "roles": "admin", "password": true}',
+        422,
+        "invalid_input",
+    ),
+    (
+        "unknown-field",
+        b'{"login": "new-person", "display_name": "X", "organization_id": "o", "roles": ["member"], "password": "long-enough-pw", "is_superuser": true}',
+        422,
+        "invalid_input",
+    ),
+    (
+        "over-long",
+        (
+            '{"login": "new-person", "display_name": "'
+            + "長" * 101
+            + '", "organization_id": "o", "roles": ["member"], "password": "long-enough-pw"}'
+        ).encode(),
+        422,
+        "invalid_input",
+    ),
+    (
+        "unknown-role",
+        b'{"login": "new-person", "display_name": "X", "organization_id": "o", "roles": ["root"], "password": "long-enough-pw"}',
+        422,
+        "invalid_input",
+    ),
+    (
+        "bad-login-chars",
+        b'{"login": "../etc", "display_name": "X", "organization_id": "o", "roles": ["member"], "password": "long-enough-pw"}',
+        422,
+        "invalid_input",
+    ),
     ("empty", b"", 422, None),
     ("invalid-utf8", b'{"login": "\xff\xfe"}', 400, None),
 ]
 
 
-@pytest.mark.parametrize("name,body,status,code", BAD_MEMBER_BODIES, ids=[b[0] for b in BAD_MEMBER_BODIES])
+@pytest.mark.parametrize(
+    "name,body,status,code", BAD_MEMBER_BODIES, ids=[b[0] for b in BAD_MEMBER_BODIES]
+)
 def test_bad_member_bodies_change_nothing(suite, admin, name, body, status, code):
     before = _counts(suite)
-    response = suite.client.post("/identity/members", content=body, headers={**admin, "Content-Type": "application/json"})
+    response = suite.client.post(
+        "/identity/members", content=body, headers={**admin, "Content-Type": "application/json"}
+    )
     problem = assert_problem(response, status, code)
     assert problem["lang"] == "ja"
     assert _counts(suite) == before
@@ -49,7 +82,14 @@ def test_bad_member_bodies_change_nothing(suite, admin, name, body, status, code
 def test_field_errors_name_the_field_in_japanese(suite, admin):
     response = suite.client.post(
         "/identity/members",
-        json={"login": "new-person", "display_name": "X" * 101, "organization_id": "o", "roles": ["member"], "password": "long-enough-pw", "extra": 1},
+        json={
+            "login": "new-person",
+            "display_name": "X" * 101,
+            "organization_id": "o",
+            "roles": ["member"],
+            "password": "long-enough-pw",
+            "extra": 1,
+        },
         headers=admin,
     )
     errors = {e["field"]: e["message"] for e in assert_problem(response, 422)["errors"]}
@@ -61,7 +101,13 @@ def test_unknown_organization_for_member(suite, admin):
     before = _counts(suite)
     response = suite.client.post(
         "/identity/members",
-        json={"login": "new-person", "display_name": "X", "organization_id": "missing", "roles": ["member"], "password": "long-enough-pw"},
+        json={
+            "login": "new-person",
+            "display_name": "X",
+            "organization_id": "missing",
+            "roles": ["member"],
+            "password": "long-enough-pw",
+        },
         headers=admin,
     )
     assert assert_problem(response, 422)["errors"][0]["field"] == "organization_id"
@@ -73,7 +119,13 @@ def test_weak_password_refused(suite, admin, people):
     for password, message in [("short", None), ("new-person", None), ("demo-password", "デモ")]:
         response = suite.client.post(
             "/identity/members",
-            json={"login": "new-person", "display_name": "X", "organization_id": org, "roles": ["member"], "password": password},
+            json={
+                "login": "new-person",
+                "display_name": "X",
+                "organization_id": org,
+                "roles": ["member"],
+                "password": password,
+            },
             headers=admin,
         )
         body = assert_problem(response, 422)
@@ -84,7 +136,15 @@ def test_weak_password_refused(suite, admin, people):
 def test_oversized_body_refused(suite, admin):
     before = _counts(suite)
     big = b'{"name": "' + b"a" * (suite.settings.max_body_bytes + 10) + b'", "kind": "other"}'
-    assert_problem(suite.client.post("/identity/organizations", content=big, headers={**admin, "Content-Type": "application/json"}), 413, "too_large")
+    assert_problem(
+        suite.client.post(
+            "/identity/organizations",
+            content=big,
+            headers={**admin, "Content-Type": "application/json"},
+        ),
+        413,
+        "too_large",
+    )
     assert _counts(suite) == before
 
 
@@ -96,13 +156,26 @@ def test_unknown_paths_and_methods(suite, admin):
 def test_login_bad_shapes(suite, people):
     with suite.dbs["identity"].session() as session:
         entries_before = session.scalar(select(func.count()).select_from(AuditEntry))
-    for body in [b"{", b'{"login": "demo-member-1"}', b'{"login": "demo-member-1", "password": 1}', b'{"login": "a", "password": "b", "totp": "12"}', b'{"login": "' + b"x" * 100 + b'", "password": "b"}']:
-        assert suite.client.post("/identity/session", content=body, headers={"Content-Type": "application/json"}).status_code in (400, 422)
+    for body in [
+        b"{",
+        b'{"login": "demo-member-1"}',
+        b'{"login": "demo-member-1", "password": 1}',
+        b'{"login": "a", "password": "b", "totp": "12"}',
+        b'{"login": "' + b"x" * 100 + b'", "password": "b"}',
+    ]:
+        assert suite.client.post(
+            "/identity/session", content=body, headers={"Content-Type": "application/json"}
+        ).status_code in (400, 422)
     with suite.dbs["identity"].session() as session:
         assert session.scalar(select(func.count()).select_from(AuditEntry)) == entries_before
 
 
 def test_query_parameter_errors(suite, admin, people):
     member = people.members["demo-member-1"]
-    assert_problem(suite.client.get(f"/identity/members/{member}/pledges/status?kind=other", headers=admin), 422)
-    assert_problem(suite.client.get(f"/identity/members/{member}/pledges/status", headers=admin), 422)
+    assert_problem(
+        suite.client.get(f"/identity/members/{member}/pledges/status?kind=other", headers=admin),
+        422,
+    )
+    assert_problem(
+        suite.client.get(f"/identity/members/{member}/pledges/status", headers=admin), 422
+    )

@@ -9,7 +9,13 @@ from identity.base import AuditEntry
 from identity.custody.models import MemberKey
 from identity.custody.service import enroll
 from identity.pledges.models import Pledge
-from kasane_shared.crypto import Recipient, from_text, new_data_key, parse_wrap_header, wrap_data_key
+from kasane_shared.crypto import (
+    Recipient,
+    from_text,
+    new_data_key,
+    parse_wrap_header,
+    wrap_data_key,
+)
 from kasane_shared.custody import IdentityClient
 from kasane_shared.sealing import RecordRef, open_audience, seal_audience
 from tests.helpers import assert_problem, auth, token_for
@@ -24,7 +30,16 @@ def identity(suite):
 
 @pytest.fixture
 def tokens(suite, people):
-    return {login: token_for(suite.client, login) for login in ("demo-coordinator", "demo-member-1", "demo-member-2", "demo-member-4", "demo-admin")}
+    return {
+        login: token_for(suite.client, login)
+        for login in (
+            "demo-coordinator",
+            "demo-member-1",
+            "demo-member-2",
+            "demo-member-4",
+            "demo-admin",
+        )
+    }
 
 
 def _recipients(identity, token, ids):
@@ -34,14 +49,27 @@ def _recipients(identity, token, ids):
 def test_members_get_hybrid_keys_at_enrollment(suite, people, identity, tokens):
     keys = identity.public_keys(tokens["demo-coordinator"], list(people.members.values()))
     assert set(keys) == set(people.members.values())
-    raw = suite.client.get("/identity/public-keys", params={"member_id": people.members["demo-member-1"]}, headers=auth(tokens["demo-member-1"])).json()
-    assert raw[0]["suite"] == "mlkem768x25519" and raw[0]["public_key"].startswith("mlkem768x25519:")
+    raw = suite.client.get(
+        "/identity/public-keys",
+        params={"member_id": people.members["demo-member-1"]},
+        headers=auth(tokens["demo-member-1"]),
+    ).json()
+    assert raw[0]["suite"] == "mlkem768x25519" and raw[0]["public_key"].startswith(
+        "mlkem768x25519:"
+    )
 
 
 def _sealed_for(identity, token, member_ids, kind="shien", audience="content"):
     recipients = identity.public_keys(token, member_ids)
     escrow = identity.escrow_key(token, "agenda")
-    return seal_audience(REF, audience, 1, {"notes": "秘密の記録"}, [(recipients[m], kind) for m in member_ids], escrow)
+    return seal_audience(
+        REF,
+        audience,
+        1,
+        {"notes": "秘密の記録"},
+        [(recipients[m], kind) for m in member_ids],
+        escrow,
+    )
 
 
 def _wrap_of(sealed, member_id):
@@ -60,9 +88,15 @@ def test_refusals(suite, people, identity, tokens):
     m1, m2, m4 = (people.members[f"demo-member-{i}"] for i in (1, 2, 4))
     sealed = _sealed_for(identity, tokens["demo-coordinator"], [m1, m4])
     wrap1, wrap4 = _wrap_of(sealed, m1), _wrap_of(sealed, m4)
-    body = suite.client.post("/identity/keys/unwrap", json={"wrapped": [wrap1, wrap4]}, headers=auth(tokens["demo-member-2"])).json()
+    body = suite.client.post(
+        "/identity/keys/unwrap",
+        json={"wrapped": [wrap1, wrap4]},
+        headers=auth(tokens["demo-member-2"]),
+    ).json()
     assert [r["error"] for r in body["results"]] == ["not_yours", "not_yours"]
-    body = suite.client.post("/identity/keys/unwrap", json={"wrapped": [wrap4]}, headers=auth(tokens["demo-member-4"])).json()
+    body = suite.client.post(
+        "/identity/keys/unwrap", json={"wrapped": [wrap4]}, headers=auth(tokens["demo-member-4"])
+    ).json()
     assert body["results"][0] == {"data_key": None, "error": "no_pledge"}
     assert m2  # member 2 exists and got nothing
 
@@ -76,9 +110,17 @@ def test_flipped_bits_fail_closed(suite, people, identity, tokens):
     for position in (0, 5, 40, len(raw) // 2, len(raw) - 1):
         flipped = bytearray(raw)
         flipped[position] ^= 0x01
-        result = suite.client.post("/identity/keys/unwrap", json={"wrapped": [to_text(bytes(flipped))]}, headers=auth(tokens["demo-member-1"])).json()["results"][0]
+        result = suite.client.post(
+            "/identity/keys/unwrap",
+            json={"wrapped": [to_text(bytes(flipped))]},
+            headers=auth(tokens["demo-member-1"]),
+        ).json()["results"][0]
         assert result["data_key"] is None and result["error"], position
-    garbage = suite.client.post("/identity/keys/unwrap", json={"wrapped": ["not base64 !!"]}, headers=auth(tokens["demo-member-1"]))
+    garbage = suite.client.post(
+        "/identity/keys/unwrap",
+        json={"wrapped": ["not base64 !!"]},
+        headers=auth(tokens["demo-member-1"]),
+    )
     assert garbage.status_code == 200 and garbage.json()["results"][0]["error"] == "malformed"
 
 
@@ -86,8 +128,14 @@ def test_revoked_pledge_stops_unwrap(suite, people, identity, tokens):
     m1 = people.members["demo-member-1"]
     wrap = _wrap_of(_sealed_for(identity, tokens["demo-coordinator"], [m1], kind="jusou"), m1)
     with suite.dbs["identity"].session() as session:
-        pledge = session.scalar(select(Pledge).where(Pledge.member_id == m1, Pledge.conference_kind == "jusou"))
-        revoked = suite.client.post(f"/identity/members/{m1}/pledges/{pledge.id}/revoke", json={}, headers=auth(tokens["demo-member-1"]))
+        pledge = session.scalar(
+            select(Pledge).where(Pledge.member_id == m1, Pledge.conference_kind == "jusou")
+        )
+        revoked = suite.client.post(
+            f"/identity/members/{m1}/pledges/{pledge.id}/revoke",
+            json={},
+            headers=auth(tokens["demo-member-1"]),
+        )
     assert revoked.status_code == 200
     assert identity.unwrap(tokens["demo-member-1"], [wrap]) == [None]
 
@@ -95,14 +143,23 @@ def test_revoked_pledge_stops_unwrap(suite, people, identity, tokens):
 def test_departure_destroys_keys(suite, people, identity, tokens):
     m1 = people.members["demo-member-1"]
     wrap = _wrap_of(_sealed_for(identity, tokens["demo-coordinator"], [m1]), m1)
-    suite.client.patch(f"/identity/members/{m1}", json={"active": False}, headers=auth(tokens["demo-admin"]))
-    assert_problem(suite.client.post("/identity/keys/unwrap", json={"wrapped": [wrap]}, headers=auth(tokens["demo-member-1"])), 401)
+    suite.client.patch(
+        f"/identity/members/{m1}", json={"active": False}, headers=auth(tokens["demo-admin"])
+    )
+    assert_problem(
+        suite.client.post(
+            "/identity/keys/unwrap", json={"wrapped": [wrap]}, headers=auth(tokens["demo-member-1"])
+        ),
+        401,
+    )
     assert identity.public_keys(tokens["demo-coordinator"], [m1]) == {}
     with suite.dbs["identity"].session() as session:
         keys = session.scalars(select(MemberKey).where(MemberKey.owner_id == m1)).all()
         assert keys and all(k.private_sealed is None and k.destroyed_at for k in keys)
     # Coming back gives a fresh key pair; the old wraps stay dead.
-    suite.client.patch(f"/identity/members/{m1}", json={"active": True}, headers=auth(tokens["demo-admin"]))
+    suite.client.patch(
+        f"/identity/members/{m1}", json={"active": True}, headers=auth(tokens["demo-admin"])
+    )
     fresh = token_for(suite.client, "demo-member-1")
     assert identity.public_keys(tokens["demo-coordinator"], [m1])[m1].key_version == 2
     assert identity.unwrap(fresh, [wrap]) == [None]
@@ -115,20 +172,44 @@ def test_every_unwrap_and_refusal_is_audited(suite, people, identity, tokens):
     identity.unwrap(tokens["demo-member-2"], [wrap])
     identity.unwrap(tokens["demo-member-1"], [wrap, "garbage"])
     with suite.dbs["identity"].session() as session:
-        rows = session.scalars(select(AuditEntry).where(AuditEntry.action == "key.unwrap").order_by(AuditEntry.seq)).all()
-    assert [(r.actor_id, r.outcome) for r in rows] == [(m1, "ok"), (people.members["demo-member-2"], "refused"), (m1, "partial")]
-    assert rows[0].details["opened"][0]["record_id"] == "case-1" and rows[0].details["refused"] == []
-    assert rows[1].details["refused"][0]["reason"] == "not_yours" and rows[1].details["refused"][0]["record_id"] == "case-1"
-    assert [r["reason"] for r in rows[2].details["refused"]] == ["malformed"] and len(rows[2].details["opened"]) == 1
+        rows = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "key.unwrap").order_by(AuditEntry.seq)
+        ).all()
+    assert [(r.actor_id, r.outcome) for r in rows] == [
+        (m1, "ok"),
+        (people.members["demo-member-2"], "refused"),
+        (m1, "partial"),
+    ]
+    assert (
+        rows[0].details["opened"][0]["record_id"] == "case-1" and rows[0].details["refused"] == []
+    )
+    assert (
+        rows[1].details["refused"][0]["reason"] == "not_yours"
+        and rows[1].details["refused"][0]["record_id"] == "case-1"
+    )
+    assert [r["reason"] for r in rows[2].details["refused"]] == ["malformed"] and len(
+        rows[2].details["opened"]
+    ) == 1
 
 
 def test_grant_by_rewrap_from_escrow(suite, people, identity, tokens):
     m1, m2, m4 = (people.members[f"demo-member-{i}"] for i in (1, 2, 4))
     sealed = _sealed_for(identity, tokens["demo-coordinator"], [m1])
-    grants = identity.rewrap(tokens["demo-coordinator"], [(sealed.escrow_wrap, m2, "shien"), (sealed.escrow_wrap, m4, "shien"), (_wrap_of(sealed, m1), m2, "shien")])
+    grants = identity.rewrap(
+        tokens["demo-coordinator"],
+        [
+            (sealed.escrow_wrap, m2, "shien"),
+            (sealed.escrow_wrap, m4, "shien"),
+            (_wrap_of(sealed, m1), m2, "shien"),
+        ],
+    )
     assert [g.error for g in grants] == [None, "no_pledge", "not_escrow"]
     header = parse_wrap_header(grants[0].wrapped)
-    assert header.member_id == m2 and header.conference_kind == "shien" and header.binding.record_id == "case-1"
+    assert (
+        header.member_id == m2
+        and header.conference_kind == "shien"
+        and header.binding.record_id == "case-1"
+    )
     assert identity.unwrap(tokens["demo-member-2"], [grants[0].wrapped]) == [sealed.data_key]
 
 
@@ -136,9 +217,22 @@ def test_grant_refusals(suite, people, identity, tokens):
     m1 = people.members["demo-member-1"]
     coordinator = people.members["demo-coordinator"]
     tax = _sealed_for(identity, tokens["demo-coordinator"], [m1], audience="tax")
-    assert identity.rewrap(tokens["demo-coordinator"], [(tax.escrow_wrap, coordinator, "shien")])[0].error == "self_grant"
+    assert (
+        identity.rewrap(tokens["demo-coordinator"], [(tax.escrow_wrap, coordinator, "shien")])[
+            0
+        ].error
+        == "self_grant"
+    )
     assert_problem(
-        suite.client.post("/identity/keys/rewrap", json={"items": [{"escrow_wrap": tax.escrow_wrap, "member_id": m1, "conference_kind": "shien"}]}, headers=auth(tokens["demo-member-1"])),
+        suite.client.post(
+            "/identity/keys/rewrap",
+            json={
+                "items": [
+                    {"escrow_wrap": tax.escrow_wrap, "member_id": m1, "conference_kind": "shien"}
+                ]
+            },
+            headers=auth(tokens["demo-member-1"]),
+        ),
         403,
     )
 
@@ -163,23 +257,45 @@ def test_kek_rotation_keeps_everything_readable(suite, people, identity, tokens)
 
     m1 = people.members["demo-member-1"]
     wrap = _wrap_of(_sealed_for(identity, tokens["demo-coordinator"], [m1]), m1)
-    secret = suite.client.post("/identity/me/totp", headers=auth(tokens["demo-member-2"])).json()["secret"]
+    secret = suite.client.post("/identity/me/totp", headers=auth(tokens["demo-member-2"])).json()[
+        "secret"
+    ]
     kek = suite.suite.identity.state.kek
     before = kek.current_version()
     with suite.dbs["identity"].session() as session:
         assert rotate_kek(session, kek, None) == before + 1
     status = suite.client.get("/identity/keys/status", headers=auth(tokens["demo-admin"])).json()
-    assert status["kek_version"] == before + 1 and set(status["sealed_by_kek_version"]) == {str(before + 1)}
+    assert status["kek_version"] == before + 1 and set(status["sealed_by_kek_version"]) == {
+        str(before + 1)
+    }
     assert identity.unwrap(tokens["demo-member-1"], [wrap])[0] is not None
-    assert suite.client.post("/identity/me/totp/confirm", json={"code": pyotp.TOTP(secret).now()}, headers=auth(tokens["demo-member-2"])).status_code == 204
+    assert (
+        suite.client.post(
+            "/identity/me/totp/confirm",
+            json={"code": pyotp.TOTP(secret).now()},
+            headers=auth(tokens["demo-member-2"]),
+        ).status_code
+        == 204
+    )
     assert token_for(suite.client, "demo-member-3")  # the signing key re-sealed too
-    assert_problem(suite.client.get("/identity/keys/status", headers=auth(tokens["demo-coordinator"])), 403)
+    assert_problem(
+        suite.client.get("/identity/keys/status", headers=auth(tokens["demo-coordinator"])), 403
+    )
 
 
 def test_unwrap_bad_input(suite, people, tokens):
     headers = auth(tokens["demo-member-1"])
-    assert_problem(suite.client.post("/identity/keys/unwrap", json={"wrapped": []}, headers=headers), 422)
-    assert_problem(suite.client.post("/identity/keys/unwrap", json={"wrapped": "x"}, headers=headers), 422)
-    assert_problem(suite.client.post("/identity/keys/unwrap", json={"wrapped": ["x"], "more": 1}, headers=headers), 422)
+    assert_problem(
+        suite.client.post("/identity/keys/unwrap", json={"wrapped": []}, headers=headers), 422
+    )
+    assert_problem(
+        suite.client.post("/identity/keys/unwrap", json={"wrapped": "x"}, headers=headers), 422
+    )
+    assert_problem(
+        suite.client.post(
+            "/identity/keys/unwrap", json={"wrapped": ["x"], "more": 1}, headers=headers
+        ),
+        422,
+    )
     assert_problem(suite.client.post("/identity/keys/unwrap", json={"wrapped": ["x"]}), 401)
     assert_problem(suite.client.get("/identity/escrow-keys/nothing", headers=headers), 404)

@@ -26,7 +26,9 @@ TOKEN_URL = "/identity/oauth/token"
 def clients(suite, people):
     with suite.dbs["identity"].session() as session:
         register_client(session, "agenda", SECRETS["agenda"], ["custody:rewrap"], None)
-        register_client(session, "minutes", SECRETS["minutes"], ["custody:rewrap", "agenda:plans.write"], None)
+        register_client(
+            session, "minutes", SECRETS["minutes"], ["custody:rewrap", "agenda:plans.write"], None
+        )
         register_client(session, "bare", SECRETS["bare"], ["agenda:plans.write"], None)
     return SECRETS
 
@@ -37,7 +39,9 @@ def _basic(client_id: str, secret: str) -> dict[str, str]:
 
 def _service_token(suite, client_id: str, scope: str | None = None) -> str:
     data = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
-    response = suite.client.post(TOKEN_URL, data=data, headers=_basic(client_id, SECRETS[client_id]))
+    response = suite.client.post(
+        TOKEN_URL, data=data, headers=_basic(client_id, SECRETS[client_id])
+    )
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
 
@@ -51,40 +55,79 @@ def _oauth_error(response, status: int, error: str) -> dict:
 
 
 def test_basic_auth_gets_a_token_with_the_clients_scopes(suite, clients):
-    response = suite.client.post(TOKEN_URL, data={"grant_type": "client_credentials"}, headers=_basic("minutes", clients["minutes"]))
+    response = suite.client.post(
+        TOKEN_URL,
+        data={"grant_type": "client_credentials"},
+        headers=_basic("minutes", clients["minutes"]),
+    )
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["token_type"] == "Bearer" and body["expires_in"] > 0
     assert set(body["scope"].split()) == {"custody:rewrap", "agenda:plans.write"}
-    claims = suite.suite.identity.state.token_verifier.verify(body["access_token"], audience=suite.settings.service_token_audience)
-    assert claims.subject == "minutes" and set(claims.scopes) == {"custody:rewrap", "agenda:plans.write"}
-    kid = jwt.decode(body["access_token"], suite.suite.identity.state.signing_keys.issuer().key).header["kid"]
-    assert kid in {k["kid"] for k in suite.client.get("/identity/.well-known/jwks.json").json()["keys"]}
+    claims = suite.suite.identity.state.token_verifier.verify(
+        body["access_token"], audience=suite.settings.service_token_audience
+    )
+    assert claims.subject == "minutes" and set(claims.scopes) == {
+        "custody:rewrap",
+        "agenda:plans.write",
+    }
+    kid = jwt.decode(
+        body["access_token"], suite.suite.identity.state.signing_keys.issuer().key
+    ).header["kid"]
+    assert kid in {
+        k["kid"] for k in suite.client.get("/identity/.well-known/jwks.json").json()["keys"]
+    }
 
 
 def test_post_auth_and_a_narrower_scope(suite, clients):
-    data = {"grant_type": "client_credentials", "client_id": "minutes", "client_secret": clients["minutes"], "scope": "agenda:plans.write"}
+    data = {
+        "grant_type": "client_credentials",
+        "client_id": "minutes",
+        "client_secret": clients["minutes"],
+        "scope": "agenda:plans.write",
+    }
     body = suite.client.post(TOKEN_URL, data=data).json()
     assert body["scope"] == "agenda:plans.write"
 
 
 def test_wrong_secret_and_unknown_client(suite, clients):
-    wrong = suite.client.post(TOKEN_URL, data={"grant_type": "client_credentials"}, headers=_basic("agenda", "x" * 40))
+    wrong = suite.client.post(
+        TOKEN_URL, data={"grant_type": "client_credentials"}, headers=_basic("agenda", "x" * 40)
+    )
     body = _oauth_error(wrong, 401, "invalid_client")
     assert "クライアント" in body["error_description"]
     assert wrong.headers["www-authenticate"].startswith("Basic")
-    unknown = suite.client.post(TOKEN_URL, data={"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "y" * 40})
+    unknown = suite.client.post(
+        TOKEN_URL,
+        data={"grant_type": "client_credentials", "client_id": "nobody", "client_secret": "y" * 40},
+    )
     assert unknown.status_code in (400, 401) and unknown.json()["error"] == "invalid_client"
-    english = suite.client.post(TOKEN_URL, data={"grant_type": "client_credentials"}, headers={**_basic("agenda", "x" * 40), "Accept-Language": "en"})
+    english = suite.client.post(
+        TOKEN_URL,
+        data={"grant_type": "client_credentials"},
+        headers={**_basic("agenda", "x" * 40), "Accept-Language": "en"},
+    )
     assert english.json()["error_description"] == "Client authentication failed."
 
 
 def test_unsupported_grant_and_disallowed_scope(suite, clients):
-    grant = suite.client.post(TOKEN_URL, data={"grant_type": "password", "username": "u", "password": "p"}, headers=_basic("agenda", clients["agenda"]))
+    grant = suite.client.post(
+        TOKEN_URL,
+        data={"grant_type": "password", "username": "u", "password": "p"},
+        headers=_basic("agenda", clients["agenda"]),
+    )
     _oauth_error(grant, 400, "unsupported_grant_type")
-    scope = suite.client.post(TOKEN_URL, data={"grant_type": "client_credentials", "scope": "agenda:plans.write"}, headers=_basic("agenda", clients["agenda"]))
+    scope = suite.client.post(
+        TOKEN_URL,
+        data={"grant_type": "client_credentials", "scope": "agenda:plans.write"},
+        headers=_basic("agenda", clients["agenda"]),
+    )
     assert "スコープ" in _oauth_error(scope, 400, "invalid_scope")["error_description"]
-    unknown = suite.client.post(TOKEN_URL, data={"grant_type": "client_credentials", "scope": "everything"}, headers=_basic("agenda", clients["agenda"]))
+    unknown = suite.client.post(
+        TOKEN_URL,
+        data={"grant_type": "client_credentials", "scope": "everything"},
+        headers=_basic("agenda", clients["agenda"]),
+    )
     _oauth_error(unknown, 400, "invalid_scope")
 
 
@@ -92,9 +135,15 @@ def test_unsupported_grant_and_disallowed_scope(suite, clients):
     "kwargs",
     [
         {"json": {"grant_type": "client_credentials"}},
-        {"content": b"grant_type=client_credentials&grant_type=password", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
+        {
+            "content": b"grant_type=client_credentials&grant_type=password",
+            "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+        },
         {"content": b"\xff\xfe", "headers": {"Content-Type": "application/x-www-form-urlencoded"}},
-        {"data": {"grant_type": "client_credentials"}, "headers": {"Authorization": "Basic //46eA=="}},
+        {
+            "data": {"grant_type": "client_credentials"},
+            "headers": {"Authorization": "Basic //46eA=="},
+        },
         {"data": {"grant_type": "client_credentials"}, "headers": {"Authorization": "Basic !!!"}},
     ],
 )
@@ -106,7 +155,9 @@ def test_malformed_requests_get_invalid_request(suite, clients, kwargs):
 def _escrow_sealed(suite, people, coordinator_token: str, service: str = "agenda"):
     identity = IdentityClient(suite.client, "/identity")
     escrow = identity.escrow_key(coordinator_token, service)
-    return seal_audience(RecordRef(service, "cases", "case-1"), "content", 1, {"notes": "秘密"}, [], escrow)
+    return seal_audience(
+        RecordRef(service, "cases", "case-1"), "content", 1, {"notes": "秘密"}, [], escrow
+    )
 
 
 def test_service_token_may_rewrap_its_own_escrow_only(suite, people, clients):
@@ -114,8 +165,15 @@ def test_service_token_may_rewrap_its_own_escrow_only(suite, people, clients):
     m1 = people.members["demo-member-1"]
     own = _escrow_sealed(suite, people, coordinator, "agenda")
     other = _escrow_sealed(suite, people, coordinator, "minutes")
-    items = [{"escrow_wrap": w, "member_id": m1, "conference_kind": "shien"} for w in (own.escrow_wrap, other.escrow_wrap)]
-    response = suite.client.post("/identity/keys/rewrap", json={"items": items}, headers=auth(_service_token(suite, "agenda")))
+    items = [
+        {"escrow_wrap": w, "member_id": m1, "conference_kind": "shien"}
+        for w in (own.escrow_wrap, other.escrow_wrap)
+    ]
+    response = suite.client.post(
+        "/identity/keys/rewrap",
+        json={"items": items},
+        headers=auth(_service_token(suite, "agenda")),
+    )
     assert response.status_code == 200, response.text
     first, second = response.json()["results"]
     assert first["wrapped"] and first["error"] is None
@@ -125,14 +183,25 @@ def test_service_token_may_rewrap_its_own_escrow_only(suite, people, clients):
 def test_service_token_without_the_scope_cannot_rewrap(suite, people, clients):
     coordinator = token_for(suite.client, "demo-coordinator")
     sealed = _escrow_sealed(suite, people, coordinator)
-    item = {"escrow_wrap": sealed.escrow_wrap, "member_id": people.members["demo-member-1"], "conference_kind": "shien"}
-    response = suite.client.post("/identity/keys/rewrap", json={"items": [item]}, headers=auth(_service_token(suite, "bare")))
+    item = {
+        "escrow_wrap": sealed.escrow_wrap,
+        "member_id": people.members["demo-member-1"],
+        "conference_kind": "shien",
+    }
+    response = suite.client.post(
+        "/identity/keys/rewrap", json={"items": [item]}, headers=auth(_service_token(suite, "bare"))
+    )
     assert response.status_code == 403
 
 
 def test_service_token_never_unwraps_nor_acts_as_a_member(suite, people, clients):
     token = _service_token(suite, "minutes")
-    assert suite.client.post("/identity/keys/unwrap", json={"wrapped": ["x"]}, headers=auth(token)).status_code == 401
+    assert (
+        suite.client.post(
+            "/identity/keys/unwrap", json={"wrapped": ["x"]}, headers=auth(token)
+        ).status_code
+        == 401
+    )
     assert suite.client.get("/identity/me", headers=auth(token)).status_code == 401
     assert suite.client.get("/identity/members", headers=auth(token)).status_code == 401
 
@@ -141,20 +210,35 @@ def test_member_rewrap_unchanged(suite, people, clients):
     member = token_for(suite.client, "demo-member-1")
     coordinator = token_for(suite.client, "demo-coordinator")
     sealed = _escrow_sealed(suite, people, coordinator)
-    item = {"escrow_wrap": sealed.escrow_wrap, "member_id": people.members["demo-member-2"], "conference_kind": "shien"}
-    assert suite.client.post("/identity/keys/rewrap", json={"items": [item]}, headers=auth(member)).status_code == 403
-    assert suite.client.post("/identity/keys/rewrap", json={"items": [item]}, headers=auth(coordinator)).json()["results"][0]["wrapped"]
+    item = {
+        "escrow_wrap": sealed.escrow_wrap,
+        "member_id": people.members["demo-member-2"],
+        "conference_kind": "shien",
+    }
+    assert (
+        suite.client.post(
+            "/identity/keys/rewrap", json={"items": [item]}, headers=auth(member)
+        ).status_code
+        == 403
+    )
+    assert suite.client.post(
+        "/identity/keys/rewrap", json={"items": [item]}, headers=auth(coordinator)
+    ).json()["results"][0]["wrapped"]
 
 
 @pytest.fixture
 def scoped_app(suite):
     """A tiny service with one scope-protected endpoint, verifying against identity's keys."""
-    app: FastAPI = create_service_app("probe", title="probe", description="probe", max_body_bytes=1024)
+    app: FastAPI = create_service_app(
+        "probe", title="probe", description="probe", max_body_bytes=1024
+    )
     app.state.settings = suite.settings
     app.state.token_verifier = suite.suite.identity.state.token_verifier
 
     @app.post("/plans")
-    def write_plan(caller: ServiceCaller = Depends(require_scope("agenda:plans.write"))) -> dict[str, str]:
+    def write_plan(
+        caller: ServiceCaller = Depends(require_scope("agenda:plans.write")),
+    ) -> dict[str, str]:
         return {"client": caller.client_id}
 
     with TestClient(app, raise_server_exceptions=False) as client:
@@ -162,26 +246,57 @@ def scoped_app(suite):
 
 
 def test_require_scope(suite, people, clients, scoped_app):
-    assert scoped_app.post("/plans", headers=auth(_service_token(suite, "minutes"))).json() == {"client": "minutes"}
-    assert scoped_app.post("/plans", headers=auth(_service_token(suite, "agenda"))).status_code == 403
-    assert scoped_app.post("/plans", headers=auth(token_for(suite.client, "demo-coordinator"))).status_code == 401
+    assert scoped_app.post("/plans", headers=auth(_service_token(suite, "minutes"))).json() == {
+        "client": "minutes"
+    }
+    assert (
+        scoped_app.post("/plans", headers=auth(_service_token(suite, "agenda"))).status_code == 403
+    )
+    assert (
+        scoped_app.post(
+            "/plans", headers=auth(token_for(suite.client, "demo-coordinator"))
+        ).status_code
+        == 401
+    )
     assert scoped_app.post("/plans").status_code == 401
 
 
 def test_forged_and_expired_service_tokens_refused(suite, clients, scoped_app):
     settings = suite.settings
-    forged, _ = TokenIssuer(generate_signing_key(), issuer=settings.token_issuer, audience=settings.service_token_audience, ttl_seconds=60).issue("minutes", scopes=["agenda:plans.write"])
+    forged, _ = TokenIssuer(
+        generate_signing_key(),
+        issuer=settings.token_issuer,
+        audience=settings.service_token_audience,
+        ttl_seconds=60,
+    ).issue("minutes", scopes=["agenda:plans.write"])
     assert scoped_app.post("/plans", headers=auth(forged)).status_code == 401
     real_key = suite.suite.identity.state.signing_keys.issuer().key
-    expired_issuer = TokenIssuer(real_key, issuer=settings.token_issuer, audience=settings.service_token_audience, ttl_seconds=-120)
+    expired_issuer = TokenIssuer(
+        real_key,
+        issuer=settings.token_issuer,
+        audience=settings.service_token_audience,
+        ttl_seconds=-120,
+    )
     expired, _ = expired_issuer.issue("minutes", scopes=["agenda:plans.write"])
     assert scoped_app.post("/plans", headers=auth(expired)).status_code == 401
-    fresh, _ = TokenIssuer(real_key, issuer=settings.token_issuer, audience=settings.service_token_audience, ttl_seconds=60).issue("minutes", scopes=["agenda:plans.write"])
+    fresh, _ = TokenIssuer(
+        real_key,
+        issuer=settings.token_issuer,
+        audience=settings.service_token_audience,
+        ttl_seconds=60,
+    ).issue("minutes", scopes=["agenda:plans.write"])
     assert scoped_app.post("/plans", headers=auth(fresh)).status_code == 200
 
 
 def test_token_source_caches_until_near_expiry(suite, clients):
-    source = ServiceTokenSource(TOKEN_URL, "minutes", clients["minutes"], ["agenda:plans.write"], http=suite.client, margin_seconds=30)
+    source = ServiceTokenSource(
+        TOKEN_URL,
+        "minutes",
+        clients["minutes"],
+        ["agenda:plans.write"],
+        http=suite.client,
+        margin_seconds=30,
+    )
     first = source.token()
     assert source.token() == first
     source._expires = time.monotonic() + 10  # within the margin: refetch

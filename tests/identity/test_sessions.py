@@ -29,15 +29,23 @@ def test_login_returns_token_and_httponly_cookie(suite, people):
 
 
 def test_wrong_password_and_unknown_login_answer_alike(suite, people):
-    wrong = assert_problem(login(suite.client, "demo-member-1", "not-the-password"), 401, "invalid_credentials")
-    unknown = assert_problem(login(suite.client, "nobody-here", "not-the-password"), 401, "invalid_credentials")
+    wrong = assert_problem(
+        login(suite.client, "demo-member-1", "not-the-password"), 401, "invalid_credentials"
+    )
+    unknown = assert_problem(
+        login(suite.client, "nobody-here", "not-the-password"), 401, "invalid_credentials"
+    )
     assert wrong == unknown
     assert "ログインID" in wrong["detail"]
 
 
 def test_messages_in_english_on_request(suite, people):
     body = assert_problem(
-        suite.client.post("/identity/session", json={"login": "x", "password": "y"}, headers={"Accept-Language": "en-US,en;q=0.9"}),
+        suite.client.post(
+            "/identity/session",
+            json={"login": "x", "password": "y"},
+            headers={"Accept-Language": "en-US,en;q=0.9"},
+        ),
         401,
     )
     assert body["lang"] == "en" and "password" in body["detail"]
@@ -55,7 +63,11 @@ def test_lockout_after_repeated_failures(suite, people):
         member = session.scalar(select(Member).where(Member.login == "demo-member-2"))
         assert member.locked_until is not None
         member.locked_until = utcnow() - timedelta(seconds=1)
-        lockouts = session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "session.lockout"))
+        lockouts = session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "session.lockout")
+        )
         assert lockouts == 1
     assert login(suite.client, "demo-member-2").status_code == 200
 
@@ -83,7 +95,9 @@ def test_logout_ends_session_and_its_tokens(suite, people):
     response = login(suite.client, "demo-member-1")
     token = response.json()["access_token"]
     assert suite.client.get("/identity/me", headers=auth(token)).status_code == 200
-    assert suite.client.post("/identity/session/refresh").status_code == 200  # cookie kept by the client
+    assert (
+        suite.client.post("/identity/session/refresh").status_code == 200
+    )  # cookie kept by the client
     assert suite.client.delete("/identity/session").status_code == 204
     assert_problem(suite.client.get("/identity/me", headers=auth(token)), 401, "session_ended")
     assert_problem(suite.client.post("/identity/session/refresh"), 401, "session_ended")
@@ -119,8 +133,20 @@ def test_totp_second_factor(suite, people):
     token = token_for(suite.client, "demo-member-1")
     secret = suite.client.post("/identity/me/totp", headers=auth(token)).json()["secret"]
     totp = pyotp.TOTP(secret)
-    assert_problem(suite.client.post("/identity/me/totp/confirm", json={"code": "000000" if totp.now() != "000000" else "111111"}, headers=auth(token)), 422)
-    assert suite.client.post("/identity/me/totp/confirm", json={"code": totp.now()}, headers=auth(token)).status_code == 204
+    assert_problem(
+        suite.client.post(
+            "/identity/me/totp/confirm",
+            json={"code": "000000" if totp.now() != "000000" else "111111"},
+            headers=auth(token),
+        ),
+        422,
+    )
+    assert (
+        suite.client.post(
+            "/identity/me/totp/confirm", json={"code": totp.now()}, headers=auth(token)
+        ).status_code
+        == 204
+    )
     assert_problem(login(suite.client, "demo-member-1"), 401, "totp_required")
     wrong = "123456" if totp.now() != "123456" else "654321"
     assert_problem(login(suite.client, "demo-member-1", totp=wrong), 401, "invalid_credentials")
@@ -140,9 +166,17 @@ def test_totp_secret_not_stored_in_clear(suite, people):
 
 def test_change_own_password(suite, people):
     token = token_for(suite.client, "demo-member-2")
-    bad = suite.client.put("/identity/me/password", json={"current_password": "wrong-one", "new_password": "a-new-passphrase"}, headers=auth(token))
+    bad = suite.client.put(
+        "/identity/me/password",
+        json={"current_password": "wrong-one", "new_password": "a-new-passphrase"},
+        headers=auth(token),
+    )
     assert assert_problem(bad, 422)["errors"][0]["field"] == "current_password"
-    ok = suite.client.put("/identity/me/password", json={"current_password": PASSWORD, "new_password": "a-new-passphrase"}, headers=auth(token))
+    ok = suite.client.put(
+        "/identity/me/password",
+        json={"current_password": PASSWORD, "new_password": "a-new-passphrase"},
+        headers=auth(token),
+    )
     assert ok.status_code == 204
     assert login(suite.client, "demo-member-2", "a-new-passphrase").status_code == 200
     assert login(suite.client, "demo-member-2").status_code == 401

@@ -60,7 +60,12 @@ def test_real_token_works(suite, signed_in):
 def test_forged_with_another_key_same_kid(suite, signed_in):
     _, claims, header = signed_in
     attacker = ECKey.generate_key("P-256", parameters={"kid": header["kid"]})
-    forged = jwt.encode({"alg": "ES256", "kid": header["kid"]}, _claims(suite, claims["sub"], claims["sid"]), attacker, algorithms=["ES256"])
+    forged = jwt.encode(
+        {"alg": "ES256", "kid": header["kid"]},
+        _claims(suite, claims["sub"], claims["sid"]),
+        attacker,
+        algorithms=["ES256"],
+    )
     assert_problem(suite.client.get("/identity/me", headers=auth(forged)), 401, "invalid_token")
 
 
@@ -74,7 +79,12 @@ def test_hs256_with_public_key_as_secret(suite, signed_in):
     _, claims, header = signed_in
     kid, key = _kid_and_key(suite)
     secret = OctKey.import_key(json.dumps(key.as_dict(private=False)).encode())
-    forged = jwt.encode({"alg": "HS256", "kid": kid}, _claims(suite, claims["sub"], claims["sid"]), secret, algorithms=["HS256"])
+    forged = jwt.encode(
+        {"alg": "HS256", "kid": kid},
+        _claims(suite, claims["sub"], claims["sid"]),
+        secret,
+        algorithms=["HS256"],
+    )
     assert_problem(suite.client.get("/identity/me", headers=auth(forged)), 401, "invalid_token")
 
 
@@ -83,7 +93,11 @@ def test_hs256_with_public_key_as_secret(suite, signed_in):
     [
         {"aud": "another-service"},
         {"iss": "someone-else"},
-        {"exp": int(time.time()) - 3600, "iat": int(time.time()) - 4000, "nbf": int(time.time()) - 4000},
+        {
+            "exp": int(time.time()) - 3600,
+            "iat": int(time.time()) - 4000,
+            "nbf": int(time.time()) - 4000,
+        },
         {"nbf": int(time.time()) + 3600},
     ],
     ids=["wrong-audience", "wrong-issuer", "expired", "not-yet-valid"],
@@ -91,8 +105,18 @@ def test_hs256_with_public_key_as_secret(suite, signed_in):
 def test_claims_checked(suite, signed_in, override):
     _, claims, _ = signed_in
     kid, key = _kid_and_key(suite)
-    issuer = TokenIssuer(key, issuer=suite.settings.token_issuer, audience=suite.settings.token_audience, ttl_seconds=300)
-    token = jwt.encode({"alg": "ES256", "kid": kid}, _claims(suite, claims["sub"], claims["sid"], **override), issuer.key, algorithms=["ES256"])
+    issuer = TokenIssuer(
+        key,
+        issuer=suite.settings.token_issuer,
+        audience=suite.settings.token_audience,
+        ttl_seconds=300,
+    )
+    token = jwt.encode(
+        {"alg": "ES256", "kid": kid},
+        _claims(suite, claims["sub"], claims["sid"], **override),
+        issuer.key,
+        algorithms=["ES256"],
+    )
     assert_problem(suite.client.get("/identity/me", headers=auth(token)), 401, "invalid_token")
 
 
@@ -103,7 +127,17 @@ def test_tampered_payload(suite, signed_in):
     assert_problem(suite.client.get("/identity/me", headers=auth(tampered)), 401, "invalid_token")
 
 
-@pytest.mark.parametrize("value", ["Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer not.a.jwt", "Bearer " + "a" * 9000, "Bearer ...."])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Bearer",
+        "Bearer ",
+        "Basic dXNlcjpwYXNz",
+        "Bearer not.a.jwt",
+        "Bearer " + "a" * 9000,
+        "Bearer ....",
+    ],
+)
 def test_garbage_authorization(suite, people, value):
     assert_problem(suite.client.get("/identity/me", headers={"Authorization": value}), 401)
 

@@ -18,8 +18,14 @@ def test_seed_minutes(suite, people, tokens):
     assert body["status"] == "approved" and body["version"] == 1 and body["content_hash"]
     by_purpose = {item["purpose"]: item for item in body["items"]}
     # No consent: the tax part is masked. Consent covering tax with 社協 in scope: member 1 reads it.
-    assert TAX_PLACEHOLDER in by_purpose["emergency"]["discussion"] and "住民税の分納中" not in member.text
-    assert by_purpose["policy"]["tax_masked"] is False and "固定資産税を3年分滞納" in by_purpose["policy"]["discussion"]
+    assert (
+        TAX_PLACEHOLDER in by_purpose["emergency"]["discussion"]
+        and "住民税の分納中" not in member.text
+    )
+    assert (
+        by_purpose["policy"]["tax_masked"] is False
+        and "固定資産税を3年分滞納" in by_purpose["policy"]["discussion"]
+    )
     assert "社協が家計相談を行い" in member.text
     unsigned = suite.client.get(url, headers=auth(tokens["demo-member-4"])).json()
     assert all(item["redacted"] == "no_pledge" for item in unsigned["items"])

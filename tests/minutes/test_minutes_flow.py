@@ -20,8 +20,12 @@ GENERAL_SAID = "議事センチネルG5"
 DECIDED = "決定センチネルD3"
 
 
-def _minutes(suite, token: str, meeting_id: str, method: str = "GET", path: str = "", **kwargs: Any):
-    return suite.client.request(method, f"/minutes/meetings/{meeting_id}/minutes{path}", headers=auth(token), **kwargs)
+def _minutes(
+    suite, token: str, meeting_id: str, method: str = "GET", path: str = "", **kwargs: Any
+):
+    return suite.client.request(
+        method, f"/minutes/meetings/{meeting_id}/minutes{path}", headers=auth(token), **kwargs
+    )
 
 
 def _draft(item_id: str, **extra: Any) -> dict[str, Any]:
@@ -29,7 +33,9 @@ def _draft(item_id: str, **extra: Any) -> dict[str, Any]:
         "agenda_item_id": item_id,
         "discussion": f"長男は{TAX_SAID}していると報告があった。{GENERAL_SAID}。",
         "decisions": DECIDED,
-        "roles": [{"organization_id": extra.pop("org"), "duty": "月1回の訪問", "due": "2027-01-31"}],
+        "roles": [
+            {"organization_id": extra.pop("org"), "duty": "月1回の訪問", "due": "2027-01-31"}
+        ],
         "monitoring_on": "2027-02-15",
         **extra,
     }
@@ -39,14 +45,22 @@ def _setup(coordinator, people, kind: str, consent: dict[str, Any] | None) -> tu
     case = coordinator.ok(coordinator.post("/cases", case_body(people)), 201)
     if consent is not None:
         coordinator.ok(coordinator.post(f"/cases/{case['id']}/consents", consent), 201)
-    attendees = [{"member_id": people.members[m], "required": True} for m in ("demo-member-1", "demo-member-2", "demo-member-4")]
+    attendees = [
+        {"member_id": people.members[m], "required": True}
+        for m in ("demo-member-1", "demo-member-2", "demo-member-4")
+    ]
     meeting = coordinator.ok(coordinator.post("/meetings", meeting_body(kind, attendees)), 201)
-    item = coordinator.ok(coordinator.post(f"/meetings/{meeting['id']}/items", item_body(case["id"], kind)), 201)
+    item = coordinator.ok(
+        coordinator.post(f"/meetings/{meeting['id']}/items", item_body(case["id"], kind)), 201
+    )
     return case["id"], meeting["id"], item["id"]
 
 
 def _write(suite, tokens, people, meeting_id, item_id, **extra):
-    body = {"attendance": [people.members["demo-member-1"], people.members["demo-member-2"]], "items": [_draft(item_id, org=people.organizations["council"], **extra)]}
+    body = {
+        "attendance": [people.members["demo-member-1"], people.members["demo-member-2"]],
+        "items": [_draft(item_id, org=people.organizations["council"], **extra)],
+    }
     return _minutes(suite, tokens["demo-coordinator"], meeting_id, "PUT", json=body)
 
 
@@ -60,7 +74,11 @@ def shien(suite, coordinator, people, tokens):
 
 @pytest.fixture
 def jusou(suite, coordinator, people, tokens):
-    consent = {"obtained_on": "2026-11-01", "organization_ids": [people.organizations["council"], people.organizations["welfare"]], "covers_tax": True}
+    consent = {
+        "obtained_on": "2026-11-01",
+        "organization_ids": [people.organizations["council"], people.organizations["welfare"]],
+        "covers_tax": True,
+    }
     case_id, meeting_id, item_id = _setup(coordinator, people, "jusou", consent)
     response = _write(suite, tokens, people, meeting_id, item_id)
     assert response.status_code == 200, response.text
@@ -68,11 +86,24 @@ def jusou(suite, coordinator, people, tokens):
 
 
 def test_coordinator_starts_from_the_points_of_each_purpose(suite, coordinator, people, tokens):
-    _, meeting_id, _ = _setup(coordinator, people, "jusou", {"obtained_on": "2026-11-01", "organization_ids": [people.organizations["council"]], "covers_tax": False})
+    _, meeting_id, _ = _setup(
+        coordinator,
+        people,
+        "jusou",
+        {
+            "obtained_on": "2026-11-01",
+            "organization_ids": [people.organizations["council"]],
+            "covers_tax": False,
+        },
+    )
     skeleton = _minutes(suite, tokens["demo-coordinator"], meeting_id).json()
     assert skeleton["status"] == "new"
     item = skeleton["items"][0]
-    assert item["purpose"] == "plan_creation" and "【各機関の役割】" in item["discussion"] and "モニタリングの時期" in item["outline"]
+    assert (
+        item["purpose"] == "plan_creation"
+        and "【各機関の役割】" in item["discussion"]
+        and "モニタリングの時期" in item["outline"]
+    )
 
 
 def test_shien_minutes_mask_tax_for_every_reader(suite, shien, tokens):
@@ -98,7 +129,9 @@ def test_member_without_pledge_gets_no_content(suite, shien, tokens):
 def test_save_warns_about_attendees_without_pledge(suite, coordinator, people, tokens):
     _, meeting_id, item_id = _setup(coordinator, people, "shien", None)
     warnings = _write(suite, tokens, people, meeting_id, item_id).json()["warnings"]
-    assert {w["member_id"] for w in warnings if w["code"] == "no_pledge"} == {people.members["demo-member-4"]}
+    assert {w["member_id"] for w in warnings if w["code"] == "no_pledge"} == {
+        people.members["demo-member-4"]
+    }
 
 
 def test_jusou_scope_and_tax_consent(suite, jusou, tokens):
@@ -113,10 +146,26 @@ def test_jusou_scope_and_tax_consent(suite, jusou, tokens):
 
 def test_nothing_stored_in_clear(suite, shien):
     with suite.dbs["minutes"].session() as session:
-        tables = [row[0] for row in session.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))] if session.get_bind().dialect.name == "sqlite" else [
-            row[0] for row in session.execute(text("SELECT tablename FROM pg_tables WHERE schemaname='public'"))
-        ]
-        dump = "".join(str(row) for table in tables for row in session.execute(text(f'SELECT * FROM "{table}"')))
+        tables = (
+            [
+                row[0]
+                for row in session.execute(
+                    text("SELECT name FROM sqlite_master WHERE type='table'")
+                )
+            ]
+            if session.get_bind().dialect.name == "sqlite"
+            else [
+                row[0]
+                for row in session.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname='public'")
+                )
+            ]
+        )
+        dump = "".join(
+            str(row)
+            for table in tables
+            for row in session.execute(text(f'SELECT * FROM "{table}"'))
+        )
     for secret in (GENERAL_SAID, DECIDED, TAX_SAID, "月1回の訪問"):
         assert secret not in dump
 
@@ -124,11 +173,29 @@ def test_nothing_stored_in_clear(suite, shien):
 def test_review_approve_and_immutability(suite, jusou, tokens, people, coordinator):
     case_id, meeting_id, item_id = jusou
     coordinator_token = tokens["demo-coordinator"]
-    assert_problem(_minutes(suite, coordinator_token, meeting_id, "POST", "/approve"), 409, "wrong_status")
-    assert _minutes(suite, coordinator_token, meeting_id, "POST", "/submit").json()["status"] == "in_review"
-    comment = _minutes(suite, tokens["demo-member-1"], meeting_id, "POST", "/comments", json={"text": "訂正をお願いします"})
+    assert_problem(
+        _minutes(suite, coordinator_token, meeting_id, "POST", "/approve"), 409, "wrong_status"
+    )
+    assert (
+        _minutes(suite, coordinator_token, meeting_id, "POST", "/submit").json()["status"]
+        == "in_review"
+    )
+    comment = _minutes(
+        suite,
+        tokens["demo-member-1"],
+        meeting_id,
+        "POST",
+        "/comments",
+        json={"text": "訂正をお願いします"},
+    )
     assert comment.status_code == 201
-    assert_problem(_minutes(suite, tokens["demo-member-4"], meeting_id, "POST", "/comments", json={"text": "x"}), 403, "no_pledge")
+    assert_problem(
+        _minutes(
+            suite, tokens["demo-member-4"], meeting_id, "POST", "/comments", json={"text": "x"}
+        ),
+        403,
+        "no_pledge",
+    )
     approved = _minutes(suite, coordinator_token, meeting_id, "POST", "/approve").json()
     assert approved["status"] == "approved" and len(approved["content_hash"]) == 64
     assert approved["approved_by"] == people.members["demo-coordinator"]
@@ -145,11 +212,23 @@ def test_correction_keeps_the_approved_version(suite, shien, tokens, people):
     _minutes(suite, token, meeting_id, "POST", "/submit")
     first = _minutes(suite, token, meeting_id, "POST", "/approve").json()
     second = _minutes(suite, token, meeting_id, "POST", "/corrections")
-    assert second.status_code == 201 and second.json()["version"] == 2 and second.json()["status"] == "draft"
+    assert (
+        second.status_code == 201
+        and second.json()["version"] == 2
+        and second.json()["status"] == "draft"
+    )
     assert GENERAL_SAID in second.text and TAX_SAID not in second.text
     # The writer cannot see the tax part; editing text around the mask is refused, unchanged text keeps it.
     masked_discussion = second.json()["items"][0]["discussion"]
-    body = {"attendance": [people.members["demo-member-1"]], "items": [{**_draft(item_id, org=people.organizations["council"]), "discussion": masked_discussion + "追記"}]}
+    body = {
+        "attendance": [people.members["demo-member-1"]],
+        "items": [
+            {
+                **_draft(item_id, org=people.organizations["council"]),
+                "discussion": masked_discussion + "追記",
+            }
+        ],
+    }
     assert_problem(_minutes(suite, token, meeting_id, "PUT", json=body), 409, "tax_text_edit")
     body["items"][0]["discussion"] = masked_discussion
     body["items"][0]["decisions"] = "訂正後の決定"
@@ -157,7 +236,11 @@ def test_correction_keeps_the_approved_version(suite, shien, tokens, people):
     _minutes(suite, token, meeting_id, "POST", "/submit")
     assert _minutes(suite, token, meeting_id, "POST", "/approve").json()["version"] == 2
     old = _minutes(suite, token, meeting_id, params={"version": 1}).json()
-    assert old["status"] == "superseded" and old["content_hash"] == first["content_hash"] and old["items"][0]["decisions"] == DECIDED
+    assert (
+        old["status"] == "superseded"
+        and old["content_hash"] == first["content_hash"]
+        and old["items"][0]["decisions"] == DECIDED
+    )
     versions = _minutes(suite, token, meeting_id, path="/versions").json()
     assert [v["status"] for v in versions] == ["superseded", "approved"]
 
@@ -175,7 +258,9 @@ def test_flipped_bit_fails_closed(suite, shien, tokens, approved):
         audience = item.audience
         ct = fields[audience]["body"]
         fields[audience]["body"] = ct[:40] + ("A" if ct[40] != "A" else "B") + ct[41:]
-        session.execute(update(MinutesItem).where(MinutesItem.id == item.id).values(sealed_fields=fields))
+        session.execute(
+            update(MinutesItem).where(MinutesItem.id == item.id).values(sealed_fields=fields)
+        )
     response = _minutes(suite, tokens["demo-member-1"], meeting_id)
     assert_problem(response, 409, "integrity_failure")
     assert GENERAL_SAID not in response.text
@@ -191,7 +276,9 @@ def test_word_copy_holds_only_what_the_reader_may_read(suite, jusou, tokens):
     token = tokens["demo-coordinator"]
     _minutes(suite, token, meeting_id, "POST", "/submit")
     _minutes(suite, token, meeting_id, "POST", "/approve")
-    entitled = suite.client.get(f"/minutes/meetings/{meeting_id}/minutes.docx", headers=auth(tokens["demo-member-1"]))
+    entitled = suite.client.get(
+        f"/minutes/meetings/{meeting_id}/minutes.docx", headers=auth(tokens["demo-member-1"])
+    )
     assert entitled.status_code == 200 and "attachment" in entitled.headers["content-disposition"]
     parts = _docx_text(entitled.content)
     body = parts["word/document.xml"]
@@ -201,7 +288,9 @@ def test_word_copy_holds_only_what_the_reader_may_read(suite, jusou, tokens):
     props = parts["docProps/core.xml"] + parts.get("docProps/app.xml", "")
     for secret in (GENERAL_SAID, TAX_SAID, "会議名センチネルM1"):
         assert secret not in props
-    outside = suite.client.get(f"/minutes/meetings/{meeting_id}/minutes.docx", headers=auth(tokens["demo-member-2"]))
+    outside = suite.client.get(
+        f"/minutes/meetings/{meeting_id}/minutes.docx", headers=auth(tokens["demo-member-2"])
+    )
     everything = "".join(_docx_text(outside.content).values())
     for secret in (GENERAL_SAID, DECIDED, TAX_SAID):
         assert secret not in everything
@@ -210,26 +299,59 @@ def test_word_copy_holds_only_what_the_reader_may_read(suite, jusou, tokens):
 
 def test_word_copy_without_tax_entitlement(suite, shien, tokens):
     _, meeting_id, _ = shien
-    content = suite.client.get(f"/minutes/meetings/{meeting_id}/minutes.docx", headers=auth(tokens["demo-member-1"])).content
+    content = suite.client.get(
+        f"/minutes/meetings/{meeting_id}/minutes.docx", headers=auth(tokens["demo-member-1"])
+    ).content
     everything = "".join(_docx_text(content).values())
-    assert TAX_SAID not in everything and TAX_PLACEHOLDER in everything and GENERAL_SAID in everything
+    assert (
+        TAX_SAID not in everything and TAX_PLACEHOLDER in everything and GENERAL_SAID in everything
+    )
     with suite.dbs["minutes"].session() as session:
-        exports = session.scalars(select(AuditEntry).where(AuditEntry.action == "minutes.export")).all()
+        exports = session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "minutes.export")
+        ).all()
     assert len(exports) == 1 and exports[0].details["document_id"]
 
 
 def test_mark_a_missed_span(suite, coordinator, people, tokens):
     _, meeting_id, item_id = _setup(coordinator, people, "shien", None)
     missed = "差押えの話も出た"
-    body = {"attendance": [], "items": [{"agenda_item_id": item_id, "discussion": f"近況の共有。{missed}。", "decisions": "見守り"}]}
-    assert _minutes(suite, tokens["demo-coordinator"], meeting_id, "PUT", json=body).status_code == 200
+    body = {
+        "attendance": [],
+        "items": [
+            {
+                "agenda_item_id": item_id,
+                "discussion": f"近況の共有。{missed}。",
+                "decisions": "見守り",
+            }
+        ],
+    }
+    assert (
+        _minutes(suite, tokens["demo-coordinator"], meeting_id, "PUT", json=body).status_code == 200
+    )
     start = body["items"][0]["discussion"].index(missed)
-    marked = _minutes(suite, tokens["demo-coordinator"], meeting_id, "POST", "/tax-marks", json={"agenda_item_id": item_id, "field": "discussion", "action": "mark", "start": start, "end": start + len(missed)})
+    marked = _minutes(
+        suite,
+        tokens["demo-coordinator"],
+        meeting_id,
+        "POST",
+        "/tax-marks",
+        json={
+            "agenda_item_id": item_id,
+            "field": "discussion",
+            "action": "mark",
+            "start": start,
+            "end": start + len(missed),
+        },
+    )
     assert marked.status_code == 200, marked.text
     member = _minutes(suite, tokens["demo-member-1"], meeting_id)
     assert missed not in member.text and TAX_PLACEHOLDER in member.text
     with suite.dbs["minutes"].session() as session:
-        assert session.scalar(select(AuditEntry).where(AuditEntry.action == "minutes.tax_mark")) is not None
+        assert (
+            session.scalar(select(AuditEntry).where(AuditEntry.action == "minutes.tax_mark"))
+            is not None
+        )
 
 
 @pytest.mark.parametrize(
@@ -239,8 +361,16 @@ def test_mark_a_missed_span(suite, coordinator, people, tokens):
         ("demo-coordinator", {"attendance": ["someone-else"], "items": []}, 422),
         ("demo-coordinator", {"attendance": [], "items": [{"agenda_item_id": "nope"}]}, 422),
         ("demo-coordinator", {"attendance": [], "items": [], "extra": 1}, 422),
-        ("demo-coordinator", {"attendance": [], "items": [{"agenda_item_id": "x", "monitoring_on": "someday"}]}, 422),
-        ("demo-coordinator", {"attendance": [], "items": [{"agenda_item_id": "x", "discussion": "長" * 20001}]}, 422),
+        (
+            "demo-coordinator",
+            {"attendance": [], "items": [{"agenda_item_id": "x", "monitoring_on": "someday"}]},
+            422,
+        ),
+        (
+            "demo-coordinator",
+            {"attendance": [], "items": [{"agenda_item_id": "x", "discussion": "長" * 20001}]},
+            422,
+        ),
     ],
     ids=["member-writes", "not-invited", "unknown-item", "unknown-field", "bad-date", "over-long"],
 )
@@ -253,5 +383,9 @@ def test_bad_drafts_change_nothing(suite, shien, tokens, who, body, status):
 
 def test_unknown_meeting_and_malformed_json(suite, people, tokens):
     assert_problem(_minutes(suite, tokens["demo-coordinator"], "no-such-meeting"), 404)
-    response = suite.client.put("/minutes/meetings/x/minutes", content=b"{", headers={**auth(tokens["demo-coordinator"]), "Content-Type": "application/json"})
+    response = suite.client.put(
+        "/minutes/meetings/x/minutes",
+        content=b"{",
+        headers={**auth(tokens["demo-coordinator"]), "Content-Type": "application/json"},
+    )
     assert_problem(response, 400, "malformed_json")

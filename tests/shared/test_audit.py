@@ -14,7 +14,15 @@ def chain(dbs):
     db = dbs["identity"]
     with db.session() as session:
         for n in range(5):
-            audit.append(session, AuditEntry, action="test.event", actor_id=f"m{n}", target_type="thing", target_id=str(n), details={"n": n})
+            audit.append(
+                session,
+                AuditEntry,
+                action="test.event",
+                actor_id=f"m{n}",
+                target_type="thing",
+                target_id=str(n),
+                details={"n": n},
+            )
     return db
 
 
@@ -39,9 +47,15 @@ def test_entries_link_to_previous(chain):
     "tamper,reason",
     [
         (update(AuditEntry).where(AuditEntry.seq == 3).values(details={"n": 99}), "entry altered"),
-        (update(AuditEntry).where(AuditEntry.seq == 2).values(actor_id="someone-else"), "entry altered"),
+        (
+            update(AuditEntry).where(AuditEntry.seq == 2).values(actor_id="someone-else"),
+            "entry altered",
+        ),
         (delete(AuditEntry).where(AuditEntry.seq == 3), "missing entry"),
-        (update(AuditEntry).where(AuditEntry.seq == 4).values(prev_hash="f" * 64), "previous hash does not match"),
+        (
+            update(AuditEntry).where(AuditEntry.seq == 4).values(prev_hash="f" * 64),
+            "previous hash does not match",
+        ),
     ],
     ids=["details-edited", "actor-edited", "entry-deleted", "relinked"],
 )

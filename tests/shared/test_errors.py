@@ -30,11 +30,21 @@ def test_negotiate(header, query, lang):
 def test_problem_body_shape():
     error = KasaneError(409, "state", "日本語の説明", "English text")
     ja, en = problem_body(error, "ja"), problem_body(error, "en")
-    assert ja["type"] == "urn:kasane:problem:state" and ja["detail"] == "日本語の説明" and ja["status"] == 409
+    assert (
+        ja["type"] == "urn:kasane:problem:state"
+        and ja["detail"] == "日本語の説明"
+        and ja["status"] == 409
+    )
     assert en["detail"] == "English text"
 
 
 def test_malformed_json_is_400_and_field_errors_422():
     assert validation_error([{"type": "json_invalid", "loc": ("body", 3)}]).status == 400
-    error = validation_error([{"type": "string_too_long", "loc": ("body", "title"), "ctx": {"max_length": 5}}])
-    assert error.status == 422 and error.errors[0].field == "title" and error.errors[0].ja == "5文字以内で入力してください。"
+    error = validation_error(
+        [{"type": "string_too_long", "loc": ("body", "title"), "ctx": {"max_length": 5}}]
+    )
+    assert (
+        error.status == 422
+        and error.errors[0].field == "title"
+        and error.errors[0].ja == "5文字以内で入力してください。"
+    )

@@ -38,5 +38,9 @@ def csrf_of(html: str) -> str:
 def sign_in(web: TestClient, login: str, password: str = PASSWORD) -> None:
     """Sign in through the form, as a browser does."""
     page = web.get("/login")
-    response = web.post("/login", data={"csrf_token": csrf_of(page.text), "login": login, "password": password, "next": "/"}, follow_redirects=False)
+    response = web.post(
+        "/login",
+        data={"csrf_token": csrf_of(page.text), "login": login, "password": password, "next": "/"},
+        follow_redirects=False,
+    )
     assert response.status_code == 303, response.text

@@ -10,7 +10,11 @@ def test_security_headers_on_every_page(web, people):
         response = web.get(path)
         assert response.status_code == 200
         csp = response.headers["content-security-policy"]
-        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
+        assert (
+            "default-src 'self'" in csp
+            and "frame-ancestors 'none'" in csp
+            and "'unsafe-inline'" not in csp
+        )
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "same-origin"
     assert web.get("/login").headers["cache-control"] == "no-store"
@@ -29,9 +33,19 @@ def test_login_errors_next_to_fields(web, people):
     assert 'id="f-login-error"' in empty.text and "ログインIDを入力してください。" in empty.text
     assert 'aria-describedby="f-login-error"' in empty.text
     assert 'id="f-password-error"' in empty.text
-    wrong = web.post("/login", data={"csrf_token": csrf_of(page.text), "login": "demo-member-1", "password": "wrong-password"})
+    wrong = web.post(
+        "/login",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "login": "demo-member-1",
+            "password": "wrong-password",
+        },
+    )
     assert wrong.status_code == 401
-    assert 'id="f-password-error"' in wrong.text and "ログインIDまたはパスワードが正しくありません。" in wrong.text
+    assert (
+        'id="f-password-error"' in wrong.text
+        and "ログインIDまたはパスワードが正しくありません。" in wrong.text
+    )
     assert "wrong-password" not in wrong.text
 
 
@@ -51,7 +65,15 @@ def test_csrf_missing_or_wrong_is_refused_and_changes_nothing(web, people, suite
 def test_case_page_is_not_cached_and_shows_tax_spans(web, people):
     sign_in(web, "demo-coordinator")
     form = web.get("/cases/new")
-    created = web.post("/cases/new", data={"csrf_token": csrf_of(form.text), "title": "架空の事例", "notes": "本人は固定資産税を3年分滞納している。"}, follow_redirects=False)
+    created = web.post(
+        "/cases/new",
+        data={
+            "csrf_token": csrf_of(form.text),
+            "title": "架空の事例",
+            "notes": "本人は固定資産税を3年分滞納している。",
+        },
+        follow_redirects=False,
+    )
     assert created.status_code == 303
     page = web.get(created.headers["location"])
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
@@ -61,7 +83,16 @@ def test_case_page_is_not_cached_and_shows_tax_spans(web, people):
 def test_form_error_from_the_service_sits_next_to_its_field(web, people):
     sign_in(web, "demo-coordinator")
     form = web.get("/meetings/new")
-    body = {"csrf_token": csrf_of(form.text), "kind": "shien", "title": "会議", "date": "2026-12-01", "start_time": "11:00", "end_time": "10:00", "place": "会議室", "action": "create"}
+    body = {
+        "csrf_token": csrf_of(form.text),
+        "kind": "shien",
+        "title": "会議",
+        "date": "2026-12-01",
+        "start_time": "11:00",
+        "end_time": "10:00",
+        "place": "会議室",
+        "action": "create",
+    }
     response = web.post("/meetings/new", data=body)
     assert response.status_code == 422
     assert "終了日時は開始日時より後にしてください。" in response.text
@@ -71,11 +102,21 @@ def test_form_error_from_the_service_sits_next_to_its_field(web, people):
 
 def test_english_switch(web, people):
     page = web.get("/login")
-    switched = web.post("/lang", data={"csrf_token": csrf_of(page.text), "lang": "en", "next": "/login"}, follow_redirects=False)
+    switched = web.post(
+        "/lang",
+        data={"csrf_token": csrf_of(page.text), "lang": "en", "next": "/login"},
+        follow_redirects=False,
+    )
     assert switched.status_code == 303 and switched.headers["location"] == "/login"
     english = web.get("/login")
-    assert 'lang="en"' in english.text and "Sign in" in english.text and "ログインID" not in english.text
-    back = web.post("/lang", data={"csrf_token": csrf_of(english.text), "lang": "ja", "next": "/login"})
+    assert (
+        'lang="en"' in english.text
+        and "Sign in" in english.text
+        and "ログインID" not in english.text
+    )
+    back = web.post(
+        "/lang", data={"csrf_token": csrf_of(english.text), "lang": "ja", "next": "/login"}
+    )
     assert "ログインID" in back.text
 
 
@@ -88,8 +129,13 @@ def test_sign_out_and_ended_session_send_to_sign_in(web, people):
     response = web.get("/meetings", follow_redirects=False)
     assert response.status_code == 303 and "reason=expired" in response.headers["location"]
     sign_in(web, "demo-member-1")
-    out = web.post("/logout", data={"csrf_token": csrf_of(web.get("/").text)}, follow_redirects=False)
-    assert out.status_code == 303 and web.get("/", follow_redirects=False).headers["location"] == "/login"
+    out = web.post(
+        "/logout", data={"csrf_token": csrf_of(web.get("/").text)}, follow_redirects=False
+    )
+    assert (
+        out.status_code == 303
+        and web.get("/", follow_redirects=False).headers["location"] == "/login"
+    )
 
 
 def test_roles_guard_pages(web, people):
@@ -107,13 +153,26 @@ def test_audit_api_is_for_auditors_only(web, people):
     entries = web.get("/identity/audit", params={"action": "session.login", "limit": 5}).json()
     assert entries and all(e["action"].startswith("session.login") for e in entries)
     page = web.get("/audit", params={"service_name": "identity", "action": "session."})
-    assert page.status_code == 200 and "session.login" in page.text and 'id="verify-agenda"' in page.text
+    assert (
+        page.status_code == 200
+        and "session.login" in page.text
+        and 'id="verify-agenda"' in page.text
+    )
 
 
 def test_admin_page_lists_and_validates(web, people):
     sign_in(web, "demo-admin")
     page = web.get("/admin")
     assert page.status_code == 200 and "かさね市 税務課" in page.text
-    bad = web.post("/admin/members", data={"csrf_token": csrf_of(page.text), "login": "X", "display_name": "", "organization_id": "", "password": "short"})
+    bad = web.post(
+        "/admin/members",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "login": "X",
+            "display_name": "",
+            "organization_id": "",
+            "password": "short",
+        },
+    )
     assert bad.status_code == 422
     assert 'id="f-member-login-error"' in bad.text and 'id="f-member-password-error"' in bad.text

@@ -12,28 +12,52 @@ from sqlalchemy.orm import Session
 
 from agenda.cases.models import Case, Consent
 from agenda.keys.models import Wrap
-from agenda.keys.service import CONTENT, KINDS, TAX, KeyContext, Refusal, grant, holders, open_records, record_wraps, seal
+from agenda.keys.service import (
+    CONTENT,
+    KINDS,
+    TAX,
+    KeyContext,
+    Refusal,
+    grant,
+    holders,
+    open_records,
+    record_wraps,
+    seal,
+)
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
 
 Slot = tuple[str, str, str, str]  # record id, audience, member id, kind
 
 REFUSAL_MESSAGES = {
-    "no_pledge": ("有効な誓約書がないため、この構成員には内容の鍵を渡していません。", "No valid pledge: this member was not given the content key."),
+    "no_pledge": (
+        "有効な誓約書がないため、この構成員には内容の鍵を渡していません。",
+        "No valid pledge: this member was not given the content key.",
+    ),
     "inactive": ("退職・無効の構成員には鍵を渡していません。", "Inactive member: no key given."),
-    "no_key": ("この構成員には公開鍵がないため、鍵を渡していません。", "This member has no public key: no key given."),
+    "no_key": (
+        "この構成員には公開鍵がないため、鍵を渡していません。",
+        "This member has no public key: no key given.",
+    ),
 }
 
 
 def active_consent(session: Session, case_id: str) -> Consent | None:
     """The newest consent of a case that is not withdrawn."""
     return session.scalar(
-        select(Consent).where(Consent.case_id == case_id, Consent.withdrawn_at.is_(None)).order_by(Consent.created_at.desc(), Consent.id).limit(1)
+        select(Consent)
+        .where(Consent.case_id == case_id, Consent.withdrawn_at.is_(None))
+        .order_by(Consent.created_at.desc(), Consent.id)
+        .limit(1)
     )
 
 
 def in_scope(consent: Consent | None, organization_id: str | None) -> bool:
     """Is an organization inside the consent's scope."""
-    return consent is not None and organization_id is not None and organization_id in consent.organization_ids
+    return (
+        consent is not None
+        and organization_id is not None
+        and organization_id in consent.organization_ids
+    )
 
 
 def attends_for(attendee: Attendee, case_id: str) -> bool:
@@ -49,13 +73,19 @@ def entitled(kind: str, consent: Consent | None, organization_id: str | None) ->
 
 def case_items(session: Session, case_id: str) -> list[AgendaItem]:
     """Every agenda item of a case."""
-    return list(session.scalars(select(AgendaItem).where(AgendaItem.case_id == case_id).order_by(AgendaItem.id)))
+    return list(
+        session.scalars(
+            select(AgendaItem).where(AgendaItem.case_id == case_id).order_by(AgendaItem.id)
+        )
+    )
 
 
 def _desired(session: Session, case: Case, items: list[AgendaItem]) -> set[Slot]:
     consent = active_consent(session, case.id)
     meeting_ids = {i.meeting_id for i in items}
-    meetings = {m.id: m for m in session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))}
+    meetings = {
+        m.id: m for m in session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
+    }
     attendees = list(session.scalars(select(Attendee).where(Attendee.meeting_id.in_(meeting_ids))))
     wanted: set[Slot] = set()
     for item in items:
@@ -66,7 +96,10 @@ def _desired(session: Session, case: Case, items: list[AgendaItem]) -> set[Slot]
             content, tax = entitled(kind, consent, a.organization_id)
             for audience, allowed in ((CONTENT, content), (TAX, tax)):
                 if allowed:
-                    wanted |= {(case.id, audience, a.member_id, kind), (item.id, audience, a.member_id, kind)}
+                    wanted |= {
+                        (case.id, audience, a.member_id, kind),
+                        (item.id, audience, a.member_id, kind),
+                    }
     return wanted
 
 
@@ -96,8 +129,13 @@ def refusal_warnings(refusals: list[Refusal]) -> list[dict]:
         if (r.member_id, r.reason) in seen:
             continue
         seen.add((r.member_id, r.reason))
-        ja, en = REFUSAL_MESSAGES.get(r.reason, ("この構成員には鍵を渡せませんでした。", "No key could be given to this member."))
-        out.append({"code": f"grant_{r.reason}", "message": ja, "message_en": en, "member_id": r.member_id})
+        ja, en = REFUSAL_MESSAGES.get(
+            r.reason,
+            ("この構成員には鍵を渡せませんでした。", "No key could be given to this member."),
+        )
+        out.append(
+            {"code": f"grant_{r.reason}", "message": ja, "message_en": en, "member_id": r.member_id}
+        )
     return out
 
 
@@ -109,7 +147,9 @@ def revoke_for_withdrawal(ctx: KeyContext, case: Case) -> list[dict]:
     ctx.session.execute(
         delete(Wrap).where(
             Wrap.record_id.in_([r.id for r in records]),
-            or_(Wrap.audience == TAX, (Wrap.conference_kind == "jusou") & (Wrap.basis == "attendee")),
+            or_(
+                Wrap.audience == TAX, (Wrap.conference_kind == "jusou") & (Wrap.basis == "attendee")
+            ),
         )
     )
     ctx.session.flush()
@@ -117,12 +157,25 @@ def revoke_for_withdrawal(ctx: KeyContext, case: Case) -> list[dict]:
     for rec in records:
         content, tax = opened.get((rec.id, CONTENT)), opened.get((rec.id, TAX))
         if content is None or tax is None:
-            warnings.append({"code": "tax_not_resealed", "message": "鍵がないため税情報を新しい鍵で封印し直せませんでした（配布済みの鍵は削除しました）。", "message_en": "Could not reseal tax data under a new key (its wraps were deleted)."})
+            warnings.append(
+                {
+                    "code": "tax_not_resealed",
+                    "message": "鍵がないため税情報を新しい鍵で封印し直せませんでした（配布済みの鍵は削除しました）。",
+                    "message_en": "Could not reseal tax data under a new key (its wraps were deleted).",
+                }
+            )
             continue
-        seal(ctx, rec, {CONTENT: content, TAX: tax}, {CONTENT: holders(ctx.session, rec, CONTENT), TAX: []})
+        seal(
+            ctx,
+            rec,
+            {CONTENT: content, TAX: tax},
+            {CONTENT: holders(ctx.session, rec, CONTENT), TAX: []},
+        )
     return warnings[:1]
 
 
 def drop_item_wraps(session: Session, item: AgendaItem) -> None:
     """An item leaves the agenda: every wrap of it goes."""
-    session.execute(delete(Wrap).where(Wrap.record_id == item.id, Wrap.record_table == AgendaItem.__tablename__))
+    session.execute(
+        delete(Wrap).where(Wrap.record_id == item.id, Wrap.record_table == AgendaItem.__tablename__)
+    )

@@ -22,7 +22,6 @@ from kasane_shared.db import Database, open_service_database
 from kasane_shared.settings import Settings
 
 
-
 def create_app(
     settings: Settings,
     *,
@@ -42,8 +41,17 @@ def create_app(
     app.state.settings, app.state.db = settings, db
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(httpx.Client(timeout=30), settings.identity_url)
-    app.state.token_verifier = TokenVerifier(jwks, issuer=settings.token_issuer, audience=settings.token_audience)
-    for router in (cases_router, plans_router, meetings_router, view_router, planner_router, entitlements_router):
+    app.state.token_verifier = TokenVerifier(
+        jwks, issuer=settings.token_issuer, audience=settings.token_audience
+    )
+    for router in (
+        cases_router,
+        plans_router,
+        meetings_router,
+        view_router,
+        planner_router,
+        entitlements_router,
+    ):
         app.include_router(router)
     app.include_router(audit_router(AuditEntry))  # read-only, auditors only
     return app

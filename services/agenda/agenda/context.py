@@ -11,12 +11,16 @@ from agenda.keys.service import KeyContext
 from kasane_shared.db import SessionDep
 
 
-def coordinator_context(session: SessionDep, identity: IdentityDep, caller: Coordinator) -> KeyContext:
+def coordinator_context(
+    session: SessionDep, identity: IdentityDep, caller: Coordinator
+) -> KeyContext:
     """A coordinator's key context (everything that changes case data)."""
     return KeyContext(session, identity, caller)
 
 
-def caller_context(request: Request, session: SessionDep, identity: IdentityDep, caller: CurrentCaller) -> KeyContext:
+def caller_context(
+    request: Request, session: SessionDep, identity: IdentityDep, caller: CurrentCaller
+) -> KeyContext:
     """Any signed-in caller's key context (views); grants may act as the service itself."""
     return KeyContext(session, identity, caller, getattr(request.app.state, "service_tokens", None))
 

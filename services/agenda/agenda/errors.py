@@ -7,7 +7,13 @@ from kasane_shared.errors import FieldError, KasaneError, conflict, not_found
 
 def invalid(field: str, ja: str, en: str) -> KasaneError:
     """A 422 about one field."""
-    return KasaneError(422, "invalid_input", "入力内容に誤りがあります。", "The input is not valid.", errors=[FieldError(field, ja, en)])
+    return KasaneError(
+        422,
+        "invalid_input",
+        "入力内容に誤りがあります。",
+        "The input is not valid.",
+        errors=[FieldError(field, ja, en)],
+    )
 
 
 def case_not_found() -> KasaneError:
@@ -27,7 +33,11 @@ def item_not_found() -> KasaneError:
 
 def content_locked() -> KasaneError:
     """The caller's keys do not open this record's content."""
-    return conflict("content_locked", "この内容を開く鍵がありません（誓約書の有効期限などを確認してください）。", "Your keys do not open this content (check your pledge).")
+    return conflict(
+        "content_locked",
+        "この内容を開く鍵がありません（誓約書の有効期限などを確認してください）。",
+        "Your keys do not open this content (check your pledge).",
+    )
 
 
 def tax_access_required() -> KasaneError:

@@ -15,6 +15,10 @@ from kasane_shared.settings import Settings
 SCOPES = ("custody:rewrap",)
 
 settings = Settings()
-app = create_app(settings, jwks=HttpJwks(settings.identity_url.rstrip("/") + "/.well-known/jwks.json"), migrate=False)
+app = create_app(
+    settings,
+    jwks=HttpJwks(settings.identity_url.rstrip("/") + "/.well-known/jwks.json"),
+    migrate=False,
+)
 # The service's own credentials, for actions that are the service's rather than a member's.
 app.state.service_tokens = ServiceTokenSource.from_settings(settings, "agenda", SCOPES)

@@ -26,7 +26,6 @@ from kasane_shared.db import Database, open_service_database
 from kasane_shared.settings import Settings
 
 
-
 def make_key_provider(settings: Settings) -> KeyProvider:
     """The KEK provider the settings choose (a local key file by default)."""
     if settings.key_provider == "pkcs11":
@@ -49,7 +48,13 @@ def prepare_database(db: Database, kek: Any, settings: Settings | None = None) -
             register_from_dir(session, settings.oauth_clients_dir)
 
 
-def create_app(settings: Settings, *, db: Database | None = None, kek: KeyProvider | None = None, migrate: bool = True) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    db: Database | None = None,
+    kek: KeyProvider | None = None,
+    migrate: bool = True,
+) -> FastAPI:
     """Build the identity app on its own database (migrated to head unless told otherwise)."""
     db = open_service_database(settings, "identity", db=db, migrate=migrate)
     kek = kek or make_key_provider(settings)
@@ -63,8 +68,17 @@ def create_app(settings: Settings, *, db: Database | None = None, kek: KeyProvid
     )
     app.state.settings, app.state.db, app.state.kek = settings, db, kek
     app.state.signing_keys = SigningKeyCache(db, kek, settings)
-    app.state.token_verifier = TokenVerifier(app.state.signing_keys, issuer=settings.token_issuer, audience=settings.token_audience)
-    for router in (sessions_router, organizations_router, members_router, pledges_router, custody_router, oauth_router):
+    app.state.token_verifier = TokenVerifier(
+        app.state.signing_keys, issuer=settings.token_issuer, audience=settings.token_audience
+    )
+    for router in (
+        sessions_router,
+        organizations_router,
+        members_router,
+        pledges_router,
+        custody_router,
+        oauth_router,
+    ):
         app.include_router(router)
     app.include_router(audit_router(AuditEntry))  # read-only, auditors only
     return app

@@ -37,9 +37,16 @@ def check_policy(password: str, *, login: str, demo: bool, field: str = "passwor
     if len(password) < 10:
         problems.append(("10文字以上にしてください。", "Use at least 10 characters."))
     if password.lower() == login.lower():
-        problems.append(("ログインIDと同じパスワードは使えません。", "The password must differ from the login."))
+        problems.append(
+            ("ログインIDと同じパスワードは使えません。", "The password must differ from the login.")
+        )
     if password == DEMO_PASSWORD and not demo:
-        problems.append(("デモ用パスワードはデモモード以外では使えません。", "The demo password works only in demo mode."))
+        problems.append(
+            (
+                "デモ用パスワードはデモモード以外では使えません。",
+                "The demo password works only in demo mode.",
+            )
+        )
     if problems:
         raise KasaneError(
             422,

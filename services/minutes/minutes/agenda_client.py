@@ -16,6 +16,7 @@ class AgendaClient(ServiceClient):
     def refusal(self, status: int) -> KasaneError | None:
         """A meeting the caller may not see reads as one that does not exist."""
         return not_found("会議", "Meeting") if status in (403, 404) else None
+
     def agenda_view(self, token: str, meeting_id: str) -> dict[str, Any]:
         """The caller's own redacted agenda (meeting facts and what the caller may see of items)."""
         return self._call("GET", f"/meetings/{meeting_id}/agenda", token)

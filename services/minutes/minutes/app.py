@@ -17,7 +17,6 @@ from minutes.agenda_client import AgendaClient
 from minutes.meeting_minutes.router import export_router, router as minutes_router
 
 
-
 def create_app(
     settings: Settings,
     *,
@@ -42,5 +41,7 @@ def create_app(
     app.include_router(minutes_router)
     app.include_router(export_router)
     app.include_router(audit_router(AuditEntry))  # read-only, auditors only
-    app.state.token_verifier = TokenVerifier(jwks, issuer=settings.token_issuer, audience=settings.token_audience)
+    app.state.token_verifier = TokenVerifier(
+        jwks, issuer=settings.token_issuer, audience=settings.token_audience
+    )
     return app

@@ -25,7 +25,9 @@ DECISIONS = {
 
 def seed_minutes(client: Any, people: Any, meeting_id: str, password: str = DEMO_PASSWORD) -> None:
     """Write, submit and approve minutes for the demo 支援会議 (once), through the HTTP API."""
-    token = client.post("/identity/session", json={"login": "demo-coordinator", "password": password}).json()["access_token"]
+    token = client.post(
+        "/identity/session", json={"login": "demo-coordinator", "password": password}
+    ).json()["access_token"]
     headers = {"Authorization": f"Bearer {token}"}
     base = f"/minutes/meetings/{meeting_id}/minutes"
     current = client.get(base, headers=headers).json()
@@ -37,13 +39,24 @@ def seed_minutes(client: Any, people: Any, meeting_id: str, password: str = DEMO
             "agenda_item_id": item["agenda_item_id"],
             "discussion": DISCUSSION.get(item["purpose"], "状況を共有した。"),
             "decisions": DECISIONS.get(item["purpose"], "見守りを続ける。"),
-            "roles": [{"organization_id": orgs["council"], "duty": "月1回の訪問"}, {"organization_id": orgs["houkatsu"], "duty": "介護サービスの調整"}],
-            "action_items": [{"text": "次回までに訪問結果を共有する", "organization_id": orgs["council"]}],
+            "roles": [
+                {"organization_id": orgs["council"], "duty": "月1回の訪問"},
+                {"organization_id": orgs["houkatsu"], "duty": "介護サービスの調整"},
+            ],
+            "action_items": [
+                {"text": "次回までに訪問結果を共有する", "organization_id": orgs["council"]}
+            ],
         }
         for item in current["items"]
     ]
     body = {"attendance": [members[f"demo-member-{i}"] for i in (1, 2, 3)], "items": items}
-    for method, path, payload in (("PUT", "", body), ("POST", "/submit", None), ("POST", "/approve", None)):
+    for method, path, payload in (
+        ("PUT", "", body),
+        ("POST", "/submit", None),
+        ("POST", "/approve", None),
+    ):
         response = client.request(method, base + path, json=payload, headers=headers)
         if response.status_code >= 300:
-            raise RuntimeError(f"demo minutes failed at {method} {base}{path}: {response.status_code}")
+            raise RuntimeError(
+                f"demo minutes failed at {method} {base}{path}: {response.status_code}"
+            )

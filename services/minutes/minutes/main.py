@@ -15,6 +15,10 @@ from minutes.app import create_app
 SCOPES = ("custody:rewrap", "agenda:plans.write")
 
 settings = Settings()
-app = create_app(settings, jwks=HttpJwks(settings.identity_url.rstrip("/") + "/.well-known/jwks.json"), migrate=False)
+app = create_app(
+    settings,
+    jwks=HttpJwks(settings.identity_url.rstrip("/") + "/.well-known/jwks.json"),
+    migrate=False,
+)
 # The service's own credentials, for actions that are the service's rather than a member's.
 app.state.service_tokens = ServiceTokenSource.from_settings(settings, "minutes", SCOPES)

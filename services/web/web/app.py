@@ -38,12 +38,22 @@ def _sibling(url: str, service: str) -> str:
 def service_urls(settings: Settings) -> tuple[str, str, str]:
     """Identity, agenda and minutes base URLs; unset ones sit next to identity's."""
     explicit = settings.model_fields_set
-    agenda = settings.agenda_url if "agenda_url" in explicit else _sibling(settings.identity_url, "agenda")
-    minutes = settings.minutes_url if "minutes_url" in explicit else _sibling(settings.identity_url, "minutes")
+    agenda = (
+        settings.agenda_url
+        if "agenda_url" in explicit
+        else _sibling(settings.identity_url, "agenda")
+    )
+    minutes = (
+        settings.minutes_url
+        if "minutes_url" in explicit
+        else _sibling(settings.identity_url, "minutes")
+    )
     return settings.identity_url, agenda, minutes
 
 
-def create_app(settings: Settings, *, http: Any = None, base_urls: tuple[str, str, str] | None = None) -> FastAPI:
+def create_app(
+    settings: Settings, *, http: Any = None, base_urls: tuple[str, str, str] | None = None
+) -> FastAPI:
     """Build the web app; ``http`` is any httpx-style client (tests pass a TestClient)."""
     app = FastAPI(title="Kasane web", docs_url=None, redoc_url=None, openapi_url=None)
     client = block_cookies(http or httpx.Client(timeout=60))
@@ -83,13 +93,23 @@ def _include_routers(app: FastAPI) -> None:
 
 def _error_page(request: Request, status: int, key: str, detail: str | None = None) -> Response:
     page = _page(request)
-    return render(page, "error.html", status=status, me=None, page_title=page.t(f"error.{key}_title"), message=detail or page.t(f"error.{key}"))
+    return render(
+        page,
+        "error.html",
+        status=status,
+        me=None,
+        page_title=page.t(f"error.{key}_title"),
+        message=detail or page.t(f"error.{key}"),
+    )
 
 
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(SessionEnded)
     async def _ended(request: Request, exc: SessionEnded) -> Response:
-        target = login_url(exc.reason if exc.reason != "signin" else None, request.url.path if request.method == "GET" else None)
+        target = login_url(
+            exc.reason if exc.reason != "signin" else None,
+            request.url.path if request.method == "GET" else None,
+        )
         response = RedirectResponse(target, status_code=303)
         secure = request.app.state.settings.cookie_secure
         for name in (ACCESS_COOKIE, SESSION_COOKIE):
@@ -102,13 +122,17 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError) -> Response:
-        key = {403: "forbidden", 404: "not_found", 409: "conflict", 503: "unavailable"}.get(exc.status, "bad_request")
+        key = {403: "forbidden", 404: "not_found", 409: "conflict", 503: "unavailable"}.get(
+            exc.status, "bad_request"
+        )
         status = exc.status if 400 <= exc.status < 600 else 502
         return _error_page(request, status, key, exc.detail or None)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        key = {404: "not_found", 405: "bad_request", 403: "forbidden"}.get(exc.status_code, "bad_request")
+        key = {404: "not_found", 405: "bad_request", 403: "forbidden"}.get(
+            exc.status_code, "bad_request"
+        )
         return _error_page(request, exc.status_code, key)
 
     @app.exception_handler(RequestValidationError)
@@ -119,9 +143,21 @@ def _install_handlers(app: FastAPI) -> None:
     async def _unexpected(request: Request, exc: Exception) -> Response:
         # The type only: exception text may quote case content.
         log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
-        return HTMLResponse("<!doctype html><html lang=\"ja\"><title>エラー</title><h1>内部エラーが発生しました。</h1><p><a href=\"/\">ホームへ</a></p></html>", status_code=500)
+        return HTMLResponse(
+            '<!doctype html><html lang="ja"><title>エラー</title><h1>内部エラーが発生しました。</h1><p><a href="/">ホームへ</a></p></html>',
+            status_code=500,
+        )
 
 
 def index_json() -> JSONResponse:
     """The service index for API clients asking "/" for JSON."""
-    return JSONResponse({"name": "Kasane（重ね）", "services": {"identity": "/identity/docs", "agenda": "/agenda/docs", "minutes": "/minutes/docs"}})
+    return JSONResponse(
+        {
+            "name": "Kasane（重ね）",
+            "services": {
+                "identity": "/identity/docs",
+                "agenda": "/agenda/docs",
+                "minutes": "/minutes/docs",
+            },
+        }
+    )

@@ -25,7 +25,9 @@ def bearer_token(request: Request) -> str | None:
     if header:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise unauthenticated("認証情報の形式が正しくありません。", "Malformed Authorization header.")
+            raise unauthenticated(
+                "認証情報の形式が正しくありません。", "Malformed Authorization header."
+            )
         return token.strip()
     return request.cookies.get(ACCESS_COOKIE)
 

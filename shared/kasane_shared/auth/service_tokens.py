@@ -51,13 +51,17 @@ class ServiceTokenSource:
         self._expires = 0.0
 
     @classmethod
-    def from_settings(cls, settings: Settings, service: str, scopes: tuple[str, ...] = (), **kwargs: Any) -> ServiceTokenSource | None:
+    def from_settings(
+        cls, settings: Settings, service: str, scopes: tuple[str, ...] = (), **kwargs: Any
+    ) -> ServiceTokenSource | None:
         """The source a service's settings describe, or None when no client secret is configured."""
         path: Path | None = settings.oauth_client_secret_file
         if path is None:
             return None
         url = settings.identity_url.rstrip("/") + "/oauth/token"
-        return cls(url, settings.oauth_client_id or service, path.read_text().strip(), scopes, **kwargs)
+        return cls(
+            url, settings.oauth_client_id or service, path.read_text().strip(), scopes, **kwargs
+        )
 
     def token(self) -> str:
         """A valid access token (one fetch at a time; callers meanwhile wait for it)."""
@@ -77,7 +81,9 @@ class ServiceTokenSource:
         if self.scopes:
             data["scope"] = " ".join(self.scopes)
         try:
-            response = self.http.post(self.token_url, data=data, auth=(self.client_id, self._secret))
+            response = self.http.post(
+                self.token_url, data=data, auth=(self.client_id, self._secret)
+            )
         except (httpx.HTTPError, OSError) as error:
             raise ServiceTokenError("unreachable") from error
         if response.status_code != 200:
@@ -114,7 +120,9 @@ def service_caller(request: Request) -> ServiceCaller | None:
         return None
     settings = request.app.state.settings
     try:
-        claims = request.app.state.token_verifier.verify(token, audience=settings.service_token_audience)
+        claims = request.app.state.token_verifier.verify(
+            token, audience=settings.service_token_audience
+        )
     except InvalidToken:
         return None
     return ServiceCaller(claims.subject, claims.scopes, token)
@@ -136,10 +144,19 @@ def require_scope(scope: str) -> Callable[[Request], ServiceCaller]:
                 headers={"WWW-Authenticate": f'Bearer error="invalid_token", scope="{scope}"'},
             )
         if scope not in caller.scopes:
-            raise forbidden("このサービスにはこの操作のスコープがありません。", "This service lacks the scope for this action.")
+            raise forbidden(
+                "このサービスにはこの操作のスコープがありません。",
+                "This service lacks the scope for this action.",
+            )
         return caller
 
     return check
 
 
-__all__ = ["ServiceCaller", "ServiceTokenError", "ServiceTokenSource", "require_scope", "service_caller"]
+__all__ = [
+    "ServiceCaller",
+    "ServiceTokenError",
+    "ServiceTokenSource",
+    "require_scope",
+    "service_caller",
+]

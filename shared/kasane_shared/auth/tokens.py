@@ -26,7 +26,9 @@ ALGORITHM = "ES256"
 
 def generate_signing_key() -> ECKey:
     """A new P-256 signing key with a fresh ``kid``."""
-    return ECKey.generate_key("P-256", parameters={"kid": new_id()[:16], "use": "sig", "alg": ALGORITHM})
+    return ECKey.generate_key(
+        "P-256", parameters={"kid": new_id()[:16], "use": "sig", "alg": ALGORITHM}
+    )
 
 
 def public_jwk(key: ECKey) -> dict[str, Any]:
@@ -99,7 +101,9 @@ JwksSource = Callable[[], dict[str, Any]]
 class HttpJwks:
     """Identity's JWKS fetched over HTTP, cached, refetched (at most every 30 s) on an unknown kid."""
 
-    def __init__(self, url: str, *, client: httpx.Client | None = None, min_refetch_seconds: float = 30) -> None:
+    def __init__(
+        self, url: str, *, client: httpx.Client | None = None, min_refetch_seconds: float = 30
+    ) -> None:
         self.url, self.min_refetch = url, min_refetch_seconds
         self.client = client or httpx.Client(timeout=5)
         self._jwks: dict[str, Any] = {"keys": []}

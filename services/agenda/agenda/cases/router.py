@@ -7,7 +7,15 @@ from fastapi import APIRouter, status
 from agenda.audit import record
 from agenda import marks
 from agenda.cases import service
-from agenda.cases.schemas import CaseCreate, CaseOut, CaseUpdate, ConsentCreate, ConsentOut, ConsentWithdraw, TaxMark
+from agenda.cases.schemas import (
+    CaseCreate,
+    CaseOut,
+    CaseUpdate,
+    ConsentCreate,
+    ConsentOut,
+    ConsentWithdraw,
+    TaxMark,
+)
 from agenda.context import CoordinatorCtx
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -25,7 +33,15 @@ def create_case(data: CaseCreate, ctx: CoordinatorCtx) -> CaseOut:
 def list_cases(ctx: CoordinatorCtx) -> list[CaseOut]:
     """Every case, with the titles the caller's keys open."""
     out = service.list_cases(ctx)
-    record(ctx.session, "case.list", ctx.caller.id, "case", None, count=len(out), opened=sum(1 for c in out if c.readable))
+    record(
+        ctx.session,
+        "case.list",
+        ctx.caller.id,
+        "case",
+        None,
+        count=len(out),
+        opened=sum(1 for c in out if c.readable),
+    )
     return out
 
 
@@ -34,7 +50,15 @@ def get_case(case_id: str, ctx: CoordinatorCtx) -> CaseOut:
     """One case as the caller's keys open it (full text only with tax access)."""
     case = service.get_case(ctx.session, case_id)
     content, tax = service.open_case(ctx, case)
-    record(ctx.session, "case.read", ctx.caller.id, "case", case.id, content=content is not None, tax=tax is not None)
+    record(
+        ctx.session,
+        "case.read",
+        ctx.caller.id,
+        "case",
+        case.id,
+        content=content is not None,
+        tax=tax is not None,
+    )
     return service.case_out(ctx, case, content, tax)
 
 
@@ -61,9 +85,13 @@ def list_consents(case_id: str, ctx: CoordinatorCtx) -> list[ConsentOut]:
 
 
 @router.post("/{case_id}/consents/{consent_id}/withdraw", response_model=ConsentOut)
-def withdraw_consent(case_id: str, consent_id: str, ctx: CoordinatorCtx, data: ConsentWithdraw | None = None) -> dict:
+def withdraw_consent(
+    case_id: str, consent_id: str, ctx: CoordinatorCtx, data: ConsentWithdraw | None = None
+) -> dict:
     """Withdraw a consent: jusou and tax keys are taken back, tax data resealed."""
-    consent, warnings = service.withdraw_consent(ctx, service.get_case(ctx.session, case_id), consent_id)
+    consent, warnings = service.withdraw_consent(
+        ctx, service.get_case(ctx.session, case_id), consent_id
+    )
     return service.consent_out(consent).model_dump() | {"warnings": warnings}
 
 

@@ -11,10 +11,25 @@ from agenda.schemas_common import Id, StrictIn
 
 CaseStatus = Literal["potential", "active", "closed", "suspended"]
 STATUS_LABELS = {"potential": "潜在", "active": "支援中", "closed": "終結", "suspended": "中断"}
-Relation = Literal["本人", "家族", "配偶者", "子", "親", "兄弟姉妹", "祖父母", "孫", "親族", "同居人", "その他"]
+Relation = Literal[
+    "本人", "家族", "配偶者", "子", "親", "兄弟姉妹", "祖父母", "孫", "親族", "同居人", "その他"
+]
 # Issue tags kept plain for counting (PDCA review); any other issue text stays sealed.
 Issue = Annotated[str, Field(min_length=1, max_length=100)]
-ISSUE_CODES = ("8050", "double_care", "hikikomori", "young_carer", "poverty", "isolation", "abuse", "dementia", "disability", "debt", "housing", "other")
+ISSUE_CODES = (
+    "8050",
+    "double_care",
+    "hikikomori",
+    "young_carer",
+    "poverty",
+    "isolation",
+    "abuse",
+    "dementia",
+    "disability",
+    "debt",
+    "housing",
+    "other",
+)
 
 
 class Subject(StrictIn):

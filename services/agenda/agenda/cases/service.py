@@ -12,9 +12,30 @@ from agenda import access
 from agenda.access import active_consent
 from agenda.audit import record
 from agenda.cases.models import Case, Consent
-from agenda.cases.schemas import ISSUE_CODES, STATUS_LABELS, CaseCreate, CaseOut, CaseUpdate, ConsentCreate, ConsentOut
+from agenda.cases.schemas import (
+    ISSUE_CODES,
+    STATUS_LABELS,
+    CaseCreate,
+    CaseOut,
+    CaseUpdate,
+    ConsentCreate,
+    ConsentOut,
+)
 from agenda.errors import case_not_found, content_locked, invalid, tax_access_required
-from agenda.keys.service import CONTENT, KINDS, TAX, KeyContext, ensure_coordinator_access, holders, load_overrides, masked, open_records, placeholder_if, seal, tax_spans
+from agenda.keys.service import (
+    CONTENT,
+    KINDS,
+    TAX,
+    KeyContext,
+    ensure_coordinator_access,
+    holders,
+    load_overrides,
+    masked,
+    open_records,
+    placeholder_if,
+    seal,
+    tax_spans,
+)
 from kasane_shared.db import new_id, utcnow
 from kasane_shared.errors import conflict
 
@@ -48,7 +69,12 @@ def _contents(full: dict[str, Any], overrides: dict[str, Any]) -> dict[str, dict
         "subjects": json.dumps(full["subjects"], ensure_ascii=False),
         "issues": json.dumps(full["issues"], ensure_ascii=False),
     }
-    tax = {"summary": full["summary"], "notes": full["notes"], "tax_notes": full["tax_notes"], "overrides": json.dumps(overrides)}
+    tax = {
+        "summary": full["summary"],
+        "notes": full["notes"],
+        "tax_notes": full["tax_notes"],
+        "overrides": json.dumps(overrides),
+    }
     return {CONTENT: content, TAX: tax}
 
 
@@ -58,20 +84,55 @@ def _author(ctx: KeyContext) -> list[tuple[str, str, str]]:
     return [(ctx.caller.id, k, "author") for k in KINDS]
 
 
-def reseal_case(ctx: KeyContext, case: Case, full: dict[str, Any], overrides: dict[str, Any], *, author: bool = True) -> None:
+def reseal_case(
+    ctx: KeyContext,
+    case: Case,
+    full: dict[str, Any],
+    overrides: dict[str, Any],
+    *,
+    author: bool = True,
+) -> None:
     """Seal the case anew for its current holders (and the author)."""
     extra = _author(ctx) if author else []
-    seal(ctx, case, _contents(full, overrides), {CONTENT: holders(ctx.session, case, CONTENT) + extra, TAX: holders(ctx.session, case, TAX) + extra})
+    seal(
+        ctx,
+        case,
+        _contents(full, overrides),
+        {
+            CONTENT: holders(ctx.session, case, CONTENT) + extra,
+            TAX: holders(ctx.session, case, TAX) + extra,
+        },
+    )
 
 
 def create_case(ctx: KeyContext, data: CaseCreate) -> Case:
     """Create a case sealed for its author and escrow."""
-    check_organizations(ctx, [data.lead_organization_id] if data.lead_organization_id else [], "lead_organization_id")
-    case = Case(id=new_id(), status=data.status, lead_organization_id=data.lead_organization_id, issue_codes=_codes(data.issues), created_by=ctx.caller.id)
+    check_organizations(
+        ctx,
+        [data.lead_organization_id] if data.lead_organization_id else [],
+        "lead_organization_id",
+    )
+    case = Case(
+        id=new_id(),
+        status=data.status,
+        lead_organization_id=data.lead_organization_id,
+        issue_codes=_codes(data.issues),
+        created_by=ctx.caller.id,
+    )
     ctx.session.add(case)
-    full = data.model_dump(include={"title", "summary", "notes", "tax_notes", "issues"}) | {"subjects": [s.model_dump(exclude_none=True) for s in data.subjects]}
+    full = data.model_dump(include={"title", "summary", "notes", "tax_notes", "issues"}) | {
+        "subjects": [s.model_dump(exclude_none=True) for s in data.subjects]
+    }
     reseal_case(ctx, case, full, {})
-    record(ctx.session, "case.create", ctx.caller.id, "case", case.id, status=case.status, issue_codes=case.issue_codes)
+    record(
+        ctx.session,
+        "case.create",
+        ctx.caller.id,
+        "case",
+        case.id,
+        status=case.status,
+        issue_codes=case.issue_codes,
+    )
     return case
 
 
@@ -86,21 +147,41 @@ def open_case(ctx: KeyContext, case: Case) -> tuple[dict[str, str] | None, dict[
     return opened.get((case.id, CONTENT)), opened.get((case.id, TAX))
 
 
-def case_out(ctx: KeyContext, case: Case, content: dict[str, str] | None, tax: dict[str, str] | None) -> CaseOut:
+def case_out(
+    ctx: KeyContext, case: Case, content: dict[str, str] | None, tax: dict[str, str] | None
+) -> CaseOut:
     """The coordinator's shape of a case."""
     consent = active_consent(ctx.session, case.id)
     out = CaseOut(
-        id=case.id, status=case.status, status_label=STATUS_LABELS[case.status], lead_organization_id=case.lead_organization_id,  # type: ignore[arg-type]
-        issue_codes=case.issue_codes or [], readable=content is not None, created_at=case.created_at, updated_at=case.updated_at,
+        id=case.id,
+        status=case.status,
+        status_label=STATUS_LABELS[case.status],
+        lead_organization_id=case.lead_organization_id,  # type: ignore[arg-type]
+        issue_codes=case.issue_codes or [],
+        readable=content is not None,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
         active_consent=consent_out(consent) if consent else None,
     )
     if content is not None:
-        out.title, out.summary, out.notes, out.tax_notes = content["title"], content["summary"], content["notes"], content["tax_notes"]
+        out.title, out.summary, out.notes, out.tax_notes = (
+            content["title"],
+            content["summary"],
+            content["notes"],
+            content["tax_notes"],
+        )
         out.issues, out.subjects = json.loads(content["issues"]), json.loads(content["subjects"])
     if content is not None and tax is not None:
         overrides = load_overrides(tax)
-        out.summary, out.notes, out.tax_notes, out.tax_masked = tax["summary"], tax["notes"], tax["tax_notes"], False
-        out.tax_spans = {f: [[s.start, s.end] for s in tax_spans(tax[f], overrides.get(f))] for f in TEXT_FIELDS}
+        out.summary, out.notes, out.tax_notes, out.tax_masked = (
+            tax["summary"],
+            tax["notes"],
+            tax["tax_notes"],
+            False,
+        )
+        out.tax_spans = {
+            f: [[s.start, s.end] for s in tax_spans(tax[f], overrides.get(f))] for f in TEXT_FIELDS
+        }
     return out
 
 
@@ -115,8 +196,12 @@ def list_cases(ctx: KeyContext) -> list[CaseOut]:
 def full_values(content: dict[str, str], tax: dict[str, str]) -> dict[str, Any]:
     """The full values of a case from its opened audiences."""
     return {
-        "title": content["title"], "summary": tax["summary"], "notes": tax["notes"], "tax_notes": tax["tax_notes"],
-        "subjects": json.loads(content["subjects"]), "issues": json.loads(content["issues"]),
+        "title": content["title"],
+        "summary": tax["summary"],
+        "notes": tax["notes"],
+        "tax_notes": tax["tax_notes"],
+        "subjects": json.loads(content["subjects"]),
+        "issues": json.loads(content["issues"]),
     }
 
 
@@ -124,11 +209,19 @@ def update_case(ctx: KeyContext, case: Case, data: CaseUpdate) -> Case:
     """Change a case; sealed fields are resealed under new keys for the current holders."""
     changes = data.model_dump(exclude_unset=True)
     if "lead_organization_id" in changes:
-        check_organizations(ctx, [changes["lead_organization_id"]] if changes["lead_organization_id"] else [], "lead_organization_id")
+        check_organizations(
+            ctx,
+            [changes["lead_organization_id"]] if changes["lead_organization_id"] else [],
+            "lead_organization_id",
+        )
         case.lead_organization_id = changes["lead_organization_id"]
     if changes.get("status"):
         case.status = changes["status"]
-    sealed_changes = {k: v for k, v in changes.items() if k in ("title", "summary", "notes", "tax_notes", "issues", "subjects") and v is not None}
+    sealed_changes = {
+        k: v
+        for k, v in changes.items()
+        if k in ("title", "summary", "notes", "tax_notes", "issues", "subjects") and v is not None
+    }
     if sealed_changes:
         _reseal_with(ctx, case, sealed_changes)
     case.updated_at = utcnow()
@@ -154,9 +247,16 @@ def _reseal_with(ctx: KeyContext, case: Case, changes: dict[str, Any]) -> None:
 def consent_out(consent: Consent) -> ConsentOut:
     """The public shape of a consent."""
     return ConsentOut(
-        id=consent.id, case_id=consent.case_id, obtained_on=consent.obtained_on, organization_ids=consent.organization_ids,
-        covers_tax=consent.covers_tax, obtained_by=consent.obtained_by, form_reference=consent.form_reference,
-        active=consent.withdrawn_at is None, withdrawn_at=consent.withdrawn_at, created_at=consent.created_at,
+        id=consent.id,
+        case_id=consent.case_id,
+        obtained_on=consent.obtained_on,
+        organization_ids=consent.organization_ids,
+        covers_tax=consent.covers_tax,
+        obtained_by=consent.obtained_by,
+        form_reference=consent.form_reference,
+        active=consent.withdrawn_at is None,
+        withdrawn_at=consent.withdrawn_at,
+        created_at=consent.created_at,
     )
 
 
@@ -164,18 +264,39 @@ def add_consent(ctx: KeyContext, case: Case, data: ConsentCreate) -> tuple[Conse
     """Record a consent; members now in scope get their keys."""
     check_organizations(ctx, list(data.organization_ids), "organization_ids")
     consent = Consent(
-        id=new_id(), case_id=case.id, obtained_on=data.obtained_on, organization_ids=list(dict.fromkeys(data.organization_ids)),
-        covers_tax=data.covers_tax, obtained_by=data.obtained_by, form_reference=data.form_reference, created_by=ctx.caller.id,
+        id=new_id(),
+        case_id=case.id,
+        obtained_on=data.obtained_on,
+        organization_ids=list(dict.fromkeys(data.organization_ids)),
+        covers_tax=data.covers_tax,
+        obtained_by=data.obtained_by,
+        form_reference=data.form_reference,
+        created_by=ctx.caller.id,
     )
     ctx.session.add(consent)
     ctx.session.flush()
-    record(ctx.session, "consent.create", ctx.caller.id, "consent", consent.id, case_id=case.id, covers_tax=consent.covers_tax, organizations=len(consent.organization_ids))
+    record(
+        ctx.session,
+        "consent.create",
+        ctx.caller.id,
+        "consent",
+        consent.id,
+        case_id=case.id,
+        covers_tax=consent.covers_tax,
+        organizations=len(consent.organization_ids),
+    )
     return consent, access.sync_case(ctx, case)
 
 
 def list_consents(session: Session, case: Case) -> list[Consent]:
     """A case's consents, newest first."""
-    return list(session.scalars(select(Consent).where(Consent.case_id == case.id).order_by(Consent.created_at.desc(), Consent.id)))
+    return list(
+        session.scalars(
+            select(Consent)
+            .where(Consent.case_id == case.id)
+            .order_by(Consent.created_at.desc(), Consent.id)
+        )
+    )
 
 
 def withdraw_consent(ctx: KeyContext, case: Case, consent_id: str) -> tuple[Consent, list[dict]]:
@@ -186,9 +307,21 @@ def withdraw_consent(ctx: KeyContext, case: Case, consent_id: str) -> tuple[Cons
 
         raise not_found("同意", "Consent")
     if consent.withdrawn_at is not None:
-        raise conflict("already_withdrawn", "この同意はすでに撤回されています。", "This consent is already withdrawn.")
+        raise conflict(
+            "already_withdrawn",
+            "この同意はすでに撤回されています。",
+            "This consent is already withdrawn.",
+        )
     consent.withdrawn_at, consent.withdrawn_by = utcnow(), ctx.caller.id
     ctx.session.flush()
     warnings = access.revoke_for_withdrawal(ctx, case)
-    record(ctx.session, "consent.withdraw", ctx.caller.id, "consent", consent.id, case_id=case.id, resealed=not warnings)
+    record(
+        ctx.session,
+        "consent.withdraw",
+        ctx.caller.id,
+        "consent",
+        consent.id,
+        case_id=case.id,
+        resealed=not warnings,
+    )
     return consent, warnings + access.sync_case(ctx, case)

@@ -14,6 +14,8 @@ router = APIRouter(tags=["meetings"])
 
 
 @router.get("/meetings/{meeting_id}/entitlements")
-def get_entitlements(meeting_id: str, session: SessionDep, _: Annotated[Caller, Depends(require_coordinator)]) -> dict[str, Any]:
+def get_entitlements(
+    meeting_id: str, session: SessionDep, _: Annotated[Caller, Depends(require_coordinator)]
+) -> dict[str, Any]:
     """Who may read what at this meeting: content and tax audiences per item (ids only)."""
     return meeting_entitlements(session, meeting_id)

@@ -17,8 +17,18 @@ def meeting_entitlements(session: Session, meeting_id: str) -> dict[str, Any]:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise not_found("会議", "Meeting")
-    attendees = list(session.scalars(select(Attendee).where(Attendee.meeting_id == meeting.id).order_by(Attendee.member_id)))
-    items = list(session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)))
+    attendees = list(
+        session.scalars(
+            select(Attendee).where(Attendee.meeting_id == meeting.id).order_by(Attendee.member_id)
+        )
+    )
+    items = list(
+        session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting.id)
+            .order_by(AgendaItem.position)
+        )
+    )
     out_items = []
     for item in items:
         consent = access.active_consent(session, item.case_id)
@@ -31,9 +41,27 @@ def meeting_entitlements(session: Session, meeting_id: str) -> dict[str, Any]:
                 content.append(a.member_id)
             if may_read_tax:
                 tax.append(a.member_id)
-        out_items.append({"id": item.id, "case_id": item.case_id, "purpose": item.purpose, "order": item.position, "content_member_ids": content, "tax_member_ids": tax})
+        out_items.append(
+            {
+                "id": item.id,
+                "case_id": item.case_id,
+                "purpose": item.purpose,
+                "order": item.position,
+                "content_member_ids": content,
+                "tax_member_ids": tax,
+            }
+        )
     return {
-        "meeting": {"id": meeting.id, "kind": meeting.kind, "starts_at": meeting.starts_at.isoformat(), "ends_at": meeting.ends_at.isoformat(), "host_organization_id": meeting.host_organization_id},
-        "attendees": [{"member_id": a.member_id, "required": a.required, "organization_id": a.organization_id} for a in attendees],
+        "meeting": {
+            "id": meeting.id,
+            "kind": meeting.kind,
+            "starts_at": meeting.starts_at.isoformat(),
+            "ends_at": meeting.ends_at.isoformat(),
+            "host_organization_id": meeting.host_organization_id,
+        },
+        "attendees": [
+            {"member_id": a.member_id, "required": a.required, "organization_id": a.organization_id}
+            for a in attendees
+        ],
         "items": out_items,
     }

@@ -54,7 +54,15 @@ class KeyContext:
         """The same request acting as the agenda service itself (grants only), if it has credentials."""
         if self.service_tokens is None:
             return None
-        claims = TokenClaims(subject=SERVICE, organization_id=None, roles=(), session_id=None, scopes=("custody:rewrap",), expires_at=0, token_id="")
+        claims = TokenClaims(
+            subject=SERVICE,
+            organization_id=None,
+            roles=(),
+            session_id=None,
+            scopes=("custody:rewrap",),
+            expires_at=0,
+            token_id="",
+        )
         return KeyContext(self.session, self.identity, Caller(claims, self.service_tokens.token()))
 
     def escrow(self) -> Recipient:
@@ -76,16 +84,28 @@ def record_wraps(session: Session, records: Sequence[Any], **where: Any) -> list
     query = select(Wrap).where(Wrap.record_id.in_([r.id for r in records]))
     for column, value in where.items():
         attribute = getattr(Wrap, column)
-        query = query.where(attribute.in_(value) if isinstance(value, (list, tuple, set)) else attribute == value)
+        query = query.where(
+            attribute.in_(value) if isinstance(value, (list, tuple, set)) else attribute == value
+        )
     return list(session.scalars(query.order_by(Wrap.created_at, Wrap.id)))
 
 
 def holders(session: Session, record: Any, audience: str) -> list[Holder]:
     """Who holds this audience of the record now (member, kind, basis)."""
-    return list(dict.fromkeys((w.member_id, w.conference_kind, w.basis) for w in record_wraps(session, [record], audience=audience)))
+    return list(
+        dict.fromkeys(
+            (w.member_id, w.conference_kind, w.basis)
+            for w in record_wraps(session, [record], audience=audience)
+        )
+    )
 
 
-def seal(ctx: KeyContext, record: Any, contents: dict[str, dict[str, str | None]], wanted: dict[str, Iterable[Holder]]) -> None:
+def seal(
+    ctx: KeyContext,
+    record: Any,
+    contents: dict[str, dict[str, str | None]],
+    wanted: dict[str, Iterable[Holder]],
+) -> None:
     """Seal every audience of a record under fresh data keys, wrapped for ``wanted`` and escrow.
 
     All audiences are sealed together under one new version, so old ciphertexts and old
@@ -96,13 +116,36 @@ def seal(ctx: KeyContext, record: Any, contents: dict[str, dict[str, str | None]
     member_ids = sorted({m for hs in chosen.values() for m, _, _ in hs})
     # Departed members have no public key: they get nothing.
     keys = ctx.identity.public_keys(ctx.caller.token, member_ids) if member_ids else {}
-    ctx.session.execute(delete(Wrap).where(Wrap.record_id == record.id, Wrap.record_table == record.__tablename__))
+    ctx.session.execute(
+        delete(Wrap).where(Wrap.record_id == record.id, Wrap.record_table == record.__tablename__)
+    )
     sealed = []
     for audience, fields in contents.items():
         hs = _one_per_member_kind([h for h in chosen[audience] if h[0] in keys])
-        result = seal_audience(ref_of(record), audience, version, fields, [(keys[m], k) for m, k, _ in hs], ctx.escrow())
-        for (_, _, basis), (member_id, kind, key_version, wrapped) in zip(hs, result.wraps, strict=True):
-            ctx.session.add(Wrap(record_table=record.__tablename__, record_id=record.id, audience=audience, member_id=member_id, conference_kind=kind, key_version=key_version, seal_version=version, wrapped=wrapped, basis=basis))
+        result = seal_audience(
+            ref_of(record),
+            audience,
+            version,
+            fields,
+            [(keys[m], k) for m, k, _ in hs],
+            ctx.escrow(),
+        )
+        for (_, _, basis), (member_id, kind, key_version, wrapped) in zip(
+            hs, result.wraps, strict=True
+        ):
+            ctx.session.add(
+                Wrap(
+                    record_table=record.__tablename__,
+                    record_id=record.id,
+                    audience=audience,
+                    member_id=member_id,
+                    conference_kind=kind,
+                    key_version=key_version,
+                    seal_version=version,
+                    wrapped=wrapped,
+                    basis=basis,
+                )
+            )
         sealed.append(result)
     apply_sealed(record, sealed)
     record.seal_version = version
@@ -122,44 +165,86 @@ def grant(ctx: KeyContext, wanted: Iterable[tuple[Any, str, str, str, str]]) -> 
     wanted = [w for w in wanted if (w[0].escrow_wraps or {}).get(w[1])]
     if not wanted:
         return []
-    items = [(record.escrow_wraps[aud], member_id, kind) for record, aud, member_id, kind, _ in wanted]
+    items = [
+        (record.escrow_wraps[aud], member_id, kind) for record, aud, member_id, kind, _ in wanted
+    ]
     refusals = []
-    for (record, audience, member_id, kind, basis), result in zip(wanted, ctx.identity.rewrap(ctx.caller.token, items), strict=True):
+    for (record, audience, member_id, kind, basis), result in zip(
+        wanted, ctx.identity.rewrap(ctx.caller.token, items), strict=True
+    ):
         if result.wrapped and result.key_version is not None:
-            ctx.session.add(Wrap(record_table=record.__tablename__, record_id=record.id, audience=audience, member_id=member_id, conference_kind=kind, key_version=result.key_version, seal_version=record.seal_version, wrapped=result.wrapped, basis=basis))
+            ctx.session.add(
+                Wrap(
+                    record_table=record.__tablename__,
+                    record_id=record.id,
+                    audience=audience,
+                    member_id=member_id,
+                    conference_kind=kind,
+                    key_version=result.key_version,
+                    seal_version=record.seal_version,
+                    wrapped=result.wrapped,
+                    basis=basis,
+                )
+            )
         else:
             refusals.append(Refusal(member_id, kind, result.error or "refused"))
     ctx.session.flush()
     return refusals
 
 
-def ensure_coordinator_access(ctx: KeyContext, records: Sequence[Any], kinds: Sequence[str] = KINDS) -> None:
+def ensure_coordinator_access(
+    ctx: KeyContext, records: Sequence[Any], kinds: Sequence[str] = KINDS
+) -> None:
     """A coordinator opening a record for the first time gets its content by grant (content only)."""
-    held = {(w.record_id, w.conference_kind) for w in record_wraps(ctx.session, records, member_id=ctx.caller.id, audience=CONTENT)}
-    wanted = [(r, CONTENT, ctx.caller.id, k, "coordinator") for r in records for k in kinds if (r.id, k) not in held]
+    held = {
+        (w.record_id, w.conference_kind)
+        for w in record_wraps(ctx.session, records, member_id=ctx.caller.id, audience=CONTENT)
+    }
+    wanted = [
+        (r, CONTENT, ctx.caller.id, k, "coordinator")
+        for r in records
+        for k in kinds
+        if (r.id, k) not in held
+    ]
     grant(ctx, wanted)
 
 
 Opened = dict[tuple[str, str], dict[str, str]]  # (record id, audience) -> fields
 
 
-def open_records(ctx: KeyContext, records: Sequence[Any], audiences: Sequence[str], kinds: Sequence[str]) -> Opened:
+def open_records(
+    ctx: KeyContext, records: Sequence[Any], audiences: Sequence[str], kinds: Sequence[str]
+) -> Opened:
     """Open what the caller's own wraps open: one batched unwrap; a tamper fails closed."""
     by_id = {r.id: r for r in records}
     wraps = [
         w
-        for w in record_wraps(ctx.session, records, member_id=ctx.caller.id, audience=list(audiences), conference_kind=list(kinds))
+        for w in record_wraps(
+            ctx.session,
+            records,
+            member_id=ctx.caller.id,
+            audience=list(audiences),
+            conference_kind=list(kinds),
+        )
         if w.seal_version == by_id[w.record_id].seal_version
     ]
     if not wraps:
         return {}
     opened: Opened = {}
-    for wrap, key in zip(wraps, ctx.identity.unwrap(ctx.caller.token, [w.wrapped for w in wraps]), strict=True):
+    for wrap, key in zip(
+        wraps, ctx.identity.unwrap(ctx.caller.token, [w.wrapped for w in wraps]), strict=True
+    ):
         slot = (wrap.record_id, wrap.audience)
         if key is None or slot in opened:
             continue
         record = by_id[wrap.record_id]
-        opened[slot] = open_audience(ref_of(record), wrap.audience, record.seal_version, key, (record.sealed_fields or {}).get(wrap.audience, {}))
+        opened[slot] = open_audience(
+            ref_of(record),
+            wrap.audience,
+            record.seal_version,
+            key,
+            (record.sealed_fields or {}).get(wrap.audience, {}),
+        )
     return opened
 
 

@@ -9,7 +9,16 @@ from agenda.audit import record
 from agenda.cases.schemas import TaxMark
 from agenda.context import CallerCtx, CoordinatorCtx
 from agenda.meetings import service
-from agenda.meetings.schemas import AttendeesAdd, ItemCreate, ItemOut, ItemUpdate, MeetingCreate, MeetingOut, MeetingUpdate, Reorder
+from agenda.meetings.schemas import (
+    AttendeesAdd,
+    ItemCreate,
+    ItemOut,
+    ItemUpdate,
+    MeetingCreate,
+    MeetingOut,
+    MeetingUpdate,
+    Reorder,
+)
 from agenda.planner import service as planner
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
@@ -23,7 +32,9 @@ def create_meeting(data: MeetingCreate, ctx: CoordinatorCtx) -> MeetingOut:
     first = made[0]
     out = service.meeting_out(ctx.session, first)
     out.conflicts = [c for m in made for c in planner.meeting_conflicts(ctx.session, m)]
-    out.warnings = service.pledge_warnings(ctx, first.kind, [a.member_id for a in data.attendees]) + planner.conflict_warnings(out.conflicts)
+    out.warnings = service.pledge_warnings(
+        ctx, first.kind, [a.member_id for a in data.attendees]
+    ) + planner.conflict_warnings(out.conflicts)
     out.series = [m.id for m in made]
     return out
 
@@ -31,7 +42,10 @@ def create_meeting(data: MeetingCreate, ctx: CoordinatorCtx) -> MeetingOut:
 @router.get("", response_model=list[MeetingOut])
 def list_meetings(ctx: CallerCtx) -> list[MeetingOut]:
     """The caller's meetings: coordinators all, members those they are invited to."""
-    return [service.meeting_out(ctx.session, m, with_attendees=ctx.caller.is_coordinator) for m in service.list_meetings(ctx)]
+    return [
+        service.meeting_out(ctx.session, m, with_attendees=ctx.caller.is_coordinator)
+        for m in service.list_meetings(ctx)
+    ]
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut)
@@ -47,7 +61,9 @@ def update_meeting(meeting_id: str, data: MeetingUpdate, ctx: CoordinatorCtx) ->
     meeting = service.update_meeting(ctx, service.get_meeting(ctx.session, meeting_id), data)
     out = service.meeting_out(ctx.session, meeting)
     out.conflicts = planner.meeting_conflicts(ctx.session, meeting)
-    out.warnings = planner.conflict_warnings(out.conflicts) + service.time_warnings(ctx.session, meeting)
+    out.warnings = planner.conflict_warnings(out.conflicts) + service.time_warnings(
+        ctx.session, meeting
+    )
     return out
 
 

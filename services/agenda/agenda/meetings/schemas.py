@@ -10,7 +10,15 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 from agenda.schemas_common import Id, StrictIn
 
 Kind = Literal["shien", "jusou"]
-Purpose = Literal["info_sharing", "policy", "emergency", "plan_creation", "plan_change", "termination", "suspension"]
+Purpose = Literal[
+    "info_sharing",
+    "policy",
+    "emergency",
+    "plan_creation",
+    "plan_change",
+    "termination",
+    "suspension",
+]
 # Existing bodies that may hand a slice of their session to a 支援会議 (Atami), and whether
 # the body itself needs the person's consent (Nagano's table).
 SEGMENT_BODIES = {
@@ -20,12 +28,20 @@ SEGMENT_BODIES = {
     "care_planning": ("サービス担当者会議", True),
     "individual_support": ("個別支援会議", True),
 }
-SegmentBody = Literal["community_care", "child_protection", "poverty_coordination", "care_planning", "individual_support"]
+SegmentBody = Literal[
+    "community_care",
+    "child_protection",
+    "poverty_coordination",
+    "care_planning",
+    "individual_support",
+]
 
 
 def _ordered(starts: datetime | None, ends: datetime | None) -> None:
     if starts is not None and ends is not None and ends <= starts:
-        raise ValueError("終了日時は開始日時より後にしてください。 / ends_at must be after starts_at.")
+        raise ValueError(
+            "終了日時は開始日時より後にしてください。 / ends_at must be after starts_at."
+        )
 
 
 class AttendeeIn(StrictIn):
@@ -85,8 +101,12 @@ class MeetingCreate(StrictIn):
         _ordered(self.starts_at, self.ends_at)
         if len({a.member_id for a in self.attendees}) != len(self.attendees):
             raise ValueError("同じ構成員が重複しています。 / An attendee is listed twice.")
-        if self.segment and not (self.starts_at <= self.segment.starts_at and self.segment.ends_at <= self.ends_at):
-            raise ValueError("支援会議の時間帯は会議の時間内にしてください。 / The segment must lie within the meeting.")
+        if self.segment and not (
+            self.starts_at <= self.segment.starts_at and self.segment.ends_at <= self.ends_at
+        ):
+            raise ValueError(
+                "支援会議の時間帯は会議の時間内にしてください。 / The segment must lie within the meeting."
+            )
         return self
 
 

@@ -12,8 +12,25 @@ from sqlalchemy.orm import Session
 from agenda import access
 from agenda.audit import record
 from agenda.cases.service import get_case
-from agenda.errors import consent_required, content_locked, invalid, item_not_found, meeting_not_found
-from agenda.keys.service import CONTENT, TAX, KeyContext, ensure_coordinator_access, holders, load_overrides, masked, open_records, seal, tax_spans
+from agenda.errors import (
+    consent_required,
+    content_locked,
+    invalid,
+    item_not_found,
+    meeting_not_found,
+)
+from agenda.keys.service import (
+    CONTENT,
+    TAX,
+    KeyContext,
+    ensure_coordinator_access,
+    holders,
+    load_overrides,
+    masked,
+    open_records,
+    seal,
+    tax_spans,
+)
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
 from agenda.meetings.schemas import (
     SEGMENT_BODIES,
@@ -43,12 +60,18 @@ def get_meeting(session: Session, meeting_id: str) -> Meeting:
 
 def attendees_of(session: Session, meeting_id: str) -> list[Attendee]:
     """A meeting's invitees."""
-    return list(session.scalars(select(Attendee).where(Attendee.meeting_id == meeting_id).order_by(Attendee.id)))
+    return list(
+        session.scalars(
+            select(Attendee).where(Attendee.meeting_id == meeting_id).order_by(Attendee.id)
+        )
+    )
 
 
 def attendee(session: Session, meeting_id: str, member_id: str) -> Attendee | None:
     """The invitation of one member, if any."""
-    return session.scalar(select(Attendee).where(Attendee.meeting_id == meeting_id, Attendee.member_id == member_id))
+    return session.scalar(
+        select(Attendee).where(Attendee.meeting_id == meeting_id, Attendee.member_id == member_id)
+    )
 
 
 def visible_meeting(ctx: KeyContext, meeting_id: str) -> Meeting:
@@ -81,15 +104,38 @@ def meeting_out(session: Session, meeting: Meeting, *, with_attendees: bool = Tr
     segment = None
     if meeting.segment_body:
         label, needs_consent = SEGMENT_BODIES[meeting.segment_body]
-        segment = {"body": meeting.segment_body, "body_label": label, "body_needs_consent": needs_consent, "starts_at": local(meeting, meeting.segment_starts_at), "ends_at": local(meeting, meeting.segment_ends_at)}
+        segment = {
+            "body": meeting.segment_body,
+            "body_label": label,
+            "body_needs_consent": needs_consent,
+            "starts_at": local(meeting, meeting.segment_starts_at),
+            "ends_at": local(meeting, meeting.segment_ends_at),
+        }
     out = MeetingOut(
-        id=meeting.id, kind=meeting.kind, kind_label=KIND_LABELS[meeting.kind], title=meeting.title,  # type: ignore[arg-type]
-        starts_at=local(meeting, meeting.starts_at), ends_at=local(meeting, meeting.ends_at), place=meeting.place, online_url=meeting.online_url,
-        host_organization_id=meeting.host_organization_id, series_id=meeting.series_id, recurrence=meeting.recurrence, segment=segment,
+        id=meeting.id,
+        kind=meeting.kind,
+        kind_label=KIND_LABELS[meeting.kind],
+        title=meeting.title,  # type: ignore[arg-type]
+        starts_at=local(meeting, meeting.starts_at),
+        ends_at=local(meeting, meeting.ends_at),
+        place=meeting.place,
+        online_url=meeting.online_url,
+        host_organization_id=meeting.host_organization_id,
+        series_id=meeting.series_id,
+        recurrence=meeting.recurrence,
+        segment=segment,
         recurrence_label=_describe(meeting.recurrence),
     )
     if with_attendees:
-        out.attendees = [AttendeeOut(member_id=a.member_id, organization_id=a.organization_id, required=a.required, case_ids=a.case_ids or []) for a in attendees_of(session, meeting.id)]
+        out.attendees = [
+            AttendeeOut(
+                member_id=a.member_id,
+                organization_id=a.organization_id,
+                required=a.required,
+                case_ids=a.case_ids or [],
+            )
+            for a in attendees_of(session, meeting.id)
+        ]
     return out
 
 
@@ -106,13 +152,22 @@ def _check_attendees(ctx: KeyContext, people: list[AttendeeIn]) -> dict[str, dic
     known = directory(ctx) if people else {}
     for index, a in enumerate(people):
         if a.member_id not in known:
-            raise invalid(f"attendees.{index}.member_id", "存在しない（または無効な）構成員です。", "Unknown or inactive member.")
+            raise invalid(
+                f"attendees.{index}.member_id",
+                "存在しない（または無効な）構成員です。",
+                "Unknown or inactive member.",
+            )
         for case_id in a.case_ids:
             get_case(ctx.session, case_id)
     return known
 
 
-def create_meeting(ctx: KeyContext, data: MeetingCreate, starts: list[tuple[datetime, datetime]], recurrence: dict | None = None) -> list[Meeting]:
+def create_meeting(
+    ctx: KeyContext,
+    data: MeetingCreate,
+    starts: list[tuple[datetime, datetime]],
+    recurrence: dict | None = None,
+) -> list[Meeting]:
     """Create a meeting, or each meeting of a series at the given times."""
     known = _check_attendees(ctx, data.attendees)
     if data.host_organization_id:
@@ -123,21 +178,51 @@ def create_meeting(ctx: KeyContext, data: MeetingCreate, starts: list[tuple[date
     made = []
     for begin, end in starts:
         meeting = Meeting(
-            id=new_id(), kind=data.kind, title=data.title, starts_at=begin, ends_at=end, tz_offset_minutes=_local_offset(data.starts_at),
-            place=data.place, online_url=data.online_url, host_organization_id=data.host_organization_id, series_id=series_id,
-            recurrence=recurrence, created_by=ctx.caller.id,
+            id=new_id(),
+            kind=data.kind,
+            title=data.title,
+            starts_at=begin,
+            ends_at=end,
+            tz_offset_minutes=_local_offset(data.starts_at),
+            place=data.place,
+            online_url=data.online_url,
+            host_organization_id=data.host_organization_id,
+            series_id=series_id,
+            recurrence=recurrence,
+            created_by=ctx.caller.id,
         )
         if data.segment:
             shift = begin - data.starts_at
-            meeting.segment_body, meeting.segment_starts_at, meeting.segment_ends_at = data.segment.body, data.segment.starts_at + shift, data.segment.ends_at + shift
+            meeting.segment_body, meeting.segment_starts_at, meeting.segment_ends_at = (
+                data.segment.body,
+                data.segment.starts_at + shift,
+                data.segment.ends_at + shift,
+            )
         ctx.session.add(meeting)
         ctx.session.flush()
         for a in data.attendees:
-            ctx.session.add(Attendee(meeting_id=meeting.id, member_id=a.member_id, organization_id=known[a.member_id].get("organization_id"), required=a.required, case_ids=list(dict.fromkeys(a.case_ids))))
+            ctx.session.add(
+                Attendee(
+                    meeting_id=meeting.id,
+                    member_id=a.member_id,
+                    organization_id=known[a.member_id].get("organization_id"),
+                    required=a.required,
+                    case_ids=list(dict.fromkeys(a.case_ids)),
+                )
+            )
         made.append(meeting)
     ctx.session.flush()
     for meeting in made:
-        record(ctx.session, "meeting.create", ctx.caller.id, "meeting", meeting.id, kind=meeting.kind, attendees=len(data.attendees), series_id=series_id)
+        record(
+            ctx.session,
+            "meeting.create",
+            ctx.caller.id,
+            "meeting",
+            meeting.id,
+            kind=meeting.kind,
+            attendees=len(data.attendees),
+            series_id=series_id,
+        )
     return made
 
 
@@ -162,7 +247,9 @@ def list_meetings(ctx: KeyContext) -> list[Meeting]:
     """Coordinators see every meeting, members those they are invited to."""
     query = select(Meeting).order_by(Meeting.starts_at, Meeting.id)
     if not ctx.caller.is_coordinator:
-        query = query.where(Meeting.id.in_(select(Attendee.meeting_id).where(Attendee.member_id == ctx.caller.id)))
+        query = query.where(
+            Meeting.id.in_(select(Attendee.meeting_id).where(Attendee.member_id == ctx.caller.id))
+        )
     return list(ctx.session.scalars(query))
 
 
@@ -176,19 +263,36 @@ def update_meeting(ctx: KeyContext, meeting: Meeting, data: MeetingUpdate) -> Me
         meeting.online_url = changes["online_url"]
     if "host_organization_id" in changes:
         meeting.host_organization_id = changes["host_organization_id"]
-    starts, ends = changes.get("starts_at") or meeting.starts_at, changes.get("ends_at") or meeting.ends_at
+    starts, ends = (
+        changes.get("starts_at") or meeting.starts_at,
+        changes.get("ends_at") or meeting.ends_at,
+    )
     if ends <= starts:
-        raise invalid("ends_at", "終了日時は開始日時より後にしてください。", "ends_at must be after starts_at.")
+        raise invalid(
+            "ends_at",
+            "終了日時は開始日時より後にしてください。",
+            "ends_at must be after starts_at.",
+        )
     meeting.starts_at, meeting.ends_at = starts, ends
     if changes.get("starts_at"):
         meeting.tz_offset_minutes = _local_offset(changes["starts_at"])
-    record(ctx.session, "meeting.update", ctx.caller.id, "meeting", meeting.id, fields=sorted(changes))
+    record(
+        ctx.session, "meeting.update", ctx.caller.id, "meeting", meeting.id, fields=sorted(changes)
+    )
     return meeting
 
 
 def meeting_case_ids(session: Session, meeting_id: str) -> list[str]:
     """Cases on a meeting's agenda."""
-    return list(dict.fromkeys(session.scalars(select(AgendaItem.case_id).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position))))
+    return list(
+        dict.fromkeys(
+            session.scalars(
+                select(AgendaItem.case_id)
+                .where(AgendaItem.meeting_id == meeting_id)
+                .order_by(AgendaItem.position)
+            )
+        )
+    )
 
 
 def sync_meeting(ctx: KeyContext, meeting: Meeting) -> list[dict]:
@@ -215,12 +319,29 @@ def add_attendees(ctx: KeyContext, meeting: Meeting, people: list[AttendeeIn]) -
     for a in people:
         existing = attendee(ctx.session, meeting.id, a.member_id)
         if existing is None:
-            ctx.session.add(Attendee(meeting_id=meeting.id, member_id=a.member_id, organization_id=known[a.member_id].get("organization_id"), required=a.required, case_ids=list(dict.fromkeys(a.case_ids))))
+            ctx.session.add(
+                Attendee(
+                    meeting_id=meeting.id,
+                    member_id=a.member_id,
+                    organization_id=known[a.member_id].get("organization_id"),
+                    required=a.required,
+                    case_ids=list(dict.fromkeys(a.case_ids)),
+                )
+            )
         else:
             existing.required, existing.case_ids = a.required, list(dict.fromkeys(a.case_ids))
     ctx.session.flush()
-    record(ctx.session, "meeting.attendees_add", ctx.caller.id, "meeting", meeting.id, members=[a.member_id for a in people])
-    warnings = pledge_warnings(ctx, meeting.kind, [a.member_id for a in people]) + scope_warnings(ctx, meeting, [a.member_id for a in people])
+    record(
+        ctx.session,
+        "meeting.attendees_add",
+        ctx.caller.id,
+        "meeting",
+        meeting.id,
+        members=[a.member_id for a in people],
+    )
+    warnings = pledge_warnings(ctx, meeting.kind, [a.member_id for a in people]) + scope_warnings(
+        ctx, meeting, [a.member_id for a in people]
+    )
     return _dedupe(warnings + sync_meeting(ctx, meeting))
 
 
@@ -234,7 +355,14 @@ def remove_attendee(ctx: KeyContext, meeting: Meeting, member_id: str) -> None:
     ctx.session.delete(row)
     ctx.session.flush()
     sync_meeting(ctx, meeting)
-    record(ctx.session, "meeting.attendee_remove", ctx.caller.id, "meeting", meeting.id, member_id=member_id)
+    record(
+        ctx.session,
+        "meeting.attendee_remove",
+        ctx.caller.id,
+        "meeting",
+        meeting.id,
+        member_id=member_id,
+    )
 
 
 # --- agenda items -----------------------------------------------------------------
@@ -242,7 +370,13 @@ def remove_attendee(ctx: KeyContext, meeting: Meeting, member_id: str) -> None:
 
 def items_of(session: Session, meeting_id: str) -> list[AgendaItem]:
     """A meeting's items in agenda order."""
-    return list(session.scalars(select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position, AgendaItem.created_at, AgendaItem.id)))
+    return list(
+        session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.meeting_id == meeting_id)
+            .order_by(AgendaItem.position, AgendaItem.created_at, AgendaItem.id)
+        )
+    )
 
 
 def get_item(session: Session, meeting: Meeting, item_id: str) -> AgendaItem:
@@ -255,14 +389,31 @@ def get_item(session: Session, meeting: Meeting, item_id: str) -> AgendaItem:
 
 def _check_purpose(kind: str, purpose: str) -> None:
     if purpose not in PURPOSES[kind]:
-        raise invalid("purpose", f"{KIND_LABELS[kind]}の議題の目的は {', '.join(PURPOSES[kind])} のいずれかです。", f"For this conference kind the purpose must be one of {', '.join(PURPOSES[kind])}.")
+        raise invalid(
+            "purpose",
+            f"{KIND_LABELS[kind]}の議題の目的は {', '.join(PURPOSES[kind])} のいずれかです。",
+            f"For this conference kind the purpose must be one of {', '.join(PURPOSES[kind])}.",
+        )
 
 
-def seal_item(ctx: KeyContext, item: AgendaItem, kind: str, briefing: str, overrides: dict[str, Any]) -> None:
+def seal_item(
+    ctx: KeyContext, item: AgendaItem, kind: str, briefing: str, overrides: dict[str, Any]
+) -> None:
     """Seal an item's briefing: masked for content readers, full for tax readers."""
     author = [(ctx.caller.id, kind, "author")]
-    contents = {CONTENT: {"briefing": masked(briefing, overrides.get("briefing"))}, TAX: {"briefing": briefing, "overrides": json.dumps(overrides)}}
-    seal(ctx, item, contents, {CONTENT: holders(ctx.session, item, CONTENT) + author, TAX: holders(ctx.session, item, TAX) + author})
+    contents = {
+        CONTENT: {"briefing": masked(briefing, overrides.get("briefing"))},
+        TAX: {"briefing": briefing, "overrides": json.dumps(overrides)},
+    }
+    seal(
+        ctx,
+        item,
+        contents,
+        {
+            CONTENT: holders(ctx.session, item, CONTENT) + author,
+            TAX: holders(ctx.session, item, TAX) + author,
+        },
+    )
 
 
 def add_item(ctx: KeyContext, meeting: Meeting, data: ItemCreate) -> tuple[AgendaItem, list[dict]]:
@@ -273,15 +424,38 @@ def add_item(ctx: KeyContext, meeting: Meeting, data: ItemCreate) -> tuple[Agend
         raise consent_required()
     if data.presenter_member_id:
         _check_attendees(ctx, [AttendeeIn(member_id=data.presenter_member_id)])
-    last = ctx.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0
-    item = AgendaItem(id=new_id(), meeting_id=meeting.id, case_id=case.id, purpose=data.purpose, position=last + 1, minutes=data.minutes, presenter_member_id=data.presenter_member_id, created_by=ctx.caller.id)
+    last = (
+        ctx.session.scalar(
+            select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
+        )
+        or 0
+    )
+    item = AgendaItem(
+        id=new_id(),
+        meeting_id=meeting.id,
+        case_id=case.id,
+        purpose=data.purpose,
+        position=last + 1,
+        minutes=data.minutes,
+        presenter_member_id=data.presenter_member_id,
+        created_by=ctx.caller.id,
+    )
     ctx.session.add(item)
     ctx.session.flush()
     seal_item(ctx, item, meeting.kind, data.briefing, {})
     if data.order is not None:
         move(ctx.session, meeting, item, data.order)
     warnings = access.sync_case(ctx, case)
-    record(ctx.session, "item.create", ctx.caller.id, "agenda_item", item.id, meeting_id=meeting.id, case_id=case.id, purpose=item.purpose)
+    record(
+        ctx.session,
+        "item.create",
+        ctx.caller.id,
+        "agenda_item",
+        item.id,
+        meeting_id=meeting.id,
+        case_id=case.id,
+        purpose=item.purpose,
+    )
     return item, _dedupe(item_warnings(ctx, meeting, case.id) + warnings)
 
 
@@ -298,7 +472,11 @@ def reorder(ctx: KeyContext, meeting: Meeting, item_ids: list[str]) -> list[Agen
     """Set the whole order at once (every item exactly once)."""
     items = {i.id: i for i in items_of(ctx.session, meeting.id)}
     if sorted(item_ids) != sorted(items):
-        raise invalid("item_ids", "この会議の議題IDをすべて一度ずつ指定してください。", "List every item of this meeting exactly once.")
+        raise invalid(
+            "item_ids",
+            "この会議の議題IDをすべて一度ずつ指定してください。",
+            "List every item of this meeting exactly once.",
+        )
     for position, item_id in enumerate(item_ids, start=1):
         items[item_id].position = position
     ctx.session.flush()
@@ -314,7 +492,9 @@ def item_warnings(ctx: KeyContext, meeting: Meeting, case_id: str) -> list[dict]
     return warnings + time_warnings(ctx.session, meeting)
 
 
-def scope_warnings(ctx: KeyContext, meeting: Meeting, member_ids: list[str], case_ids: list[str] | None = None) -> list[dict]:
+def scope_warnings(
+    ctx: KeyContext, meeting: Meeting, member_ids: list[str], case_ids: list[str] | None = None
+) -> list[dict]:
     """重層: invitees whose organization is outside a case's consent scope see that item redacted."""
     if meeting.kind != "jusou":
         return []
@@ -324,25 +504,49 @@ def scope_warnings(ctx: KeyContext, meeting: Meeting, member_ids: list[str], cas
         consent = access.active_consent(ctx.session, case_id)
         for member_id in member_ids:
             a = rows.get(member_id)
-            if a is None or not access.attends_for(a, case_id) or access.in_scope(consent, a.organization_id):
+            if (
+                a is None
+                or not access.attends_for(a, case_id)
+                or access.in_scope(consent, a.organization_id)
+            ):
                 continue
-            out.append({
-                "code": "outside_consent_scope",
-                "message": "この構成員の所属組織は本人同意の範囲外です。この議題は伏せて表示されます。",
-                "message_en": "This invitee's organization is outside the consent's scope; the item will be redacted for them.",
-                "member_id": member_id, "organization_id": a.organization_id,
-            })
+            out.append(
+                {
+                    "code": "outside_consent_scope",
+                    "message": "この構成員の所属組織は本人同意の範囲外です。この議題は伏せて表示されます。",
+                    "message_en": "This invitee's organization is outside the consent's scope; the item will be redacted for them.",
+                    "member_id": member_id,
+                    "organization_id": a.organization_id,
+                }
+            )
     return out
 
 
 def time_warnings(session: Session, meeting: Meeting) -> list[dict]:
     """The allotted minutes must fit the meeting (or its 支援会議 segment)."""
-    total = session.scalar(select(func.coalesce(func.sum(AgendaItem.minutes), 0)).where(AgendaItem.meeting_id == meeting.id)) or 0
-    begin, end = (meeting.segment_starts_at, meeting.segment_ends_at) if meeting.segment_body else (meeting.starts_at, meeting.ends_at)
+    total = (
+        session.scalar(
+            select(func.coalesce(func.sum(AgendaItem.minutes), 0)).where(
+                AgendaItem.meeting_id == meeting.id
+            )
+        )
+        or 0
+    )
+    begin, end = (
+        (meeting.segment_starts_at, meeting.segment_ends_at)
+        if meeting.segment_body
+        else (meeting.starts_at, meeting.ends_at)
+    )
     length = int((end - begin).total_seconds() // 60)
     if total <= length:
         return []
-    return [{"code": "over_time", "message": f"議題の割当時間の合計（{total}分）が会議の長さ（{length}分）を超えています。", "message_en": f"Allotted minutes ({total}) exceed the meeting length ({length})."}]
+    return [
+        {
+            "code": "over_time",
+            "message": f"議題の割当時間の合計（{total}分）が会議の長さ（{length}分）を超えています。",
+            "message_en": f"Allotted minutes ({total}) exceed the meeting length ({length}).",
+        }
+    ]
 
 
 def open_items(ctx: KeyContext, meeting: Meeting, items: list[AgendaItem]) -> dict:
@@ -355,19 +559,31 @@ def item_out(item: AgendaItem, opened: dict, warnings: list[dict] | None = None)
     """The coordinator's shape of an item."""
     content, tax = opened.get((item.id, CONTENT)), opened.get((item.id, TAX))
     out = ItemOut(
-        id=item.id, meeting_id=item.meeting_id, case_id=item.case_id, purpose=item.purpose, purpose_label=PURPOSE_LABELS[item.purpose],  # type: ignore[arg-type]
-        order=item.position, minutes=item.minutes, presenter=item.presenter_member_id, readable=content is not None, warnings=warnings or [],
+        id=item.id,
+        meeting_id=item.meeting_id,
+        case_id=item.case_id,
+        purpose=item.purpose,
+        purpose_label=PURPOSE_LABELS[item.purpose],  # type: ignore[arg-type]
+        order=item.position,
+        minutes=item.minutes,
+        presenter=item.presenter_member_id,
+        readable=content is not None,
+        warnings=warnings or [],
     )
     if content is not None:
         out.briefing = content["briefing"]
     if content is not None and tax is not None:
         overrides = load_overrides(tax)
         out.briefing, out.tax_masked = tax["briefing"], False
-        out.briefing_tax_spans = [[s.start, s.end] for s in tax_spans(tax["briefing"], overrides.get("briefing"))]
+        out.briefing_tax_spans = [
+            [s.start, s.end] for s in tax_spans(tax["briefing"], overrides.get("briefing"))
+        ]
     return out
 
 
-def update_item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, data: ItemUpdate) -> list[dict]:
+def update_item(
+    ctx: KeyContext, meeting: Meeting, item: AgendaItem, data: ItemUpdate
+) -> list[dict]:
     """Change an item; a new briefing is sealed under new keys."""
     changes = data.model_dump(exclude_unset=True)
     if changes.get("purpose"):
@@ -386,7 +602,9 @@ def update_item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, data: ItemU
         access.sync_case(ctx, get_case(ctx.session, item.case_id))
     if changes.get("order"):
         move(ctx.session, meeting, item, changes["order"])
-    record(ctx.session, "item.update", ctx.caller.id, "agenda_item", item.id, fields=sorted(changes))
+    record(
+        ctx.session, "item.update", ctx.caller.id, "agenda_item", item.id, fields=sorted(changes)
+    )
     return time_warnings(ctx.session, meeting)
 
 

@@ -13,7 +13,11 @@ from agenda.planner import service
 from agenda.schemas_common import PURPOSE_LABELS
 
 router = APIRouter(tags=["scheduling"])
-REASON_LABELS = {"monitoring": "モニタリング時期", "plan_review": "役割の期限", "no_plan": "プラン未策定"}
+REASON_LABELS = {
+    "monitoring": "モニタリング時期",
+    "plan_review": "役割の期限",
+    "no_plan": "プラン未策定",
+}
 
 
 @router.get("/meetings/{meeting_id}/conflicts")
@@ -38,10 +42,22 @@ def free_slots(
     ``member_id`` and ``required`` (both repeatable) name the members who must be free.
     """
     members = list(dict.fromkeys([*member_id, *required]))
-    return {"member_ids": members, "slots": service.free_slots(ctx.session, members, window_start, window_end, duration_minutes, step_minutes, limit)}
+    return {
+        "member_ids": members,
+        "slots": service.free_slots(
+            ctx.session, members, window_start, window_end, duration_minutes, step_minutes, limit
+        ),
+    }
 
 
 @router.get("/due")
 def due(ctx: CoordinatorCtx, days: Annotated[int, Query(ge=0, le=366)] = 14) -> list[dict]:
     """Cases to put on the next agenda: monitoring dates and role due dates coming, active cases without a plan."""
-    return [i | {"reason_label": REASON_LABELS[i["reason"]], "purpose_label": PURPOSE_LABELS[i["suggested_purpose"]]} for i in service.due_list(ctx.session, days)]
+    return [
+        i
+        | {
+            "reason_label": REASON_LABELS[i["reason"]],
+            "purpose_label": PURPOSE_LABELS[i["suggested_purpose"]],
+        }
+        for i in service.due_list(ctx.session, days)
+    ]

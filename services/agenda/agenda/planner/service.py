@@ -13,7 +13,18 @@ from agenda.errors import invalid
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
 from agenda.meetings.schemas import MeetingCreate
 from agenda.plans.models import SupportPlan
-from agenda.scheduling import JST, Busy, PlanState, Recurrence, SchedulingError, due_cases, find_conflicts, occurrences, propose_slots, to_dict
+from agenda.scheduling import (
+    JST,
+    Busy,
+    PlanState,
+    Recurrence,
+    SchedulingError,
+    due_cases,
+    find_conflicts,
+    occurrences,
+    propose_slots,
+    to_dict,
+)
 from kasane_shared.db import utcnow
 from kasane_shared.errors import FieldError, KasaneError
 
@@ -23,7 +34,13 @@ DEFAULT_SERIES = 6
 
 def scheduling_problem(error: SchedulingError, field: str = "body") -> KasaneError:
     """The scheduling logic refused its input: a 422 in the reader's language."""
-    return KasaneError(422, "invalid_input", "入力内容に誤りがあります。", "The input is not valid.", errors=[FieldError(field, error.ja, error.en)])
+    return KasaneError(
+        422,
+        "invalid_input",
+        "入力内容に誤りがあります。",
+        "The input is not valid.",
+        errors=[FieldError(field, error.ja, error.en)],
+    )
 
 
 def _rule(data: MeetingCreate) -> Recurrence:
@@ -36,13 +53,22 @@ def _rule(data: MeetingCreate) -> Recurrence:
         day_of_month = local.day
     count = r.count if r.count is not None or r.until is not None else DEFAULT_SERIES
     return Recurrence(
-        frequency=r.frequency, interval=r.interval, weekday=weekday, week_of_month=r.week_of_month, day_of_month=day_of_month,
-        start_time=local.time().replace(second=0, microsecond=0), duration_minutes=int((data.ends_at - data.starts_at).total_seconds() // 60),
-        starts_on=local.date(), until=r.until, count=count,
+        frequency=r.frequency,
+        interval=r.interval,
+        weekday=weekday,
+        week_of_month=r.week_of_month,
+        day_of_month=day_of_month,
+        start_time=local.time().replace(second=0, microsecond=0),
+        duration_minutes=int((data.ends_at - data.starts_at).total_seconds() // 60),
+        starts_on=local.date(),
+        until=r.until,
+        count=count,
     )
 
 
-def series_times(data: MeetingCreate) -> tuple[list[tuple[datetime, datetime]], dict[str, Any] | None]:
+def series_times(
+    data: MeetingCreate,
+) -> tuple[list[tuple[datetime, datetime]], dict[str, Any] | None]:
     """Start and end of each meeting to create (one, or the series' next occurrences) and the stored rule."""
     if data.recurrence is None:
         return [(data.starts_at, data.ends_at)], None
@@ -52,47 +78,87 @@ def series_times(data: MeetingCreate) -> tuple[list[tuple[datetime, datetime]], 
     except SchedulingError as error:
         raise scheduling_problem(error, "recurrence") from error
     if not times:
-        raise invalid("recurrence", "この繰り返し設定では会議の日付がありません。", "This rule yields no meeting dates.")
+        raise invalid(
+            "recurrence",
+            "この繰り返し設定では会議の日付がありません。",
+            "This rule yields no meeting dates.",
+        )
     return times, to_dict(rule)
 
 
-def busy_of(session: Session, member_ids: list[str], starts: datetime, ends: datetime) -> list[Busy]:
+def busy_of(
+    session: Session, member_ids: list[str], starts: datetime, ends: datetime
+) -> list[Busy]:
     """The members' meetings overlapping [starts, ends)."""
     rows = session.execute(
         select(Attendee.member_id, Meeting.id, Meeting.starts_at, Meeting.ends_at)
         .join(Meeting, Meeting.id == Attendee.meeting_id)
-        .where(Attendee.member_id.in_(member_ids), Meeting.starts_at < ends, Meeting.ends_at > starts)
+        .where(
+            Attendee.member_id.in_(member_ids), Meeting.starts_at < ends, Meeting.ends_at > starts
+        )
     )
     return [Busy(member_id, s, e, meeting_id) for member_id, meeting_id, s, e in rows]
 
 
 def meeting_conflicts(session: Session, meeting: Meeting) -> list[dict]:
     """Other meetings that double-book this meeting's attendees (ids and times only)."""
-    members = list(session.scalars(select(Attendee.member_id).where(Attendee.meeting_id == meeting.id)))
+    members = list(
+        session.scalars(select(Attendee.member_id).where(Attendee.meeting_id == meeting.id))
+    )
     if not members:
         return []
     busy = busy_of(session, members, meeting.starts_at, meeting.ends_at)
-    found = find_conflicts(meeting.starts_at, meeting.ends_at, members, busy, ignore_meeting_id=meeting.id)
-    return [{"meeting_id": meeting.id, "member_id": c.member_id, "other_meeting_id": c.meeting_id, "starts_at": c.starts_at.astimezone(JST).isoformat(), "ends_at": c.ends_at.astimezone(JST).isoformat()} for c in found]
+    found = find_conflicts(
+        meeting.starts_at, meeting.ends_at, members, busy, ignore_meeting_id=meeting.id
+    )
+    return [
+        {
+            "meeting_id": meeting.id,
+            "member_id": c.member_id,
+            "other_meeting_id": c.meeting_id,
+            "starts_at": c.starts_at.astimezone(JST).isoformat(),
+            "ends_at": c.ends_at.astimezone(JST).isoformat(),
+        }
+        for c in found
+    ]
 
 
 def conflict_warnings(conflicts: list[dict]) -> list[dict]:
     """One warning per double-booked member."""
     seen: dict[str, dict] = {}
     for c in conflicts:
-        seen.setdefault(c["member_id"], {
-            "code": "double_booking",
-            "message": "この構成員は同じ時間帯に別の会議が入っています。",
-            "message_en": "This attendee already has another meeting at this time.",
-            "member_id": c["member_id"],
-        })
+        seen.setdefault(
+            c["member_id"],
+            {
+                "code": "double_booking",
+                "message": "この構成員は同じ時間帯に別の会議が入っています。",
+                "message_en": "This attendee already has another meeting at this time.",
+                "member_id": c["member_id"],
+            },
+        )
     return list(seen.values())
 
 
-def free_slots(session: Session, member_ids: list[str], starts: datetime, ends: datetime, minutes: int, step: int, limit: int) -> list[dict]:
+def free_slots(
+    session: Session,
+    member_ids: list[str],
+    starts: datetime,
+    ends: datetime,
+    minutes: int,
+    step: int,
+    limit: int,
+) -> list[dict]:
     """Earliest slots (JST working hours) when every listed member is free."""
     try:
-        slots = propose_slots(member_ids, busy_of(session, member_ids, starts, ends), window_start=starts, window_end=ends, duration=timedelta(minutes=minutes), step=timedelta(minutes=step), limit=limit)
+        slots = propose_slots(
+            member_ids,
+            busy_of(session, member_ids, starts, ends),
+            window_start=starts,
+            window_end=ends,
+            duration=timedelta(minutes=minutes),
+            step=timedelta(minutes=step),
+            limit=limit,
+        )
     except SchedulingError as error:
         raise scheduling_problem(error, "query") from error
     return [{"starts_at": s.isoformat(), "ends_at": e.isoformat()} for s, e in slots]
@@ -100,22 +166,57 @@ def free_slots(session: Session, member_ids: list[str], starts: datetime, ends: 
 
 def _states(session: Session) -> list[PlanState]:
     latest: dict[str, SupportPlan] = {}
-    for plan in session.scalars(select(SupportPlan).order_by(SupportPlan.case_id, SupportPlan.version)):
+    for plan in session.scalars(
+        select(SupportPlan).order_by(SupportPlan.case_id, SupportPlan.version)
+    ):
         latest[plan.case_id] = plan
     states = []
     for case in session.scalars(select(Case).order_by(Case.id)):
         plan = latest.get(case.id)
-        review = min((date.fromisoformat(d) for d in plan.role_dues or []), default=None) if plan else None
-        states.append(PlanState(case.id, plan.id if plan else None, plan.status if plan else None, plan.monitoring_on if plan else None, review, case.status))
+        review = (
+            min((date.fromisoformat(d) for d in plan.role_dues or []), default=None)
+            if plan
+            else None
+        )
+        states.append(
+            PlanState(
+                case.id,
+                plan.id if plan else None,
+                plan.status if plan else None,
+                plan.monitoring_on if plan else None,
+                review,
+                case.status,
+            )
+        )
     return states
 
 
 def due_list(session: Session, days: int) -> list[dict]:
     """Cases whose monitoring date or role due date comes within ``days`` (plain dates only)."""
     now = utcnow()
-    upcoming = set(session.scalars(select(AgendaItem.case_id).join(Meeting, Meeting.id == AgendaItem.meeting_id).where(Meeting.starts_at >= now)))
+    upcoming = set(
+        session.scalars(
+            select(AgendaItem.case_id)
+            .join(Meeting, Meeting.id == AgendaItem.meeting_id)
+            .where(Meeting.starts_at >= now)
+        )
+    )
     try:
-        items = due_cases(_states(session), today=now.astimezone(JST).date(), horizon_days=days, already_scheduled=upcoming)
+        items = due_cases(
+            _states(session),
+            today=now.astimezone(JST).date(),
+            horizon_days=days,
+            already_scheduled=upcoming,
+        )
     except SchedulingError as error:
         raise scheduling_problem(error, "days") from error
-    return [{"case_id": i.case_id, "reason": i.reason, "due_on": i.due_on, "overdue": i.overdue, "suggested_purpose": i.suggested_purpose} for i in items]
+    return [
+        {
+            "case_id": i.case_id,
+            "reason": i.reason,
+            "due_on": i.due_on,
+            "overdue": i.overdue,
+            "suggested_purpose": i.suggested_purpose,
+        }
+        for i in items
+    ]

@@ -10,7 +10,12 @@ from pydantic import BaseModel, Field
 from agenda.schemas_common import Id, StrictIn
 
 PlanStatus = Literal["plan_creation", "plan_change", "termination", "suspension"]
-PLAN_STATUS_LABELS = {"plan_creation": "プラン策定", "plan_change": "プラン変更", "termination": "支援終結", "suspension": "支援中断"}
+PLAN_STATUS_LABELS = {
+    "plan_creation": "プラン策定",
+    "plan_change": "プラン変更",
+    "termination": "支援終結",
+    "suspension": "支援中断",
+}
 
 
 class RoleIn(StrictIn):

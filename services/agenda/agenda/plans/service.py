@@ -10,7 +10,15 @@ from agenda.audit import record
 from agenda.cases.models import Case
 from agenda.cases.service import check_organizations
 from agenda.errors import content_locked
-from agenda.keys.service import CONTENT, KINDS, KeyContext, ensure_coordinator_access, holders, open_records, seal
+from agenda.keys.service import (
+    CONTENT,
+    KINDS,
+    KeyContext,
+    ensure_coordinator_access,
+    holders,
+    open_records,
+    seal,
+)
 from agenda.plans.models import SupportPlan
 from agenda.plans.schemas import PLAN_STATUS_LABELS, PlanCreate, PlanOut
 from kasane_shared.db import new_id
@@ -18,7 +26,11 @@ from kasane_shared.db import new_id
 
 def versions(ctx: KeyContext, case: Case) -> list[SupportPlan]:
     """A case's plan versions, oldest first."""
-    return list(ctx.session.scalars(select(SupportPlan).where(SupportPlan.case_id == case.id).order_by(SupportPlan.version)))
+    return list(
+        ctx.session.scalars(
+            select(SupportPlan).where(SupportPlan.case_id == case.id).order_by(SupportPlan.version)
+        )
+    )
 
 
 def open_plans(ctx: KeyContext, plans: list[SupportPlan]) -> dict:
@@ -36,12 +48,25 @@ def create_plan(ctx: KeyContext, case: Case, data: PlanCreate) -> SupportPlan:
         opened = open_plans(ctx, previous).get((previous[0].id, CONTENT))
         if opened is None:
             raise content_locked()
-        carried = {"goals": opened["goals"], "policy": opened["policy"], "roles": json.loads(opened["roles"])}
-    roles = [r.model_dump(mode="json") for r in data.roles] if data.roles is not None else carried["roles"]
+        carried = {
+            "goals": opened["goals"],
+            "policy": opened["policy"],
+            "roles": json.loads(opened["roles"]),
+        }
+    roles = (
+        [r.model_dump(mode="json") for r in data.roles]
+        if data.roles is not None
+        else carried["roles"]
+    )
     check_organizations(ctx, list({r["organization_id"] for r in roles}), "roles")
     plan = SupportPlan(
-        id=new_id(), case_id=case.id, version=(previous[0].version + 1) if previous else 1, status=data.status,
-        monitoring_on=data.monitoring_on, role_dues=sorted({r["due"] for r in roles if r.get("due")}), created_by=ctx.caller.id,
+        id=new_id(),
+        case_id=case.id,
+        version=(previous[0].version + 1) if previous else 1,
+        status=data.status,
+        monitoring_on=data.monitoring_on,
+        role_dues=sorted({r["due"] for r in roles if r.get("due")}),
+        created_by=ctx.caller.id,
     )
     ctx.session.add(plan)
     ctx.session.flush()
@@ -50,9 +75,27 @@ def create_plan(ctx: KeyContext, case: Case, data: PlanCreate) -> SupportPlan:
         "policy": data.policy if data.policy is not None else carried["policy"],
         "roles": json.dumps(roles, ensure_ascii=False),
     }
-    keep = [h for h in holders(ctx.session, previous[0], CONTENT) if h[2] != "attendee"] if previous else []
-    seal(ctx, plan, {CONTENT: content}, {CONTENT: keep + [(ctx.caller.id, k, "author") for k in KINDS]})
-    record(ctx.session, "plan.create", ctx.caller.id, "plan", plan.id, case_id=case.id, version=plan.version, status=plan.status)
+    keep = (
+        [h for h in holders(ctx.session, previous[0], CONTENT) if h[2] != "attendee"]
+        if previous
+        else []
+    )
+    seal(
+        ctx,
+        plan,
+        {CONTENT: content},
+        {CONTENT: keep + [(ctx.caller.id, k, "author") for k in KINDS]},
+    )
+    record(
+        ctx.session,
+        "plan.create",
+        ctx.caller.id,
+        "plan",
+        plan.id,
+        case_id=case.id,
+        version=plan.version,
+        status=plan.status,
+    )
     return plan
 
 
@@ -60,9 +103,21 @@ def plan_out(plan: SupportPlan, opened: dict) -> PlanOut:
     """The coordinator's shape of a plan version."""
     content = opened.get((plan.id, CONTENT))
     out = PlanOut(
-        id=plan.id, case_id=plan.case_id, version=plan.version, status=plan.status, status_label=PLAN_STATUS_LABELS[plan.status],  # type: ignore[arg-type]
-        monitoring_on=plan.monitoring_on, role_dues=plan.role_dues or [], readable=content is not None, created_by=plan.created_by, created_at=plan.created_at,
+        id=plan.id,
+        case_id=plan.case_id,
+        version=plan.version,
+        status=plan.status,
+        status_label=PLAN_STATUS_LABELS[plan.status],  # type: ignore[arg-type]
+        monitoring_on=plan.monitoring_on,
+        role_dues=plan.role_dues or [],
+        readable=content is not None,
+        created_by=plan.created_by,
+        created_at=plan.created_at,
     )
     if content is not None:
-        out.goals, out.policy, out.roles = content["goals"], content["policy"], json.loads(content["roles"])
+        out.goals, out.policy, out.roles = (
+            content["goals"],
+            content["policy"],
+            json.loads(content["roles"]),
+        )
     return out

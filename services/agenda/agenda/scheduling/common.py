@@ -17,7 +17,9 @@ class SchedulingError(ValueError):
         self.ja, self.en = ja, en
 
 
-def require_aware(value: object, name: str, error: type[SchedulingError] = SchedulingError) -> datetime:
+def require_aware(
+    value: object, name: str, error: type[SchedulingError] = SchedulingError
+) -> datetime:
     """Return ``value`` if it is a timezone-aware datetime, else raise ``error``."""
     if not isinstance(value, datetime) or value.utcoffset() is None:
         raise error(

@@ -17,10 +17,16 @@ from .common import SchedulingError, is_int, require_date
 
 DueReason = Literal["monitoring", "plan_review", "no_plan"]
 # Plans may arrive in the short form or with the agenda plans' "plan_" prefix.
-PLAN_STATUSES = frozenset({
-    "creation", "change", "termination", "suspension",
-    "plan_creation", "plan_change",
-})
+PLAN_STATUSES = frozenset(
+    {
+        "creation",
+        "change",
+        "termination",
+        "suspension",
+        "plan_creation",
+        "plan_change",
+    }
+)
 CASE_STATUSES = frozenset({"potential", "active", "closed", "suspended"})
 NEVER_DUE = frozenset({"closed", "suspended"})
 # What the meeting should do about each reason, as agenda item purposes (DESIGN.md).
@@ -41,11 +47,17 @@ class PlanState:
 
     def __post_init__(self) -> None:
         if self.case_status not in CASE_STATUSES:
-            raise SchedulingError("事例の状態が正しくありません。", f"unknown case_status {self.case_status!r}.")
+            raise SchedulingError(
+                "事例の状態が正しくありません。", f"unknown case_status {self.case_status!r}."
+            )
         if self.status is not None and self.status not in PLAN_STATUSES:
-            raise SchedulingError("プランの状態が正しくありません。", f"unknown plan status {self.status!r}.")
+            raise SchedulingError(
+                "プランの状態が正しくありません。", f"unknown plan status {self.status!r}."
+            )
         if self.plan_id is None and self.status is not None:
-            raise SchedulingError("プランのない事例にプランの状態があります。", "status given without a plan_id.")
+            raise SchedulingError(
+                "プランのない事例にプランの状態があります。", "status given without a plan_id."
+            )
         for name in ("monitoring_on", "next_review_on"):
             if getattr(self, name) is not None:
                 require_date(getattr(self, name), name)
@@ -72,7 +84,10 @@ def _item(state: PlanState, *, today: date, last_day: date) -> DueItem | None:
         return DueItem(state.case_id, "no_plan", None, False, PURPOSE["no_plan"])
     dated: list[tuple[date, DueReason]] = [
         (on, reason)
-        for on, reason in ((state.monitoring_on, "monitoring"), (state.next_review_on, "plan_review"))
+        for on, reason in (
+            (state.monitoring_on, "monitoring"),
+            (state.next_review_on, "plan_review"),
+        )
         if on is not None and on <= last_day
     ]
     if not dated:
@@ -95,7 +110,9 @@ def due_cases(
     """Cases due by ``today + horizon_days`` (inclusive), oldest due date first."""
     require_date(today, "today")
     if not is_int(horizon_days) or horizon_days < 0:
-        raise SchedulingError("対象期間の日数は0以上にしてください。", "horizon_days must not be negative.")
+        raise SchedulingError(
+            "対象期間の日数は0以上にしてください。", "horizon_days must not be negative."
+        )
     last_day = today + timedelta(days=horizon_days)
     best: dict[str, DueItem] = {}
     for state in states:
@@ -103,6 +120,9 @@ def due_cases(
             continue
         item = _item(state, today=today, last_day=last_day)
         # Several states for one case still give one item: the most pressing one.
-        if item and (state.case_id not in best or _sort_key(item, today) < _sort_key(best[state.case_id], today)):
+        if item and (
+            state.case_id not in best
+            or _sort_key(item, today) < _sort_key(best[state.case_id], today)
+        ):
             best[state.case_id] = item
     return sorted(best.values(), key=lambda i: _sort_key(i, today))

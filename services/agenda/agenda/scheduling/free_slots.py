@@ -26,17 +26,32 @@ def _merge(intervals: Iterable[Interval]) -> list[Interval]:
     return merged
 
 
-def _check(window_start: datetime, window_end: datetime, duration: timedelta, step: timedelta,
-           working_hours: tuple[time, time], lunch: tuple[time, time] | None, limit: int) -> None:
+def _check(
+    window_start: datetime,
+    window_end: datetime,
+    duration: timedelta,
+    step: timedelta,
+    working_hours: tuple[time, time],
+    lunch: tuple[time, time] | None,
+    limit: int,
+) -> None:
     require_aware(window_start, "window_start")
     require_aware(window_end, "window_end")
     if not window_start < window_end <= window_start + MAX_WINDOW:
-        raise SchedulingError("候補期間は366日以内の正しい範囲で指定してください。", "the window must run forwards, 366 days at most.")
+        raise SchedulingError(
+            "候補期間は366日以内の正しい範囲で指定してください。",
+            "the window must run forwards, 366 days at most.",
+        )
     if duration <= timedelta(0) or step < MIN_STEP:
-        raise SchedulingError("所要時間は正、刻みは1分以上にしてください。", "duration must be positive and step at least 1 minute.")
+        raise SchedulingError(
+            "所要時間は正、刻みは1分以上にしてください。",
+            "duration must be positive and step at least 1 minute.",
+        )
     for name, pair in (("working_hours", working_hours), ("lunch", lunch)):
         if pair is not None and not pair[0] < pair[1]:
-            raise SchedulingError(f"{name} の開始は終了より前にしてください。", f"{name} must start before it ends.")
+            raise SchedulingError(
+                f"{name} の開始は終了より前にしてください。", f"{name} must start before it ends."
+            )
     if not is_int(limit) or limit < 0:
         raise SchedulingError("件数は0以上にしてください。", "limit must not be negative.")
 
@@ -63,19 +78,35 @@ def _align_up(moment: datetime, origin: datetime, step: timedelta) -> datetime:
     return origin + -((origin - moment) // step) * step
 
 
-def _day_slots(day: date, blocks: _Blocks, *, window: Interval, duration: timedelta, step: timedelta,
-               working_hours: tuple[time, time], lunch: tuple[time, time] | None) -> Iterable[Interval]:
+def _day_slots(
+    day: date,
+    blocks: _Blocks,
+    *,
+    window: Interval,
+    duration: timedelta,
+    step: timedelta,
+    working_hours: tuple[time, time],
+    lunch: tuple[time, time] | None,
+) -> Iterable[Interval]:
     """Free slots on one JST day, earliest first; jumps over busy blocks instead of stepping."""
     opens = datetime.combine(day, working_hours[0], tzinfo=JST)
     closes = min(datetime.combine(day, working_hours[1], tzinfo=JST), window[1])
     lunch_block = None
     if lunch is not None:
-        lunch_block = (datetime.combine(day, lunch[0], tzinfo=JST), datetime.combine(day, lunch[1], tzinfo=JST))
+        lunch_block = (
+            datetime.combine(day, lunch[0], tzinfo=JST),
+            datetime.combine(day, lunch[1], tzinfo=JST),
+        )
     start = _align_up(window[0], opens, step)
     while start + duration <= closes:
         end = start + duration
         blocked_until = blocks.clash(start, end)
-        if blocked_until is None and lunch_block is not None and lunch_block[0] < end and start < lunch_block[1]:
+        if (
+            blocked_until is None
+            and lunch_block is not None
+            and lunch_block[0] < end
+            and start < lunch_block[1]
+        ):
             blocked_until = lunch_block[1]
         if blocked_until is None:
             yield start, end
@@ -113,8 +144,15 @@ def propose_slots(
     last = window_end.astimezone(JST).date()
     while day <= last and len(found) < limit:
         if day.weekday() in weekdays and day not in skip_dates:
-            for slot in _day_slots(day, blocks, window=(window_start, window_end), duration=duration,
-                                   step=step, working_hours=working_hours, lunch=lunch):
+            for slot in _day_slots(
+                day,
+                blocks,
+                window=(window_start, window_end),
+                duration=duration,
+                step=step,
+                working_hours=working_hours,
+                lunch=lunch,
+            ):
                 found.append(slot)
                 if len(found) >= limit:
                     break

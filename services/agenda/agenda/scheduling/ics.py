@@ -57,22 +57,39 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def _check(uid: str, starts_at: datetime, ends_at: datetime, title: str, online_url: str | None,
-           sequence: int, stamp: datetime, texts: tuple[object, ...]) -> None:
+def _check(
+    uid: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    title: str,
+    online_url: str | None,
+    sequence: int,
+    stamp: datetime,
+    texts: tuple[object, ...],
+) -> None:
     if not all(isinstance(text, str) for text in texts):
-        raise SchedulingError("件名・場所・氏名は文字列で指定してください。", "title, location and names must be strings.")
+        raise SchedulingError(
+            "件名・場所・氏名は文字列で指定してください。",
+            "title, location and names must be strings.",
+        )
     for name, moment in (("starts_at", starts_at), ("ends_at", ends_at), ("stamp", stamp)):
         require_aware(moment, name)
     if not ends_at > starts_at:
-        raise SchedulingError("終了日時は開始日時より後にしてください。", "ends_at must be after starts_at.")
+        raise SchedulingError(
+            "終了日時は開始日時より後にしてください。", "ends_at must be after starts_at."
+        )
     if not isinstance(uid, str) or not uid.strip() or _CONTROL.search(uid) or "\n" in uid:
         raise SchedulingError("UIDが正しくありません。", "uid must be a non-empty single line.")
     if not isinstance(title, str) or not title.strip():
         raise SchedulingError("件名を入力してください。", "title must not be empty.")
     if online_url is not None and not _URL.fullmatch(online_url):
-        raise SchedulingError("オンライン会議のURLが正しくありません。", "online_url must be an http(s) URL.")
+        raise SchedulingError(
+            "オンライン会議のURLが正しくありません。", "online_url must be an http(s) URL."
+        )
     if not is_int(sequence) or sequence < 0:
-        raise SchedulingError("SEQUENCEは0以上の整数にしてください。", "sequence must be a non-negative integer.")
+        raise SchedulingError(
+            "SEQUENCEは0以上の整数にしてください。", "sequence must be a non-negative integer."
+        )
 
 
 def render_invitation(

@@ -35,8 +35,16 @@ MAX_LIMIT = 1000
 MAX_PERIODS = 10_000
 MAX_YEARS = 100
 _KEYS = (
-    "frequency", "interval", "weekday", "week_of_month", "day_of_month",
-    "start_time", "duration_minutes", "starts_on", "until", "count",
+    "frequency",
+    "interval",
+    "weekday",
+    "week_of_month",
+    "day_of_month",
+    "start_time",
+    "duration_minutes",
+    "starts_on",
+    "until",
+    "count",
 )
 
 
@@ -74,12 +82,21 @@ def _fail(ja: str, en: str) -> RecurrenceError:
 
 def _validate(rule: Recurrence) -> None:
     if rule.frequency not in MAX_INTERVAL:
-        raise _fail("繰り返しは毎週（weekly）か毎月（monthly）を指定してください。", "frequency must be 'weekly' or 'monthly'.")
+        raise _fail(
+            "繰り返しは毎週（weekly）か毎月（monthly）を指定してください。",
+            "frequency must be 'weekly' or 'monthly'.",
+        )
     limit = MAX_INTERVAL[rule.frequency]
     if not is_int(rule.interval) or not 1 <= rule.interval <= limit:
-        raise _fail(f"間隔は1〜{limit}の整数で指定してください。", f"interval must be an integer from 1 to {limit}.")
+        raise _fail(
+            f"間隔は1〜{limit}の整数で指定してください。",
+            f"interval must be an integer from 1 to {limit}.",
+        )
     if rule.weekday is not None and (not is_int(rule.weekday) or not 0 <= rule.weekday <= 6):
-        raise _fail("曜日は0（月）〜6（日）で指定してください。", "weekday must be 0 (Monday) to 6 (Sunday).")
+        raise _fail(
+            "曜日は0（月）〜6（日）で指定してください。",
+            "weekday must be 0 (Monday) to 6 (Sunday).",
+        )
     if rule.frequency == "weekly":
         _validate_weekly(rule)
     else:
@@ -141,10 +158,16 @@ def _validate_bounds(rule: Recurrence) -> None:
     require_date(rule.starts_on, "starts_on", RecurrenceError)
     if not 1900 <= rule.starts_on.year <= 2999:
         # Keeps every expansion (cut MAX_YEARS on) far from date.max.
-        raise _fail("開始日は1900年〜2999年の範囲で指定してください。", "starts_on must be in the years 1900-2999.")
+        raise _fail(
+            "開始日は1900年〜2999年の範囲で指定してください。",
+            "starts_on must be in the years 1900-2999.",
+        )
     if rule.until is not None and rule.count is not None:
         raise _fail("終了日と回数は同時に指定できません。", "until and count cannot both be set.")
-    if rule.until is not None and require_date(rule.until, "until", RecurrenceError) < rule.starts_on:
+    if (
+        rule.until is not None
+        and require_date(rule.until, "until", RecurrenceError) < rule.starts_on
+    ):
         raise _fail("終了日は開始日以降にしてください。", "until must not be before starts_on.")
     if rule.count is not None and (not is_int(rule.count) or not 1 <= rule.count <= MAX_COUNT):
         raise _fail(f"回数は1〜{MAX_COUNT}で指定してください。", f"count must be 1-{MAX_COUNT}.")
@@ -259,26 +282,44 @@ def to_dict(rule: Recurrence) -> dict[str, Any]:
 
 def _parse(value: Any, parser: Any, key: str, ja_kind: str, en_kind: str) -> Any:
     if not isinstance(value, str):
-        raise _fail(f"{key} は{ja_kind}の文字列で指定してください。", f"{key} must be {en_kind} string.")
+        raise _fail(
+            f"{key} は{ja_kind}の文字列で指定してください。", f"{key} must be {en_kind} string."
+        )
     try:
         return parser(value)
     except ValueError:
-        raise _fail(f"{key} の{ja_kind}が正しくありません。", f"{key} is not a valid {en_kind}.") from None
+        raise _fail(
+            f"{key} の{ja_kind}が正しくありません。", f"{key} is not a valid {en_kind}."
+        ) from None
 
 
 def from_dict(data: Mapping[str, Any]) -> Recurrence:
     """A validated rule from what ``to_dict`` stored; raises RecurrenceError on anything else."""
     if not isinstance(data, Mapping):
-        raise _fail("繰り返しの設定はオブジェクトで指定してください。", "a recurrence must be an object.")
+        raise _fail(
+            "繰り返しの設定はオブジェクトで指定してください。", "a recurrence must be an object."
+        )
     unknown = sorted(str(k) for k in data if k not in _KEYS)
     if unknown:
-        raise _fail(f"不明な項目があります: {', '.join(unknown)}", f"unknown fields: {', '.join(unknown)}")
-    missing = [k for k in ("frequency", "start_time", "duration_minutes", "starts_on") if data.get(k) is None]
+        raise _fail(
+            f"不明な項目があります: {', '.join(unknown)}", f"unknown fields: {', '.join(unknown)}"
+        )
+    missing = [
+        k
+        for k in ("frequency", "start_time", "duration_minutes", "starts_on")
+        if data.get(k) is None
+    ]
     if missing:
-        raise _fail(f"必須項目がありません: {', '.join(missing)}", f"missing fields: {', '.join(missing)}")
+        raise _fail(
+            f"必須項目がありません: {', '.join(missing)}", f"missing fields: {', '.join(missing)}"
+        )
     fields = {k: data.get(k) for k in _KEYS if data.get(k) is not None}
-    fields["start_time"] = _parse(data["start_time"], _parse_hhmm, "start_time", "時刻", "an HH:MM time")
-    fields["starts_on"] = _parse(data["starts_on"], _parse_iso_date, "starts_on", "日付", "an ISO date")
+    fields["start_time"] = _parse(
+        data["start_time"], _parse_hhmm, "start_time", "時刻", "an HH:MM time"
+    )
+    fields["starts_on"] = _parse(
+        data["starts_on"], _parse_iso_date, "starts_on", "日付", "an ISO date"
+    )
     if data.get("until") is not None:
         fields["until"] = _parse(data["until"], _parse_iso_date, "until", "日付", "an ISO date")
     return Recurrence(**fields)

@@ -20,4 +20,8 @@ def agenda_view(meeting_id: str, ctx: CallerCtx) -> dict:
 def invitation(meeting_id: str, ctx: CallerCtx) -> Response:
     """The caller's calendar invitation: time and place only, neutral title, no case data."""
     body = service.invitation(ctx, meeting_id)
-    return Response(body, media_type="text/calendar; charset=utf-8", headers={"Content-Disposition": 'attachment; filename="invitation.ics"'})
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="invitation.ics"'},
+    )

@@ -13,7 +13,15 @@ from typing import Any
 from agenda import access
 from agenda.audit import record
 from agenda.cases.models import Case
-from agenda.keys.service import CONTENT, TAX, KeyContext, ensure_coordinator_access, open_records, placeholder_if, record_wraps
+from agenda.keys.service import (
+    CONTENT,
+    TAX,
+    KeyContext,
+    ensure_coordinator_access,
+    open_records,
+    placeholder_if,
+    record_wraps,
+)
 from agenda.meetings.models import AgendaItem, Meeting
 from agenda.meetings.service import attendee, items_of, local, visible_meeting
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS
@@ -33,10 +41,14 @@ def own_pledge_valid(ctx: KeyContext, kind: str) -> bool:
 def meeting_block(meeting: Meeting, *, full: bool) -> dict[str, Any]:
     """Time and place always; the title only for readers with a pledge (a label otherwise)."""
     return {
-        "id": meeting.id, "kind": meeting.kind, "kind_label": KIND_LABELS[meeting.kind],
+        "id": meeting.id,
+        "kind": meeting.kind,
+        "kind_label": KIND_LABELS[meeting.kind],
         "title": meeting.title if full else KIND_LABELS[meeting.kind],
-        "starts_at": local(meeting, meeting.starts_at).isoformat(), "ends_at": local(meeting, meeting.ends_at).isoformat(),
-        "place": meeting.place, "online_url": meeting.online_url,
+        "starts_at": local(meeting, meeting.starts_at).isoformat(),
+        "ends_at": local(meeting, meeting.ends_at).isoformat(),
+        "place": meeting.place,
+        "online_url": meeting.online_url,
     }
 
 
@@ -44,8 +56,23 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     """The caller's redacted agenda of a meeting; every view is audited (ids only)."""
     meeting = visible_meeting(ctx, meeting_id)
     if not own_pledge_valid(ctx, meeting.kind):
-        record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, pledge=False, items=[], opened=0)
-        return {"meeting": meeting_block(meeting, full=False), "items": [], "notice": NOTICE, "notice_en": NOTICE_EN, "pledge_valid": False}
+        record(
+            ctx.session,
+            "agenda.view",
+            ctx.caller.id,
+            "meeting",
+            meeting.id,
+            pledge=False,
+            items=[],
+            opened=0,
+        )
+        return {
+            "meeting": meeting_block(meeting, full=False),
+            "items": [],
+            "notice": NOTICE,
+            "notice_en": NOTICE_EN,
+            "pledge_valid": False,
+        }
     items = _my_items(ctx, meeting)
     cases = _cases(ctx, items)
     if ctx.caller.is_coordinator:
@@ -55,11 +82,29 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     try:
         opened = open_records(ctx, [*cases.values(), *items], (CONTENT, TAX), (meeting.kind,))
     except KasaneError as error:
-        record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, outcome="tampered", items=[i.id for i in items])
+        record(
+            ctx.session,
+            "agenda.view",
+            ctx.caller.id,
+            "meeting",
+            meeting.id,
+            outcome="tampered",
+            items=[i.id for i in items],
+        )
         error.keep_changes = True
         raise
     shown = [_item(ctx, meeting, item, opened) for item in items]
-    record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, pledge=True, items=[i.id for i in items], opened=sum(1 for s in shown if not s["redacted"]), tax=sum(1 for s in shown if s.get("tax_masked") is False))
+    record(
+        ctx.session,
+        "agenda.view",
+        ctx.caller.id,
+        "meeting",
+        meeting.id,
+        pledge=True,
+        items=[i.id for i in items],
+        opened=sum(1 for s in shown if not s["redacted"]),
+        tax=sum(1 for s in shown if s.get("tax_masked") is False),
+    )
     return {"meeting": meeting_block(meeting, full=True), "items": shown, "pledge_valid": True}
 
 
@@ -70,7 +115,12 @@ def _grant_if_pledged_since(ctx: KeyContext, meeting: Meeting, cases: dict[str, 
     ``sync_case`` every invitation runs, done as the agenda service: the view itself still
     opens only what the member's own keys open.
     """
-    held = {w.record_id for w in record_wraps(ctx.session, list(cases.values()), member_id=ctx.caller.id, conference_kind=meeting.kind)}
+    held = {
+        w.record_id
+        for w in record_wraps(
+            ctx.session, list(cases.values()), member_id=ctx.caller.id, conference_kind=meeting.kind
+        )
+    }
     missing = [case for case in cases.values() if case.id not in held]
     service = ctx.as_service() if missing else None
     for case in missing if service else []:
@@ -92,20 +142,42 @@ def _cases(ctx: KeyContext, items: list[AgendaItem]) -> dict[str, Case]:
 
 def _item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, opened: dict) -> dict[str, Any]:
     base: dict[str, Any] = {
-        "id": item.id, "case_id": item.case_id, "purpose": item.purpose, "purpose_label": PURPOSE_LABELS[item.purpose],
-        "order": item.position, "minutes": item.minutes, "presenter": item.presenter_member_id, "redacted": None, "tax_masked": True,
+        "id": item.id,
+        "case_id": item.case_id,
+        "purpose": item.purpose,
+        "purpose_label": PURPOSE_LABELS[item.purpose],
+        "order": item.position,
+        "minutes": item.minutes,
+        "presenter": item.presenter_member_id,
+        "redacted": None,
+        "tax_masked": True,
     }
     case_content, item_content = opened.get((item.case_id, CONTENT)), opened.get((item.id, CONTENT))
     consent = access.active_consent(ctx.session, item.case_id)
     if case_content is None or item_content is None:
-        out_of_scope = meeting.kind == "jusou" and not access.in_scope(consent, _my_organization(ctx, meeting))
-        base["redacted"] = "consent_scope" if out_of_scope or meeting.kind == "jusou" else "no_pledge"
+        out_of_scope = meeting.kind == "jusou" and not access.in_scope(
+            consent, _my_organization(ctx, meeting)
+        )
+        base["redacted"] = (
+            "consent_scope" if out_of_scope or meeting.kind == "jusou" else "no_pledge"
+        )
         return base
     _, tax_allowed = access.entitled(meeting.kind, consent, _my_organization(ctx, meeting))
     case_tax, item_tax = opened.get((item.case_id, TAX)), opened.get((item.id, TAX))
-    base.update(title=case_content["title"], summary=case_content["summary"], notes=case_content["notes"], tax_notes=placeholder_if(case_content["tax_notes"]), briefing=item_content["briefing"])
+    base.update(
+        title=case_content["title"],
+        summary=case_content["summary"],
+        notes=case_content["notes"],
+        tax_notes=placeholder_if(case_content["tax_notes"]),
+        briefing=item_content["briefing"],
+    )
     if tax_allowed and case_tax is not None:
-        base.update(summary=case_tax["summary"], notes=case_tax["notes"], tax_notes=case_tax["tax_notes"], tax_masked=False)
+        base.update(
+            summary=case_tax["summary"],
+            notes=case_tax["notes"],
+            tax_notes=case_tax["tax_notes"],
+            tax_masked=False,
+        )
         if item_tax is not None:
             base["briefing"] = item_tax["briefing"]
     return base
@@ -123,8 +195,15 @@ def invitation(ctx: KeyContext, meeting_id: str) -> bytes:
     title = f"{KIND_LABELS[meeting.kind]} {starts.month}月{starts.day}日"
     me = ctx.identity.me(ctx.caller.token)
     body = render_invitation(
-        uid=f"{meeting.id}@kasane", starts_at=meeting.starts_at, ends_at=meeting.ends_at, title=title, location=meeting.place,
-        online_url=meeting.online_url, organizer_name="事務局", attendee_name=me.get("display_name") or "構成員", stamp=utcnow(),
+        uid=f"{meeting.id}@kasane",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        title=title,
+        location=meeting.place,
+        online_url=meeting.online_url,
+        organizer_name="事務局",
+        attendee_name=me.get("display_name") or "構成員",
+        stamp=utcnow(),
     )
     record(ctx.session, "meeting.invitation", ctx.caller.id, "meeting", meeting.id)
     return body

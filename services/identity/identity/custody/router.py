@@ -19,7 +19,14 @@ from identity.custody.schemas import (
     UnwrapRequest,
     UnwrapResponse,
 )
-from identity.deps import AdminMember, CurrentMember, KekDep, RequireRole, SettingsDep, get_current_member
+from identity.deps import (
+    AdminMember,
+    CurrentMember,
+    KekDep,
+    RequireRole,
+    SettingsDep,
+    get_current_member,
+)
 from identity.members.models import Member
 from kasane_shared.auth.deps import get_claims
 from kasane_shared.auth.service_tokens import ServiceCaller, service_caller
@@ -40,7 +47,9 @@ class ServiceActor:
     client_id: str
 
 
-def rewrap_caller(request: Request, session: SessionDep, settings: SettingsDep) -> Member | ServiceActor:
+def rewrap_caller(
+    request: Request, session: SessionDep, settings: SettingsDep
+) -> Member | ServiceActor:
     """A coordinator's live session, or a service token holding ``custody:rewrap``."""
     service_token = service_caller(request)
     if service_token is not None:
@@ -53,7 +62,10 @@ def rewrap_caller(request: Request, session: SessionDep, settings: SettingsDep) 
 
 def _service_actor(caller: ServiceCaller) -> ServiceActor:
     if REWRAP_SCOPE not in caller.scopes:
-        raise forbidden("このサービスには鍵の付与（custody:rewrap）のスコープがありません。", "This service lacks the custody:rewrap scope.")
+        raise forbidden(
+            "このサービスには鍵の付与（custody:rewrap）のスコープがありません。",
+            "This service lacks the custody:rewrap scope.",
+        )
     return ServiceActor(caller.actor_id, caller.client_id)
 
 
@@ -65,9 +77,13 @@ def _escrow_service(item: RewrapItem) -> str | None:
 
 
 @router.get("/public-keys", response_model=list[PublicKeyOut])
-def public_keys(session: SessionDep, _: CurrentMember, member_id: Annotated[list[str], Query(max_length=500)]) -> list[PublicKeyOut]:
+def public_keys(
+    session: SessionDep, _: CurrentMember, member_id: Annotated[list[str], Query(max_length=500)]
+) -> list[PublicKeyOut]:
     """Current public keys of active members (departed members have none)."""
-    return [PublicKeyOut(**service.public_key_out(k)) for k in service.public_keys(session, member_id)]
+    return [
+        PublicKeyOut(**service.public_key_out(k)) for k in service.public_keys(session, member_id)
+    ]
 
 
 @router.get("/escrow-keys/{service_name}", response_model=PublicKeyOut)
@@ -82,13 +98,20 @@ def escrow_key(service_name: str, session: SessionDep, _: CurrentMember) -> Publ
 
 
 @router.post("/keys/unwrap", response_model=UnwrapResponse)
-def unwrap(data: UnwrapRequest, session: SessionDep, member: CurrentMember, kek: KekDep) -> UnwrapResponse:
+def unwrap(
+    data: UnwrapRequest, session: SessionDep, member: CurrentMember, kek: KekDep
+) -> UnwrapResponse:
     """Open data keys wrapped for the caller (own token, active, valid pledge for the bound kind)."""
     return UnwrapResponse(results=service.unwrap_batch(session, kek, member, data.wrapped))
 
 
 @router.post("/keys/rewrap", response_model=RewrapResponse)
-def rewrap(data: RewrapRequest, session: SessionDep, caller: Annotated[Member | ServiceActor, Depends(rewrap_caller)], kek: KekDep) -> RewrapResponse:
+def rewrap(
+    data: RewrapRequest,
+    session: SessionDep,
+    caller: Annotated[Member | ServiceActor, Depends(rewrap_caller)],
+    kek: KekDep,
+) -> RewrapResponse:
     """Grant: re-address escrow wraps to members holding a valid pledge (coordinator, or a service with custody:rewrap)."""
     if not isinstance(caller, ServiceActor):
         return RewrapResponse(results=service.rewrap_batch(session, kek, caller, data.items))
@@ -96,7 +119,12 @@ def rewrap(data: RewrapRequest, session: SessionDep, caller: Annotated[Member | 
     own = [i for i, item in enumerate(data.items) if _escrow_service(item) == caller.client_id]
     granted = iter(service.rewrap_batch(session, kek, caller, [data.items[i] for i in own]))  # type: ignore[arg-type]
     own_set = set(own)
-    return RewrapResponse(results=[next(granted) if i in own_set else RewrapResult(error="not_escrow") for i in range(len(data.items))])
+    return RewrapResponse(
+        results=[
+            next(granted) if i in own_set else RewrapResult(error="not_escrow")
+            for i in range(len(data.items))
+        ]
+    )
 
 
 @router.get("/keys/status", response_model=KeyStatus)

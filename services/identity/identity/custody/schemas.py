@@ -23,7 +23,9 @@ class UnwrapRequest(BaseModel):
     """Wrapped data keys addressed to the caller."""
 
     model_config = ConfigDict(extra="forbid")
-    wrapped: list[Annotated[str, Field(min_length=1, max_length=WRAP_MAX_CHARS)]] = Field(min_length=1, max_length=MAX_BATCH)
+    wrapped: list[Annotated[str, Field(min_length=1, max_length=WRAP_MAX_CHARS)]] = Field(
+        min_length=1, max_length=MAX_BATCH
+    )
 
 
 class UnwrapResult(BaseModel):

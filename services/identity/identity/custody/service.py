@@ -57,15 +57,24 @@ def current_key(session: Session, owner_id: str) -> MemberKey | None:
     """The owner's newest usable key pair."""
     return session.scalar(
         select(MemberKey)
-        .where(MemberKey.owner_id == owner_id, MemberKey.retired_at.is_(None), MemberKey.destroyed_at.is_(None))
+        .where(
+            MemberKey.owner_id == owner_id,
+            MemberKey.retired_at.is_(None),
+            MemberKey.destroyed_at.is_(None),
+        )
         .order_by(MemberKey.version.desc())
         .limit(1)
     )
 
 
-def enroll(session: Session, kek: KeyProvider, owner_id: str, suite: str = DEFAULT_SUITE) -> MemberKey:
+def enroll(
+    session: Session, kek: KeyProvider, owner_id: str, suite: str = DEFAULT_SUITE
+) -> MemberKey:
     """Give an owner a new key pair (hybrid ML-KEM-768 + X25519 by default)."""
-    latest = session.scalar(select(func.max(MemberKey.version)).where(MemberKey.owner_id == owner_id)) or 0
+    latest = (
+        session.scalar(select(func.max(MemberKey.version)).where(MemberKey.owner_id == owner_id))
+        or 0
+    )
     private, public = generate_member_keypair(suite)
     version = latest + 1
     key = MemberKey(
@@ -77,7 +86,15 @@ def enroll(session: Session, kek: KeyProvider, owner_id: str, suite: str = DEFAU
     )
     session.add(key)
     session.flush()
-    record(session, "key.enroll", owner_id if not owner_id.startswith(ESCROW_PREFIX) else None, "member_key", key.id, version=version, suite=suite)
+    record(
+        session,
+        "key.enroll",
+        owner_id if not owner_id.startswith(ESCROW_PREFIX) else None,
+        "member_key",
+        key.id,
+        version=version,
+        suite=suite,
+    )
     return key
 
 
@@ -90,15 +107,24 @@ def ensure_escrow_keys(session: Session, kek: KeyProvider) -> None:
 
 def public_key_out(key: MemberKey) -> dict[str, Any]:
     """The published shape of a key."""
-    return {"member_id": key.owner_id, "key_version": key.version, "suite": key.suite, "public_key": key.public_key}
+    return {
+        "member_id": key.owner_id,
+        "key_version": key.version,
+        "suite": key.suite,
+        "public_key": key.public_key,
+    }
 
 
 def public_keys(session: Session, member_ids: list[str]) -> list[MemberKey]:
     """Current keys of the active members among ``member_ids`` (departed members have none)."""
-    active = set(session.scalars(select(Member.id).where(Member.id.in_(member_ids), Member.active.is_(True))))
+    active = set(
+        session.scalars(select(Member.id).where(Member.id.in_(member_ids), Member.active.is_(True)))
+    )
     keys = session.scalars(
         select(MemberKey).where(
-            MemberKey.owner_id.in_(active), MemberKey.retired_at.is_(None), MemberKey.destroyed_at.is_(None)
+            MemberKey.owner_id.in_(active),
+            MemberKey.retired_at.is_(None),
+            MemberKey.destroyed_at.is_(None),
         )
     )
     newest: dict[str, MemberKey] = {}
@@ -111,7 +137,9 @@ def public_keys(session: Session, member_ids: list[str]) -> list[MemberKey]:
 def destroy_keys(session: Session, owner_id: str, actor_id: str | None) -> int:
     """Destroy an owner's private keys (departure): their wraps can never be opened again."""
     count = 0
-    for key in session.scalars(select(MemberKey).where(MemberKey.owner_id == owner_id, MemberKey.destroyed_at.is_(None))):
+    for key in session.scalars(
+        select(MemberKey).where(MemberKey.owner_id == owner_id, MemberKey.destroyed_at.is_(None))
+    ):
         key.private_sealed, key.destroyed_at = None, utcnow()
         count += 1
     if count:
@@ -130,7 +158,11 @@ class _Opener:
 
     def private_key(self, owner_id: str, version: int) -> bytes | None:
         if (owner_id, version) not in self._keys:
-            row = self.session.scalar(select(MemberKey).where(MemberKey.owner_id == owner_id, MemberKey.version == version))
+            row = self.session.scalar(
+                select(MemberKey).where(
+                    MemberKey.owner_id == owner_id, MemberKey.version == version
+                )
+            )
             self._keys[(owner_id, version)] = (
                 None
                 if row is None or row.private_sealed is None
@@ -144,12 +176,20 @@ class _Opener:
         return self._pledges[(member_id, kind)]
 
 
-def _unwrap_one(opener: _Opener, member: Member, wrapped: str) -> tuple[DataKey | None, str | None, dict[str, Any]]:
+def _unwrap_one(
+    opener: _Opener, member: Member, wrapped: str
+) -> tuple[DataKey | None, str | None, dict[str, Any]]:
     try:
         header = parse_wrap_header(wrapped)
     except CryptoError as error:
         return None, error.code, {}
-    where = {"service": header.binding.service, "table": header.binding.table, "record_id": header.binding.record_id, "audience": header.binding.audience, "kind": header.conference_kind}
+    where = {
+        "service": header.binding.service,
+        "table": header.binding.table,
+        "record_id": header.binding.record_id,
+        "audience": header.binding.audience,
+        "kind": header.conference_kind,
+    }
     if header.member_id != member.id:
         return None, "not_yours", where
     if header.conference_kind not in CONFERENCE_KINDS:
@@ -160,12 +200,18 @@ def _unwrap_one(opener: _Opener, member: Member, wrapped: str) -> tuple[DataKey 
     if private is None:
         return None, "key_destroyed", where
     try:
-        return unwrap_data_key(wrapped, header.binding, member.id, header.key_version, private), None, where
+        return (
+            unwrap_data_key(wrapped, header.binding, member.id, header.key_version, private),
+            None,
+            where,
+        )
     except CryptoError as error:
         return None, error.code, where
 
 
-def unwrap_batch(session: Session, kek: KeyProvider, member: Member, wrapped: list[str]) -> list[UnwrapResult]:
+def unwrap_batch(
+    session: Session, kek: KeyProvider, member: Member, wrapped: list[str]
+) -> list[UnwrapResult]:
     """Open each wrap the member is entitled to; refuse (and audit) the rest."""
     opener = _Opener(session, kek)
     results, opened, refused = [], [], []
@@ -175,7 +221,16 @@ def unwrap_batch(session: Session, kek: KeyProvider, member: Member, wrapped: li
         results.append(UnwrapResult(data_key=to_text(key.to_bytes()) if key else None, error=error))
     # One entry per batch naming every unwrap and refusal: a view opens dozens of keys at once.
     outcome = "refused" if refused and not opened else "partial" if refused else "ok"
-    record(session, "key.unwrap", member.id, "member", member.id, outcome=outcome, opened=opened, refused=refused)
+    record(
+        session,
+        "key.unwrap",
+        member.id,
+        "member",
+        member.id,
+        outcome=outcome,
+        opened=opened,
+        refused=refused,
+    )
     return results
 
 
@@ -185,7 +240,11 @@ def _rewrap_one(opener: _Opener, caller: Member, item: RewrapItem) -> RewrapResu
     except CryptoError as error:
         return RewrapResult(error=error.code)
     owner = header.member_id
-    if not owner.startswith(ESCROW_PREFIX) or owner != escrow_owner(header.binding.service) or header.conference_kind != ESCROW_KIND:
+    if (
+        not owner.startswith(ESCROW_PREFIX)
+        or owner != escrow_owner(header.binding.service)
+        or header.conference_kind != ESCROW_KIND
+    ):
         return RewrapResult(error="not_escrow")
     target = opener.session.get(Member, item.member_id)
     if target is None or not target.active:
@@ -200,22 +259,37 @@ def _rewrap_one(opener: _Opener, caller: Member, item: RewrapItem) -> RewrapResu
     if target_key is None or private is None:
         return RewrapResult(error="no_key")
     try:
-        data_key = unwrap_data_key(item.escrow_wrap, header.binding, owner, header.key_version, private)
+        data_key = unwrap_data_key(
+            item.escrow_wrap, header.binding, owner, header.key_version, private
+        )
     except CryptoError as error:
         return RewrapResult(error=error.code)
     b = header.binding
     binding = Binding(b.service, b.table, b.record_id, b.audience, item.conference_kind)
-    wrapped = wrap_data_key(data_key, binding, Recipient(target.id, target_key.version, target_key.public_key))
+    wrapped = wrap_data_key(
+        data_key, binding, Recipient(target.id, target_key.version, target_key.public_key)
+    )
     return RewrapResult(wrapped=wrapped, key_version=target_key.version)
 
 
-def rewrap_batch(session: Session, kek: KeyProvider, caller: Member, items: list[RewrapItem]) -> list[RewrapResult]:
+def rewrap_batch(
+    session: Session, kek: KeyProvider, caller: Member, items: list[RewrapItem]
+) -> list[RewrapResult]:
     """Grant: re-address escrow wraps to entitled members; the data key stays inside identity."""
     opener = _Opener(session, kek)
     results = []
     for item in items:
         result = _rewrap_one(opener, caller, item)
-        record(session, "key.grant", caller.id, "member", item.member_id, outcome="ok" if result.wrapped else "refused", reason=result.error, kind=item.conference_kind)
+        record(
+            session,
+            "key.grant",
+            caller.id,
+            "member",
+            item.member_id,
+            outcome="ok" if result.wrapped else "refused",
+            reason=result.error,
+            kind=item.conference_kind,
+        )
         results.append(result)
     return results
 
@@ -239,12 +313,30 @@ def rotate_kek(session: Session, kek: KeyProvider, actor_id: str | None) -> int:
 def key_status(session: Session, kek: KeyProvider) -> KeyStatus:
     """Which KEK version seals what: lets an admin see that a rotation finished."""
     counts: dict[str, int] = {}
-    sealed = [k.private_sealed for k in session.scalars(select(MemberKey).where(MemberKey.private_sealed.is_not(None)))]
+    sealed = [
+        k.private_sealed
+        for k in session.scalars(select(MemberKey).where(MemberKey.private_sealed.is_not(None)))
+    ]
     sealed += [s.private_sealed for s in session.scalars(select(SigningKey))]
-    sealed += list(session.scalars(select(Member.totp_secret_sealed).where(Member.totp_secret_sealed.is_not(None))))
+    sealed += list(
+        session.scalars(
+            select(Member.totp_secret_sealed).where(Member.totp_secret_sealed.is_not(None))
+        )
+    )
     for value in sealed:
         version = str(sealed_kek_version(value))
         counts[version] = counts.get(version, 0) + 1
     total = session.scalar(select(func.count()).select_from(MemberKey)) or 0
-    destroyed = session.scalar(select(func.count()).select_from(MemberKey).where(MemberKey.destroyed_at.is_not(None))) or 0
-    return KeyStatus(provider=type(kek).__name__, kek_version=kek.current_version(), sealed_by_kek_version=counts, member_keys=total, destroyed_member_keys=destroyed)
+    destroyed = (
+        session.scalar(
+            select(func.count()).select_from(MemberKey).where(MemberKey.destroyed_at.is_not(None))
+        )
+        or 0
+    )
+    return KeyStatus(
+        provider=type(kek).__name__,
+        kek_version=kek.current_version(),
+        sealed_by_kek_version=counts,
+        member_keys=total,
+        destroyed_member_keys=destroyed,
+    )

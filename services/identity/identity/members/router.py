@@ -13,16 +13,22 @@ router = APIRouter(prefix="/members", tags=["members"])
 
 
 @router.get("", response_model=list[MemberOut])
-def list_members(session: SessionDep, caller: CurrentMember, include_inactive: bool = False) -> list[MemberOut]:
+def list_members(
+    session: SessionDep, caller: CurrentMember, include_inactive: bool = False
+) -> list[MemberOut]:
     """Active members (admins may include those who left)."""
     everyone = include_inactive and "admin" in caller.roles
     return [service.to_out(m) for m in service.list_members(session, include_inactive=everyone)]
 
 
 @router.post("", response_model=MemberOut, status_code=status.HTTP_201_CREATED)
-def create_member(data: MemberCreate, session: SessionDep, admin: AdminMember, settings: SettingsDep, kek: KekDep) -> MemberOut:
+def create_member(
+    data: MemberCreate, session: SessionDep, admin: AdminMember, settings: SettingsDep, kek: KekDep
+) -> MemberOut:
     """Enroll a member (admin)."""
-    return service.to_out(service.create_member(session, data, admin.id, kek=kek, demo=settings.demo))
+    return service.to_out(
+        service.create_member(session, data, admin.id, kek=kek, demo=settings.demo)
+    )
 
 
 @router.get("/{member_id}", response_model=MemberOut)
@@ -32,6 +38,15 @@ def get_member(member_id: str, session: SessionDep, _: CurrentMember) -> MemberO
 
 
 @router.patch("/{member_id}", response_model=MemberOut)
-def update_member(member_id: str, data: MemberUpdate, session: SessionDep, admin: AdminMember, settings: SettingsDep, kek: KekDep) -> MemberOut:
+def update_member(
+    member_id: str,
+    data: MemberUpdate,
+    session: SessionDep,
+    admin: AdminMember,
+    settings: SettingsDep,
+    kek: KekDep,
+) -> MemberOut:
     """Change a member's name, organization, roles, password or status (admin)."""
-    return service.to_out(service.update_member(session, member_id, data, admin.id, kek=kek, demo=settings.demo))
+    return service.to_out(
+        service.update_member(session, member_id, data, admin.id, kek=kek, demo=settings.demo)
+    )

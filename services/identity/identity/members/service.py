@@ -76,7 +76,9 @@ def create_member(
 ) -> Member:
     """Enroll a member: hashed password (``password_hash`` when hashed already) and a key pair."""
     if find_by_login(session, data.login) is not None:
-        raise conflict("duplicate_login", "このログインIDはすでに使われています。", "This login is taken.")
+        raise conflict(
+            "duplicate_login", "このログインIDはすでに使われています。", "This login is taken."
+        )
     _organization_must_exist(session, data.organization_id)
     check_policy(data.password, login=data.login, demo=demo)
     member = Member(
@@ -96,7 +98,9 @@ def create_member(
     return member
 
 
-def update_member(session: Session, member_id: str, data: MemberUpdate, actor_id: str, *, kek: Any, demo: bool) -> Member:
+def update_member(
+    session: Session, member_id: str, data: MemberUpdate, actor_id: str, *, kek: Any, demo: bool
+) -> Member:
     """Change a member; ``active: false`` records their departure: sessions end, private keys are destroyed."""
     member = get_member(session, member_id)
     if data.organization_id is not None:
@@ -118,11 +122,20 @@ def update_member(session: Session, member_id: str, data: MemberUpdate, actor_id
             destroy_keys(session, member.id, actor_id)
         elif current_key(session, member.id) is None:
             enroll(session, kek, member.id)
-    record(session, "member.update", actor_id, "member", member.id, fields=sorted(data.model_fields_set))
+    record(
+        session,
+        "member.update",
+        actor_id,
+        "member",
+        member.id,
+        fields=sorted(data.model_fields_set),
+    )
     return member
 
 
-def change_own_password(session: Session, member: Member, data: PasswordChange, *, demo: bool) -> None:
+def change_own_password(
+    session: Session, member: Member, data: PasswordChange, *, demo: bool
+) -> None:
     """A member replaces their password after proving the current one."""
     if not verify_password(member.password_hash, data.current_password):
         raise KasaneError(
@@ -130,7 +143,13 @@ def change_own_password(session: Session, member: Member, data: PasswordChange, 
             "invalid_input",
             "入力内容に誤りがあります。",
             "The input is not valid.",
-            errors=[FieldError("current_password", "現在のパスワードが違います。", "The current password is wrong.")],
+            errors=[
+                FieldError(
+                    "current_password",
+                    "現在のパスワードが違います。",
+                    "The current password is wrong.",
+                )
+            ],
         )
     check_policy(data.new_password, login=member.login, demo=demo, field="new_password")
     member.password_hash = hash_password(data.new_password)

@@ -25,7 +25,9 @@ async def token_form(request: Request) -> dict[str, str] | None:
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != FORM:
         return None
     try:
-        pairs = parse_qsl((await request.body()).decode(), keep_blank_values=True, strict_parsing=False)
+        pairs = parse_qsl(
+            (await request.body()).decode(), keep_blank_values=True, strict_parsing=False
+        )
     except UnicodeDecodeError:
         return None
     names = [name for name, _ in pairs]
@@ -48,12 +50,30 @@ def _readable_basic(header: str | None) -> bool:
 
 
 def _invalid_request(lang: str) -> JSONResponse:
-    description = "リクエストが正しくありません（application/x-www-form-urlencoded で送ってください）。" if lang == "ja" else "Send the request as application/x-www-form-urlencoded."
-    return JSONResponse({"error": "invalid_request", "error_description": description}, status_code=400, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
+    description = (
+        "リクエストが正しくありません（application/x-www-form-urlencoded で送ってください）。"
+        if lang == "ja"
+        else "Send the request as application/x-www-form-urlencoded."
+    )
+    return JSONResponse(
+        {"error": "invalid_request", "error_description": description},
+        status_code=400,
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
+    )
 
 
-@router.post("/token", response_model=TokenOut, responses={400: {"description": "RFC 6749 error"}, 401: {"description": "invalid_client"}})
-def token(request: Request, form: Annotated[dict[str, str] | None, Depends(token_form)], session: SessionDep, settings: SettingsDep, issuer: IssuerDep) -> JSONResponse:
+@router.post(
+    "/token",
+    response_model=TokenOut,
+    responses={400: {"description": "RFC 6749 error"}, 401: {"description": "invalid_client"}},
+)
+def token(
+    request: Request,
+    form: Annotated[dict[str, str] | None, Depends(token_form)],
+    session: SessionDep,
+    settings: SettingsDep,
+    issuer: IssuerDep,
+) -> JSONResponse:
     """Client credentials grant: a service's own access token with the scopes it holds."""
     lang = request_lang(request)
     if form is None or not _readable_basic(request.headers.get("authorization")):
@@ -64,4 +84,3 @@ def token(request: Request, form: Annotated[dict[str, str] | None, Depends(token
     headers = {k.title(): v for k, v in request.headers.items()}
     status, body, out = server.create_token_response(FormRequest(uri, headers, form))
     return JSONResponse(body, status_code=status, headers=out)
-

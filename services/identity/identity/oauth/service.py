@@ -42,9 +42,18 @@ MIN_SECRET_CHARS = 32
 
 _MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_client": ("クライアント認証に失敗しました。", "Client authentication failed."),
-    "unsupported_grant_type": ("この grant_type には対応していません（client_credentials のみ）。", "Unsupported grant_type (client_credentials only)."),
-    "invalid_scope": ("このクライアントには要求されたスコープが許可されていません。", "The requested scope is not allowed for this client."),
-    "unauthorized_client": ("このクライアントにはこの方式が許可されていません。", "This client may not use this grant."),
+    "unsupported_grant_type": (
+        "この grant_type には対応していません（client_credentials のみ）。",
+        "Unsupported grant_type (client_credentials only).",
+    ),
+    "invalid_scope": (
+        "このクライアントには要求されたスコープが許可されていません。",
+        "The requested scope is not allowed for this client.",
+    ),
+    "unauthorized_client": (
+        "このクライアントにはこの方式が許可されていません。",
+        "This client may not use this grant.",
+    ),
     "invalid_request": ("リクエストが正しくありません。", "The request is not valid."),
 }
 
@@ -57,19 +66,37 @@ def hash_secret(secret: str) -> str:
 def _check_scopes(scopes: list[str] | tuple[str, ...]) -> list[str]:
     unknown = sorted(set(scopes) - set(SCOPES))
     if unknown or not scopes:
-        raise KasaneError(422, "invalid_scope", f"不明なスコープです: {', '.join(unknown) or '(なし)'}", f"Unknown scope: {', '.join(unknown) or '(none)'}")
+        raise KasaneError(
+            422,
+            "invalid_scope",
+            f"不明なスコープです: {', '.join(unknown) or '(なし)'}",
+            f"Unknown scope: {', '.join(unknown) or '(none)'}",
+        )
     return sorted(set(scopes))
 
 
-def register_client(session: Session, client_id: str, secret: str, scopes: list[str] | tuple[str, ...], actor_id: str | None) -> OAuthClient:
+def register_client(
+    session: Session,
+    client_id: str,
+    secret: str,
+    scopes: list[str] | tuple[str, ...],
+    actor_id: str | None,
+) -> OAuthClient:
     """Create or update a client with this secret and these scopes."""
     ClientCreate(client_id=client_id, scopes=list(scopes))
     if len(secret) < MIN_SECRET_CHARS:
-        raise KasaneError(422, "weak_secret", f"クライアントシークレットは{MIN_SECRET_CHARS}文字以上にしてください。", f"Client secrets need at least {MIN_SECRET_CHARS} characters.")
+        raise KasaneError(
+            422,
+            "weak_secret",
+            f"クライアントシークレットは{MIN_SECRET_CHARS}文字以上にしてください。",
+            f"Client secrets need at least {MIN_SECRET_CHARS} characters.",
+        )
     allowed = _check_scopes(scopes)
     client = session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
     if client is None:
-        client = OAuthClient(client_id=client_id, secret_hash=hash_secret(secret), scopes=allowed, active=True)
+        client = OAuthClient(
+            client_id=client_id, secret_hash=hash_secret(secret), scopes=allowed, active=True
+        )
         session.add(client)
     elif client.secret_hash != hash_secret(secret) or client.scopes != allowed or not client.active:
         client.secret_hash, client.scopes, client.active = hash_secret(secret), allowed, True
@@ -80,7 +107,9 @@ def register_client(session: Session, client_id: str, secret: str, scopes: list[
     return client
 
 
-def create_client(session: Session, client_id: str, scopes: list[str] | tuple[str, ...], actor_id: str | None) -> tuple[OAuthClient, str]:
+def create_client(
+    session: Session, client_id: str, scopes: list[str] | tuple[str, ...], actor_id: str | None
+) -> tuple[OAuthClient, str]:
     """A new client with a fresh random secret, returned once and stored only as a hash."""
     secret = secrets.token_urlsafe(32)
     return register_client(session, client_id, secret, scopes, actor_id), secret
@@ -163,15 +192,31 @@ class TokenServer(AuthorizationServer):
         row = self.session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
         return RegisteredClient(row) if row is not None and row.active else None
 
-    def _generate(self, grant_type: str, client: RegisteredClient, scope: str | None = None, **_: Any) -> dict[str, Any]:
+    def _generate(
+        self, grant_type: str, client: RegisteredClient, scope: str | None = None, **_: Any
+    ) -> dict[str, Any]:
         scopes = scope_to_list(client.get_allowed_scope(scope)) or []
-        token, ttl = self.issuer.issue(client.get_client_id(), scopes=scopes, audience=self.audience)
-        return {"access_token": token, "token_type": "Bearer", "expires_in": ttl, "scope": " ".join(scopes)}
+        token, ttl = self.issuer.issue(
+            client.get_client_id(), scopes=scopes, audience=self.audience
+        )
+        return {
+            "access_token": token,
+            "token_type": "Bearer",
+            "expires_in": ttl,
+            "scope": " ".join(scopes),
+        }
 
     def save_token(self, token: dict[str, Any], request: OAuth2Request) -> None:
         # Tokens are self-contained JWTs; only the issue is recorded.
         client_id = request.client.get_client_id()
-        record(self.session, "oauth.token", f"client:{client_id}", "oauth_client", client_id, scope=token["scope"])
+        record(
+            self.session,
+            "oauth.token",
+            f"client:{client_id}",
+            "oauth_client",
+            client_id,
+            scope=token["scope"],
+        )
 
     def send_signal(self, name: str, *args: Any, **kwargs: Any) -> None:
         return None
@@ -179,7 +224,9 @@ class TokenServer(AuthorizationServer):
     def create_oauth2_request(self, request: FormRequest) -> FormRequest:
         return request
 
-    def handle_response(self, status: int, body: Any, headers: Any) -> tuple[int, dict[str, Any], dict[str, str]]:
+    def handle_response(
+        self, status: int, body: Any, headers: Any
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
         out = dict(headers)
         if isinstance(body, dict) and "error" in body:
             ja, en = _MESSAGES.get(body["error"], _MESSAGES["invalid_request"])
@@ -187,5 +234,13 @@ class TokenServer(AuthorizationServer):
             if "WWW-Authenticate" in out:
                 # Header values stay ASCII; the message is in the body.
                 out["WWW-Authenticate"] = f'Basic realm="kasane", error="{body["error"]}"'
-            record(self.session, "oauth.token", None, "oauth_client", None, outcome="refused", reason=body["error"])
+            record(
+                self.session,
+                "oauth.token",
+                None,
+                "oauth_client",
+                None,
+                outcome="refused",
+                reason=body["error"],
+            )
         return status, body, out

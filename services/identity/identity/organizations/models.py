@@ -10,7 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from identity.base import Base
 from kasane_shared.db import IdMixin, UTCDateTime, utcnow
 
-ORGANIZATION_KINDS = ("municipal", "tax", "council", "consultation", "community", "school", "medical", "other")
+ORGANIZATION_KINDS = (
+    "municipal",
+    "tax",
+    "council",
+    "consultation",
+    "community",
+    "school",
+    "medical",
+    "other",
+)
 
 
 class Organization(IdMixin, Base):

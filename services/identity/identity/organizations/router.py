@@ -19,18 +19,24 @@ def list_organizations(session: SessionDep, _: CurrentMember) -> list[Organizati
 
 
 @router.post("", response_model=OrganizationOut, status_code=status.HTTP_201_CREATED)
-def create_organization(data: OrganizationCreate, session: SessionDep, admin: AdminMember) -> OrganizationOut:
+def create_organization(
+    data: OrganizationCreate, session: SessionDep, admin: AdminMember
+) -> OrganizationOut:
     """Register an organization (admin)."""
     return service.to_out(service.create_organization(session, data, admin.id))
 
 
 @router.get("/{organization_id}", response_model=OrganizationOut)
-def get_organization(organization_id: str, session: SessionDep, _: CurrentMember) -> OrganizationOut:
+def get_organization(
+    organization_id: str, session: SessionDep, _: CurrentMember
+) -> OrganizationOut:
     """One organization."""
     return service.to_out(service.get_organization(session, organization_id))
 
 
 @router.patch("/{organization_id}", response_model=OrganizationOut)
-def update_organization(organization_id: str, data: OrganizationUpdate, session: SessionDep, admin: AdminMember) -> OrganizationOut:
+def update_organization(
+    organization_id: str, data: OrganizationUpdate, session: SessionDep, admin: AdminMember
+) -> OrganizationOut:
     """Rename or reclassify an organization (admin)."""
     return service.to_out(service.update_organization(session, organization_id, data, admin.id))

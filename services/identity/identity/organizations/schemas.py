@@ -6,7 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-OrganizationKind = Literal["municipal", "tax", "council", "consultation", "community", "school", "medical", "other"]
+OrganizationKind = Literal[
+    "municipal", "tax", "council", "consultation", "community", "school", "medical", "other"
+]
 
 
 class OrganizationCreate(BaseModel):

@@ -13,7 +13,9 @@ from kasane_shared.errors import conflict, not_found
 
 def to_out(org: Organization) -> OrganizationOut:
     """The public shape of an organization."""
-    return OrganizationOut(id=org.id, name=org.name, kind=org.kind, is_tax_division=org.kind == "tax")  # type: ignore[arg-type]
+    return OrganizationOut(
+        id=org.id, name=org.name, kind=org.kind, is_tax_division=org.kind == "tax"
+    )  # type: ignore[arg-type]
 
 
 def list_organizations(session: Session) -> list[Organization]:
@@ -32,10 +34,16 @@ def get_organization(session: Session, organization_id: str) -> Organization:
 def _ensure_unique_name(session: Session, name: str, except_id: str | None = None) -> None:
     existing = session.scalar(select(Organization).where(Organization.name == name))
     if existing is not None and existing.id != except_id:
-        raise conflict("duplicate_name", "同じ名前の組織がすでにあります。", "An organization with this name exists.")
+        raise conflict(
+            "duplicate_name",
+            "同じ名前の組織がすでにあります。",
+            "An organization with this name exists.",
+        )
 
 
-def create_organization(session: Session, data: OrganizationCreate, actor_id: str | None) -> Organization:
+def create_organization(
+    session: Session, data: OrganizationCreate, actor_id: str | None
+) -> Organization:
     """Register an organization."""
     _ensure_unique_name(session, data.name)
     org = Organization(name=data.name, kind=data.kind)
@@ -45,7 +53,9 @@ def create_organization(session: Session, data: OrganizationCreate, actor_id: st
     return org
 
 
-def update_organization(session: Session, organization_id: str, data: OrganizationUpdate, actor_id: str) -> Organization:
+def update_organization(
+    session: Session, organization_id: str, data: OrganizationUpdate, actor_id: str
+) -> Organization:
     """Rename or reclassify an organization."""
     org = get_organization(session, organization_id)
     if data.name is not None:
@@ -53,5 +63,12 @@ def update_organization(session: Session, organization_id: str, data: Organizati
         org.name = data.name
     if data.kind is not None:
         org.kind = data.kind
-    record(session, "organization.update", actor_id, "organization", org.id, fields=sorted(data.model_fields_set))
+    record(
+        session,
+        "organization.update",
+        actor_id,
+        "organization",
+        org.id,
+        fields=sorted(data.model_fields_set),
+    )
     return org

@@ -26,13 +26,19 @@ READERS = ("admin", "coordinator", "auditor")
 
 
 @router.get("/pledge-templates", response_model=list[PledgeTemplateOut])
-def list_templates(session: SessionDep, _: CurrentMember, kind: ConferenceKind | None = None) -> list[PledgeTemplateOut]:
+def list_templates(
+    session: SessionDep, _: CurrentMember, kind: ConferenceKind | None = None
+) -> list[PledgeTemplateOut]:
     """Pledge texts, every version, per conference kind."""
     return [service.template_out(session, t) for t in service.list_templates(session, kind)]
 
 
-@router.post("/pledge-templates", response_model=PledgeTemplateOut, status_code=status.HTTP_201_CREATED)
-def create_template(data: PledgeTemplateCreate, session: SessionDep, admin: AdminMember) -> PledgeTemplateOut:
+@router.post(
+    "/pledge-templates", response_model=PledgeTemplateOut, status_code=status.HTTP_201_CREATED
+)
+def create_template(
+    data: PledgeTemplateCreate, session: SessionDep, admin: AdminMember
+) -> PledgeTemplateOut:
     """Publish a new version of a pledge text (admin)."""
     return service.template_out(session, service.create_template(session, data, admin.id))
 
@@ -45,23 +51,33 @@ def list_pledges(member_id: str, session: SessionDep, caller: CurrentMember) -> 
     return [service.pledge_out(p) for p in service.list_pledges(session, member_id)]
 
 
-@router.post("/members/{member_id}/pledges", response_model=PledgeOut, status_code=status.HTTP_201_CREATED)
-def sign_pledge(member_id: str, data: PledgeSign, session: SessionDep, caller: CurrentMember) -> PledgeOut:
+@router.post(
+    "/members/{member_id}/pledges", response_model=PledgeOut, status_code=status.HTTP_201_CREATED
+)
+def sign_pledge(
+    member_id: str, data: PledgeSign, session: SessionDep, caller: CurrentMember
+) -> PledgeOut:
     """Sign the current pledge of a kind, for oneself only."""
     if caller.id != member_id:
-        raise forbidden("誓約書は本人だけが署名できます。", "Only the member can sign their own pledge.")
+        raise forbidden(
+            "誓約書は本人だけが署名できます。", "Only the member can sign their own pledge."
+        )
     return service.pledge_out(service.sign(session, caller, data.template_id))
 
 
 @router.post("/members/{member_id}/pledges/{pledge_id}/revoke", response_model=PledgeOut)
-def revoke_pledge(member_id: str, pledge_id: str, data: PledgeRevoke, session: SessionDep, caller: CurrentMember) -> PledgeOut:
+def revoke_pledge(
+    member_id: str, pledge_id: str, data: PledgeRevoke, session: SessionDep, caller: CurrentMember
+) -> PledgeOut:
     """Revoke a pledge (the member or an admin)."""
     service.require_self_or(caller.id, member_id, tuple(caller.roles), ("admin",))
     return service.pledge_out(service.revoke(session, member_id, pledge_id, caller.id, data.reason))
 
 
 @router.get("/members/{member_id}/pledges/status", response_model=PledgeStatus)
-def pledge_status(member_id: str, session: SessionDep, caller: CurrentMember, kind: ConferenceKind) -> PledgeStatus:
+def pledge_status(
+    member_id: str, session: SessionDep, caller: CurrentMember, kind: ConferenceKind
+) -> PledgeStatus:
     """Does this member hold a valid pledge for this conference kind now."""
     service.require_self_or(caller.id, member_id, tuple(caller.roles), READERS)
     return service.status(session, member_id, kind)

@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 from identity.audit import record
 from identity.members.models import Member
 from identity.pledges.models import Pledge, PledgeTemplate
-from identity.pledges.schemas import PledgeOut, PledgeStatus, PledgeTemplateCreate, PledgeTemplateOut
+from identity.pledges.schemas import (
+    PledgeOut,
+    PledgeStatus,
+    PledgeTemplateCreate,
+    PledgeTemplateOut,
+)
 from identity.pledges.texts import DEFAULT_TEMPLATES
 from kasane_shared.db import utcnow
 from kasane_shared.errors import conflict, forbidden, not_found
@@ -36,7 +41,10 @@ def _sha256(text: str) -> str:
 def current_template(session: Session, kind: str) -> PledgeTemplate | None:
     """The newest template version for a conference kind."""
     return session.scalar(
-        select(PledgeTemplate).where(PledgeTemplate.conference_kind == kind).order_by(PledgeTemplate.version.desc()).limit(1)
+        select(PledgeTemplate)
+        .where(PledgeTemplate.conference_kind == kind)
+        .order_by(PledgeTemplate.version.desc())
+        .limit(1)
     )
 
 
@@ -62,10 +70,14 @@ def list_templates(session: Session, kind: str | None = None) -> list[PledgeTemp
     return list(session.scalars(query))
 
 
-def create_template(session: Session, data: PledgeTemplateCreate, actor_id: str | None) -> PledgeTemplate:
+def create_template(
+    session: Session, data: PledgeTemplateCreate, actor_id: str | None
+) -> PledgeTemplate:
     """Publish the next version of a kind's pledge text."""
     latest = session.scalar(
-        select(func.max(PledgeTemplate.version)).where(PledgeTemplate.conference_kind == data.conference_kind)
+        select(func.max(PledgeTemplate.version)).where(
+            PledgeTemplate.conference_kind == data.conference_kind
+        )
     )
     template = PledgeTemplate(
         conference_kind=data.conference_kind,
@@ -76,7 +88,15 @@ def create_template(session: Session, data: PledgeTemplateCreate, actor_id: str 
     )
     session.add(template)
     session.flush()
-    record(session, "pledge_template.create", actor_id, "pledge_template", template.id, kind=data.conference_kind, version=template.version)
+    record(
+        session,
+        "pledge_template.create",
+        actor_id,
+        "pledge_template",
+        template.id,
+        kind=data.conference_kind,
+        version=template.version,
+    )
     return template
 
 
@@ -115,7 +135,11 @@ def sign(session: Session, member: Member, template_id: str) -> Pledge:
         raise not_found("誓約書のひな形", "Pledge template")
     current = current_template(session, template.conference_kind)
     if current is None or current.id != template.id:
-        raise conflict("template_superseded", "新しい版の誓約書があります。最新版に署名してください。", "A newer version exists; sign the current one.")
+        raise conflict(
+            "template_superseded",
+            "新しい版の誓約書があります。最新版に署名してください。",
+            "A newer version exists; sign the current one.",
+        )
     now = utcnow()
     pledge = Pledge(
         member_id=member.id,
@@ -128,22 +152,41 @@ def sign(session: Session, member: Member, template_id: str) -> Pledge:
     )
     session.add(pledge)
     session.flush()
-    record(session, "pledge.sign", member.id, "pledge", pledge.id, kind=template.conference_kind, version=template.version, text_sha256=template.text_sha256)
+    record(
+        session,
+        "pledge.sign",
+        member.id,
+        "pledge",
+        pledge.id,
+        kind=template.conference_kind,
+        version=template.version,
+        text_sha256=template.text_sha256,
+    )
     return pledge
 
 
 def list_pledges(session: Session, member_id: str) -> list[Pledge]:
     """A member's pledges, newest first."""
-    return list(session.scalars(select(Pledge).where(Pledge.member_id == member_id).order_by(Pledge.signed_at.desc())))
+    return list(
+        session.scalars(
+            select(Pledge).where(Pledge.member_id == member_id).order_by(Pledge.signed_at.desc())
+        )
+    )
 
 
-def revoke(session: Session, member_id: str, pledge_id: str, actor_id: str, reason: str | None) -> Pledge:
+def revoke(
+    session: Session, member_id: str, pledge_id: str, actor_id: str, reason: str | None
+) -> Pledge:
     """Revoke a pledge; the member loses case content of that kind at once."""
     pledge = session.get(Pledge, pledge_id)
     if pledge is None or pledge.member_id != member_id:
         raise not_found("誓約", "Pledge")
     if pledge.revoked_at is not None:
-        raise conflict("already_revoked", "この誓約はすでに取り消されています。", "This pledge is already revoked.")
+        raise conflict(
+            "already_revoked",
+            "この誓約はすでに取り消されています。",
+            "This pledge is already revoked.",
+        )
     pledge.revoked_at, pledge.revoked_by, pledge.revoke_reason = utcnow(), actor_id, reason
     record(session, "pledge.revoke", actor_id, "pledge", pledge.id, kind=pledge.conference_kind)
     return pledge
@@ -156,17 +199,29 @@ def status(session: Session, member_id: str, kind: str) -> PledgeStatus:
         raise not_found("メンバー", "Member")
     best = session.scalar(
         select(Pledge)
-        .where(Pledge.member_id == member_id, Pledge.conference_kind == kind, Pledge.revoked_at.is_(None), Pledge.valid_until >= today_jst())
+        .where(
+            Pledge.member_id == member_id,
+            Pledge.conference_kind == kind,
+            Pledge.revoked_at.is_(None),
+            Pledge.valid_until >= today_jst(),
+        )
         .order_by(Pledge.valid_until.desc())
         .limit(1)
     )
     if best is None or not member.active:
         return PledgeStatus(member_id=member_id, conference_kind=kind, valid=False)  # type: ignore[arg-type]
-    return PledgeStatus(member_id=member_id, conference_kind=kind, valid=True, pledge_id=best.id, valid_until=best.valid_until)  # type: ignore[arg-type]
+    return PledgeStatus(
+        member_id=member_id,
+        conference_kind=kind,
+        valid=True,
+        pledge_id=best.id,
+        valid_until=best.valid_until,
+    )  # type: ignore[arg-type]
 
 
-def require_self_or(claims_subject: str, member_id: str, roles: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+def require_self_or(
+    claims_subject: str, member_id: str, roles: tuple[str, ...], allowed: tuple[str, ...]
+) -> None:
     """Refuse unless the caller is the member themself or holds one of ``allowed``."""
     if claims_subject != member_id and not any(r in roles for r in allowed):
         raise forbidden()
-

@@ -21,16 +21,30 @@ SESSION_COOKIE = "kasane_session"
 
 
 def _no_session() -> KasaneError:
-    return KasaneError(401, "session_ended", "ログインしていないか、ログインの有効期限が切れました。", "No open session. Please sign in.")
+    return KasaneError(
+        401,
+        "session_ended",
+        "ログインしていないか、ログインの有効期限が切れました。",
+        "No open session. Please sign in.",
+    )
 
 
 def _issue(issuer: Any, member: Any, session_id: str) -> TokenResponse:
-    token, ttl = issuer.issue(member.id, organization_id=member.organization_id, roles=member.roles, session_id=session_id)
+    token, ttl = issuer.issue(
+        member.id, organization_id=member.organization_id, roles=member.roles, session_id=session_id
+    )
     return TokenResponse(access_token=token, expires_in=ttl)
 
 
 @router.post("/session", response_model=TokenResponse)
-def login(data: LoginRequest, response: Response, session: SessionDep, settings: SettingsDep, kek: KekDep, issuer: IssuerDep) -> TokenResponse:
+def login(
+    data: LoginRequest,
+    response: Response,
+    session: SessionDep,
+    settings: SettingsDep,
+    kek: KekDep,
+    issuer: IssuerDep,
+) -> TokenResponse:
     """Sign in with login and password (and TOTP code where enabled): an access token and a session cookie."""
     member = service.authenticate(session, settings, kek, data.login, data.password, data.totp)
     login_session, cookie_token = service.open_session(session, settings, member)
@@ -47,9 +61,13 @@ def login(data: LoginRequest, response: Response, session: SessionDep, settings:
 
 
 @router.post("/session/refresh", response_model=TokenResponse)
-def refresh(request: Request, session: SessionDep, settings: SettingsDep, issuer: IssuerDep) -> TokenResponse:
+def refresh(
+    request: Request, session: SessionDep, settings: SettingsDep, issuer: IssuerDep
+) -> TokenResponse:
     """A fresh access token for the open session named by the session cookie."""
-    login_session = service.session_by_cookie(session, settings, request.cookies.get(SESSION_COOKIE))
+    login_session = service.session_by_cookie(
+        session, settings, request.cookies.get(SESSION_COOKIE)
+    )
     if login_session is None:
         raise _no_session()
     member = members.get_member(session, login_session.member_id)
@@ -59,9 +77,13 @@ def refresh(request: Request, session: SessionDep, settings: SettingsDep, issuer
 
 
 @router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
-def logout(request: Request, response: Response, session: SessionDep, settings: SettingsDep) -> Response:
+def logout(
+    request: Request, response: Response, session: SessionDep, settings: SettingsDep
+) -> Response:
     """End the session (by cookie or by the bearer token's session); its tokens stop working."""
-    login_session = service.session_by_cookie(session, settings, request.cookies.get(SESSION_COOKIE))
+    login_session = service.session_by_cookie(
+        session, settings, request.cookies.get(SESSION_COOKIE)
+    )
     if login_session is None:
         token = bearer_token(request)
         if token:
@@ -74,7 +96,9 @@ def logout(request: Request, response: Response, session: SessionDep, settings: 
         raise _no_session()
     service.end_session(session, login_session, login_session.member_id)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.cookie_secure)
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.cookie_secure
+    )
     return response
 
 
@@ -85,7 +109,9 @@ def me(member: CurrentMember) -> MemberOut:
 
 
 @router.put("/me/password", status_code=status.HTTP_204_NO_CONTENT)
-def change_password(data: PasswordChange, member: CurrentMember, session: SessionDep, settings: SettingsDep) -> Response:
+def change_password(
+    data: PasswordChange, member: CurrentMember, session: SessionDep, settings: SettingsDep
+) -> Response:
     """Change one's own password."""
     members.change_own_password(session, member, data, demo=settings.demo)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -99,7 +125,9 @@ def begin_totp(member: CurrentMember, session: SessionDep, kek: KekDep) -> TotpE
 
 
 @router.post("/me/totp/confirm", status_code=status.HTTP_204_NO_CONTENT)
-def confirm_totp(data: TotpConfirm, member: CurrentMember, session: SessionDep, kek: KekDep) -> Response:
+def confirm_totp(
+    data: TotpConfirm, member: CurrentMember, session: SessionDep, kek: KekDep
+) -> Response:
     """Enable the second factor with a code from the authenticator."""
     service.confirm_totp(session, member, data.code, kek)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

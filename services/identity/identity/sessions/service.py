@@ -70,17 +70,23 @@ def _check_totp(member: Member, code: str | None, kek: Any) -> bool:
     return False
 
 
-def _register_failure(session: Session, member: Member, settings: Settings, reason: str) -> KasaneError:
+def _register_failure(
+    session: Session, member: Member, settings: Settings, reason: str
+) -> KasaneError:
     member.failed_logins += 1
     if member.failed_logins >= settings.login_max_failures:
         member.locked_until = utcnow() + timedelta(minutes=settings.login_lockout_minutes)
         member.failed_logins = 0
         record(session, "session.lockout", member.id, "member", member.id, outcome="refused")
-    record(session, "session.login", member.id, "member", member.id, outcome="refused", reason=reason)
+    record(
+        session, "session.login", member.id, "member", member.id, outcome="refused", reason=reason
+    )
     return _bad_credentials()
 
 
-def authenticate(session: Session, settings: Settings, kek: Any, login: str, password: str, totp: str | None) -> Member:
+def authenticate(
+    session: Session, settings: Settings, kek: Any, login: str, password: str, totp: str | None
+) -> Member:
     """The member these credentials prove, or an audited refusal."""
     member = session.scalar(select(Member).where(Member.login == login))
     matches = verify_password(member.password_hash if member else None, password)
@@ -89,12 +95,28 @@ def authenticate(session: Session, settings: Settings, kek: Any, login: str, pas
         raise _bad_credentials()
     now = utcnow()
     if member.locked_until is not None and member.locked_until > now:
-        record(session, "session.login", member.id, "member", member.id, outcome="refused", reason="locked")
+        record(
+            session,
+            "session.login",
+            member.id,
+            "member",
+            member.id,
+            outcome="refused",
+            reason="locked",
+        )
         raise _locked(int((member.locked_until - now).total_seconds()) + 1)
     if not matches:
         raise _register_failure(session, member, settings, "password")
     if password == DEMO_PASSWORD and not settings.demo:
-        record(session, "session.login", member.id, "member", member.id, outcome="refused", reason="demo_password")
+        record(
+            session,
+            "session.login",
+            member.id,
+            "member",
+            member.id,
+            outcome="refused",
+            reason="demo_password",
+        )
         raise _bad_credentials()
     if not _check_totp(member, totp, kek):
         if totp is None:
@@ -137,26 +159,36 @@ def _is_live(login_session: LoginSession, settings: Settings) -> bool:
     )
 
 
-def session_by_cookie(session: Session, settings: Settings, token: str | None) -> LoginSession | None:
+def session_by_cookie(
+    session: Session, settings: Settings, token: str | None
+) -> LoginSession | None:
     """The live session a cookie token names, touching its idle timer."""
     if not token or len(token) > 128:
         return None
-    login_session = session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    login_session = session.scalar(
+        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
+    )
     if login_session is None or not _is_live(login_session, settings):
         return None
     login_session.last_seen_at = utcnow()
     return login_session
 
 
-def live_session(session: Session, settings: Settings, session_id: str | None) -> LoginSession | None:
+def live_session(
+    session: Session, settings: Settings, session_id: str | None
+) -> LoginSession | None:
     """The session behind an access token, if it is still open."""
     if not session_id:
         return None
     login_session = session.get(LoginSession, session_id)
-    return login_session if login_session is not None and _is_live(login_session, settings) else None
+    return (
+        login_session if login_session is not None and _is_live(login_session, settings) else None
+    )
 
 
-def end_session(session: Session, login_session: LoginSession, actor_id: str | None, reason: str = "logout") -> None:
+def end_session(
+    session: Session, login_session: LoginSession, actor_id: str | None, reason: str = "logout"
+) -> None:
     """End one session; its access tokens stop working at identity at once."""
     if login_session.ended_at is None:
         login_session.ended_at = utcnow()
@@ -185,9 +217,16 @@ def begin_totp(session: Session, member: Member, kek: Any) -> tuple[str, str]:
 def confirm_totp(session: Session, member: Member, code: str, kek: Any) -> None:
     """Enable the second factor once the member proves their authenticator has the secret."""
     if member.totp_secret_sealed is None:
-        raise KasaneError(409, "totp_not_started", "先に確認コードの設定を開始してください。", "Start TOTP setup first.")
+        raise KasaneError(
+            409,
+            "totp_not_started",
+            "先に確認コードの設定を開始してください。",
+            "Start TOTP setup first.",
+        )
     member.totp_enabled = True
     if not _check_totp(member, code, kek):
         member.totp_enabled = False
-        raise KasaneError(422, "invalid_totp", "確認コードが正しくありません。", "The code is not correct.")
+        raise KasaneError(
+            422, "invalid_totp", "確認コードが正しくありません。", "The code is not correct."
+        )
     record(session, "member.totp_enable", member.id, "member", member.id)

@@ -26,7 +26,10 @@ def signing_key_aad(kid: str) -> bytes:
 def current_signing_key(session: Session, kek: Any) -> ECKey:
     """The newest unretired key, made on first use."""
     row = session.scalar(
-        select(SigningKey).where(SigningKey.retired_at.is_(None)).order_by(SigningKey.created_at.desc()).limit(1)
+        select(SigningKey)
+        .where(SigningKey.retired_at.is_(None))
+        .order_by(SigningKey.created_at.desc())
+        .limit(1)
     )
     if row is None:
         return rotate_signing_key(session, kek, actor_id=None)
@@ -41,7 +44,14 @@ def rotate_signing_key(session: Session, kek: Any, actor_id: str | None) -> ECKe
         old.retired_at = now
     key = generate_signing_key()
     private = json.dumps(key.as_dict(private=True)).encode()
-    session.add(SigningKey(kid=key.kid, private_sealed=kek.seal(private, signing_key_aad(key.kid)), public_jwk=public_jwk(key), created_at=now))
+    session.add(
+        SigningKey(
+            kid=key.kid,
+            private_sealed=kek.seal(private, signing_key_aad(key.kid)),
+            public_jwk=public_jwk(key),
+            created_at=now,
+        )
+    )
     session.flush()
     record(session, "signing_key.rotate", actor_id, "signing_key", key.kid)
     return key
@@ -51,6 +61,8 @@ def published_jwks(session: Session) -> dict[str, Any]:
     """The public keys verifiers should accept now."""
     cutoff = utcnow() - RETIRED_KEY_GRACE
     rows = session.scalars(
-        select(SigningKey).where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > cutoff)).order_by(SigningKey.created_at)
+        select(SigningKey)
+        .where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > cutoff))
+        .order_by(SigningKey.created_at)
     )
     return {"keys": [row.public_jwk for row in rows]}

@@ -31,7 +31,12 @@ def _parse(value: str | None) -> datetime | None:
 def _section(item: ItemOut, case_titles: dict[str, str], org_names: dict[str, str]) -> ItemSection:
     heading = f"議題{item.position} {item.purpose_label}"
     if item.redacted:
-        return ItemSection(order=item.position, heading=heading, purpose_label=item.purpose_label, notice=NOTICES[item.redacted])
+        return ItemSection(
+            order=item.position,
+            heading=heading,
+            purpose_label=item.purpose_label,
+            notice=NOTICES[item.redacted],
+        )
     return ItemSection(
         order=item.position,
         heading=heading,
@@ -39,20 +44,34 @@ def _section(item: ItemOut, case_titles: dict[str, str], org_names: dict[str, st
         case_label=case_titles.get(item.case_id or ""),
         discussion=item.discussion,
         decisions=item.decisions,
-        roles=[RoleRow(org_names.get(r.organization_id, "（不明な機関）"), r.duty, r.due) for r in item.roles],
+        roles=[
+            RoleRow(org_names.get(r.organization_id, "（不明な機関）"), r.duty, r.due)
+            for r in item.roles
+        ],
         monitoring_on=item.monitoring_on if isinstance(item.monitoring_on, date) else None,
         action_items=[a.text for a in item.action_items],
     )
 
 
-def build_document(view: MinutesOut, agenda_view: dict, members: list[dict], organizations: list[dict], recipient: str) -> MinutesDocument:
+def build_document(
+    view: MinutesOut,
+    agenda_view: dict,
+    members: list[dict],
+    organizations: list[dict],
+    recipient: str,
+) -> MinutesDocument:
     """Map the caller's view (already limited to what they may read) onto the Word layout."""
     meeting = agenda_view["meeting"]
     org_names = {o["id"]: o["name"] for o in organizations}
     people = {m["id"]: m for m in members}
     case_titles = {i["case_id"]: i["title"] for i in agenda_view.get("items", []) if i.get("title")}
     attendance = [
-        AttendanceRow(people[m]["display_name"], org_names.get(people[m]["organization_id"], ""), "構成員", True)
+        AttendanceRow(
+            people[m]["display_name"],
+            org_names.get(people[m]["organization_id"], ""),
+            "構成員",
+            True,
+        )
         for m in view.attendance
         if m in people
     ]
@@ -79,13 +98,35 @@ def build_document(view: MinutesOut, agenda_view: dict, members: list[dict], org
     )
 
 
-def export_docx(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str, version: int | None) -> tuple[bytes, MinutesDocument]:
+def export_docx(
+    session: Session,
+    identity: IdentityClient,
+    agenda: AgendaClient,
+    caller: Caller,
+    meeting_id: str,
+    version: int | None,
+) -> tuple[bytes, MinutesDocument]:
     """The caller's redacted Word copy; every export is audited with its document id."""
     view = caller_view(session, identity, agenda, caller, meeting_id, version=version, audit=False)
     if view.status == "new" or view.id is None:
         raise conflict("no_minutes", "会議録がまだ作成されていません。", "No minutes yet.")
     me = identity.me(caller.token)
-    document = build_document(view, agenda.agenda_view(caller.token, meeting_id), identity.members(caller.token), identity.organizations(caller.token), me["display_name"])
+    document = build_document(
+        view,
+        agenda.agenda_view(caller.token, meeting_id),
+        identity.members(caller.token),
+        identity.organizations(caller.token),
+        me["display_name"],
+    )
     content = render_minutes_docx(document)
-    record(session, "minutes.export", caller.member_id, "minutes", view.id, version=view.version, document_id=document.document_id, format="docx")
+    record(
+        session,
+        "minutes.export",
+        caller.member_id,
+        "minutes",
+        view.id,
+        version=view.version,
+        document_id=document.document_id,
+        format="docx",
+    )
     return content, document

@@ -16,72 +16,149 @@ router = APIRouter(prefix="/meetings/{meeting_id}/minutes", tags=["minutes"])
 
 
 @router.get("", response_model=MinutesOut)
-def read_minutes(meeting_id: str, session: SessionDep, caller: CurrentCaller, identity: IdentityDep, agenda: AgendaDep, version: Annotated[int | None, Query(ge=1, le=10000)] = None) -> MinutesOut:
+def read_minutes(
+    meeting_id: str,
+    session: SessionDep,
+    caller: CurrentCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
+    version: Annotated[int | None, Query(ge=1, le=10000)] = None,
+) -> MinutesOut:
     """The minutes as the caller may read them (a coordinator gets a skeleton before the first draft)."""
     return service.caller_view(session, identity, agenda, caller, meeting_id, version=version)
 
 
 @router.put("", response_model=MinutesOut)
-def write_draft(meeting_id: str, data: MinutesIn, session: SessionDep, caller: CoordinatorCaller, identity: IdentityDep, agenda: AgendaDep) -> MinutesOut:
+def write_draft(
+    meeting_id: str,
+    data: MinutesIn,
+    session: SessionDep,
+    caller: CoordinatorCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
+) -> MinutesOut:
     """Save the draft: attendance and items; tax spans found on save go into the tax class."""
     return service.save_draft(session, identity, agenda, caller, meeting_id, data)
 
 
 @router.post("/submit", response_model=MinutesOut)
-def submit(meeting_id: str, session: SessionDep, caller: CoordinatorCaller, identity: IdentityDep, agenda: AgendaDep) -> MinutesOut:
+def submit(
+    meeting_id: str,
+    session: SessionDep,
+    caller: CoordinatorCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
+) -> MinutesOut:
     """Send the draft for review by the attendees."""
     service.submit_for_review(session, caller, meeting_id)
     return service.caller_view(session, identity, agenda, caller, meeting_id, audit=False)
 
 
 @router.post("/approve", response_model=MinutesOut)
-def approve(meeting_id: str, session: SessionDep, caller: CoordinatorCaller, identity: IdentityDep, agenda: AgendaDep) -> MinutesOut:
+def approve(
+    meeting_id: str,
+    session: SessionDep,
+    caller: CoordinatorCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
+) -> MinutesOut:
     """Approve the minutes in review: they become immutable, with a content hash and the approver."""
     return service.approve(session, identity, agenda, caller, meeting_id)
 
 
 @router.post("/corrections", response_model=MinutesOut, status_code=status.HTTP_201_CREATED)
-def start_correction(meeting_id: str, session: SessionDep, caller: CoordinatorCaller, identity: IdentityDep, agenda: AgendaDep) -> MinutesOut:
+def start_correction(
+    meeting_id: str,
+    session: SessionDep,
+    caller: CoordinatorCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
+) -> MinutesOut:
     """Start a corrected version; the approved one is kept."""
     return service.start_correction(session, identity, agenda, caller, meeting_id)
 
 
 @router.get("/versions")
-def list_versions(meeting_id: str, session: SessionDep, caller: CurrentCaller, agenda: AgendaDep) -> list[dict[str, object]]:
+def list_versions(
+    meeting_id: str, session: SessionDep, caller: CurrentCaller, agenda: AgendaDep
+) -> list[dict[str, object]]:
     """Every version: number, status, approver, hash (no content)."""
     agenda.agenda_view(caller.token, meeting_id)
     return [
-        {"version": m.version, "status": m.status, "approved_by": m.approved_by, "approved_at": m.approved_at, "content_hash": m.content_hash}
+        {
+            "version": m.version,
+            "status": m.status,
+            "approved_by": m.approved_by,
+            "approved_at": m.approved_at,
+            "content_hash": m.content_hash,
+        }
         for m in service.versions(session, meeting_id)
     ]
 
 
 @router.post("/comments", response_model=CommentOut, status_code=status.HTTP_201_CREATED)
-def add_comment(meeting_id: str, data: CommentIn, session: SessionDep, caller: CurrentCaller, identity: IdentityDep, agenda: AgendaDep) -> CommentOut:
+def add_comment(
+    meeting_id: str,
+    data: CommentIn,
+    session: SessionDep,
+    caller: CurrentCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
+) -> CommentOut:
     """Comment on minutes in review (attendees with a valid pledge)."""
     return service.add_comment(session, identity, agenda, caller, meeting_id, data)
 
 
 @router.get("/comments", response_model=list[CommentOut])
-def list_comments(meeting_id: str, session: SessionDep, caller: CurrentCaller, identity: IdentityDep, agenda: AgendaDep) -> list[CommentOut]:
+def list_comments(
+    meeting_id: str,
+    session: SessionDep,
+    caller: CurrentCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
+) -> list[CommentOut]:
     """Review comments the caller may read."""
     return service.list_comments(session, identity, agenda, caller, meeting_id)
 
 
 @router.post("/tax-marks", response_model=MinutesOut)
-def change_tax_mark(meeting_id: str, data: TaxMark, session: SessionDep, caller: CoordinatorCaller, identity: IdentityDep, agenda: AgendaDep) -> MinutesOut:
+def change_tax_mark(
+    meeting_id: str,
+    data: TaxMark,
+    session: SessionDep,
+    caller: CoordinatorCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
+) -> MinutesOut:
     """Mark a missed span as tax, or unmark a false one (audited)."""
     return service.change_tax_mark(session, identity, agenda, caller, meeting_id, data)
-
 
 
 export_router = APIRouter(prefix="/meetings/{meeting_id}", tags=["minutes"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@export_router.get("/minutes.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}})
-def download_docx(meeting_id: str, session: SessionDep, caller: CurrentCaller, identity: IdentityDep, agenda: AgendaDep, version: Annotated[int | None, Query(ge=1, le=10000)] = None) -> Response:
+@export_router.get(
+    "/minutes.docx", response_class=Response, responses={200: {"content": {DOCX: {}}}}
+)
+def download_docx(
+    meeting_id: str,
+    session: SessionDep,
+    caller: CurrentCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
+    version: Annotated[int | None, Query(ge=1, le=10000)] = None,
+) -> Response:
     """The caller's own Word copy, holding only what the caller may read."""
-    content, document = export_service.export_docx(session, identity, agenda, caller, meeting_id, version)
+    content, document = export_service.export_docx(
+        session, identity, agenda, caller, meeting_id, version
+    )
     filename = f"minutes-{document.document_id}.docx"
-    return Response(content, media_type=DOCX, headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return Response(
+        content,
+        media_type=DOCX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

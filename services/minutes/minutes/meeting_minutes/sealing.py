@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 from kasane_shared.crypto import DataKey, Recipient
 from kasane_shared.custody import IdentityClient
 from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
-from kasane_shared.sealing import RecordRef, SealedAudience, integrity_error, open_audience, seal_audience
+from kasane_shared.sealing import (
+    RecordRef,
+    SealedAudience,
+    integrity_error,
+    open_audience,
+    seal_audience,
+)
 from minutes.meeting_minutes.models import MinutesWrap
 
 SERVICE = "minutes"
@@ -47,7 +53,9 @@ def text_paths(body: dict[str, Any]) -> list[tuple[str, str]]:
     """Every free-text unit of an item body, by path: where tax spans can hide."""
     paths = [(name, body[name]) for name in TEXT_FIELDS if body.get(name)]
     paths += [(f"roles.{n}.duty", r["duty"]) for n, r in enumerate(body.get("roles", []))]
-    paths += [(f"action_items.{n}.text", a["text"]) for n, a in enumerate(body.get("action_items", []))]
+    paths += [
+        (f"action_items.{n}.text", a["text"]) for n, a in enumerate(body.get("action_items", []))
+    ]
     return paths
 
 
@@ -72,7 +80,9 @@ def set_path(body: dict[str, Any], path: str, value: str) -> None:
     body[head] = rows
 
 
-def mask_text(text: str, overrides: dict[str, Any] | None = None) -> tuple[str, list[str], list[tuple[int, int]]]:
+def mask_text(
+    text: str, overrides: dict[str, Any] | None = None
+) -> tuple[str, list[str], list[tuple[int, int]]]:
     """The masked text, the hidden segments in order, and their spans in the full text."""
     from kasane_shared.redaction import Span
 
@@ -108,7 +118,14 @@ class Opened:
         return open_audience(ref(table, record.id), audience, record.seal_version, key, ciphertexts)
 
 
-def open_for(session: Session, identity: IdentityClient, token: str, member_id: str, kind: str, records: Iterable[tuple[str, str]]) -> Opened:
+def open_for(
+    session: Session,
+    identity: IdentityClient,
+    token: str,
+    member_id: str,
+    kind: str,
+    records: Iterable[tuple[str, str]],
+) -> Opened:
     """Unwrap, in one call to identity, every key the reader holds for these (table, id) records."""
     wanted = set(records)
     if not wanted:
@@ -117,7 +134,11 @@ def open_for(session: Session, identity: IdentityClient, token: str, member_id: 
     rows = [
         w
         for w in session.scalars(
-            select(MinutesWrap).where(MinutesWrap.member_id == member_id, MinutesWrap.conference_kind == kind, MinutesWrap.record_id.in_(ids))
+            select(MinutesWrap).where(
+                MinutesWrap.member_id == member_id,
+                MinutesWrap.conference_kind == kind,
+                MinutesWrap.record_id.in_(ids),
+            )
         )
         if (w.record_table, w.record_id) in wanted
     ]
@@ -129,7 +150,9 @@ def open_for(session: Session, identity: IdentityClient, token: str, member_id: 
     return opened
 
 
-def store_wraps(session: Session, table: str, record_id: str, seal_version: int, sealed: SealedAudience) -> None:
+def store_wraps(
+    session: Session, table: str, record_id: str, seal_version: int, sealed: SealedAudience
+) -> None:
     """Persist the member wraps of a freshly sealed audience."""
     for member_id, kind, key_version, wrapped in sealed.wraps:
         session.add(
@@ -150,7 +173,11 @@ def drop_wraps(session: Session, table: str, record_ids: Iterable[str]) -> None:
     """Remove every wrap of these records."""
     ids = list(record_ids)
     if ids:
-        session.execute(delete(MinutesWrap).where(MinutesWrap.record_table == table, MinutesWrap.record_id.in_(ids)))
+        session.execute(
+            delete(MinutesWrap).where(
+                MinutesWrap.record_table == table, MinutesWrap.record_id.in_(ids)
+            )
+        )
 
 
 def seal_record(
@@ -164,7 +191,14 @@ def seal_record(
     escrow: Recipient,
 ) -> None:
     """Seal one audience of a record for these recipients (and escrow) and store the wraps."""
-    sealed = seal_audience(ref(table, record.id), audience, record.seal_version, fields, [(r, kind) for r in recipients.values()], escrow)
+    sealed = seal_audience(
+        ref(table, record.id),
+        audience,
+        record.seal_version,
+        fields,
+        [(r, kind) for r in recipients.values()],
+        escrow,
+    )
     record.sealed_fields = {**(record.sealed_fields or {}), audience: sealed.ciphertexts}
     record.escrow_wraps = {**(record.escrow_wraps or {}), audience: sealed.escrow_wrap}
     store_wraps(session, table, record.id, record.seal_version, sealed)
@@ -185,7 +219,11 @@ def sync_grants(
     Returns the members identity refused (e.g. no valid pledge).
     """
     rows = session.scalars(
-        select(MinutesWrap).where(MinutesWrap.record_table == table, MinutesWrap.record_id == record.id, MinutesWrap.audience == audience)
+        select(MinutesWrap).where(
+            MinutesWrap.record_table == table,
+            MinutesWrap.record_id == record.id,
+            MinutesWrap.audience == audience,
+        )
     ).all()
     held = set()
     for row in rows:
@@ -215,4 +253,3 @@ def sync_grants(
             )
         )
     return refused
-

@@ -20,7 +20,15 @@ from minutes.agenda_client import AgendaClient
 from minutes.audit import record
 from minutes.meeting_minutes.models import Minutes, MinutesComment, MinutesItem, TaxBlock
 from minutes.meeting_minutes.outline import OUTLINES, PURPOSE_LABELS, outline_text
-from minutes.meeting_minutes.schemas import CommentIn, CommentOut, ItemIn, ItemOut, MinutesIn, MinutesOut, TaxMark
+from minutes.meeting_minutes.schemas import (
+    CommentIn,
+    CommentOut,
+    ItemIn,
+    ItemOut,
+    MinutesIn,
+    MinutesOut,
+    TaxMark,
+)
 from minutes.meeting_minutes.sealing import (
     TAX,
     canonical,
@@ -61,22 +69,39 @@ class Entitlements:
 
 
 def _latest(session: Session, meeting_id: str) -> Minutes | None:
-    return session.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id).order_by(Minutes.version.desc()).limit(1))
+    return session.scalar(
+        select(Minutes)
+        .where(Minutes.meeting_id == meeting_id)
+        .order_by(Minutes.version.desc())
+        .limit(1)
+    )
 
 
 def _version(session: Session, meeting_id: str, version: int | None) -> Minutes | None:
     if version is None:
         return _latest(session, meeting_id)
-    return session.scalar(select(Minutes).where(Minutes.meeting_id == meeting_id, Minutes.version == version))
+    return session.scalar(
+        select(Minutes).where(Minutes.meeting_id == meeting_id, Minutes.version == version)
+    )
 
 
 def _items(session: Session, minutes: Minutes) -> list[MinutesItem]:
-    return list(session.scalars(select(MinutesItem).where(MinutesItem.minutes_id == minutes.id).order_by(MinutesItem.position)))
+    return list(
+        session.scalars(
+            select(MinutesItem)
+            .where(MinutesItem.minutes_id == minutes.id)
+            .order_by(MinutesItem.position)
+        )
+    )
 
 
 def _blocks(session: Session, items: list[MinutesItem]) -> dict[str, TaxBlock]:
     ids = [block_id for i in items for block_id in (i.tax_blocks or {}).values()]
-    return {b.id: b for b in session.scalars(select(TaxBlock).where(TaxBlock.id.in_(ids)))} if ids else {}
+    return (
+        {b.id: b for b in session.scalars(select(TaxBlock).where(TaxBlock.id.in_(ids)))}
+        if ids
+        else {}
+    )
 
 
 def content_hash(minutes: Minutes, items: list[MinutesItem], blocks: dict[str, TaxBlock]) -> str:
@@ -93,7 +118,10 @@ def content_hash(minutes: Minutes, items: list[MinutesItem], blocks: dict[str, T
                 "position": i.position,
                 "purpose": i.purpose,
                 "sealed": i.sealed_fields,
-                "tax": {path: blocks[b].sealed_fields for path, b in sorted((i.tax_blocks or {}).items())},
+                "tax": {
+                    path: blocks[b].sealed_fields
+                    for path, b in sorted((i.tax_blocks or {}).items())
+                },
             }
             for i in items
         ],
@@ -120,14 +148,36 @@ def _tax_edit_refused() -> KasaneError:
 
 
 def _validate(data: MinutesIn, ent: Entitlements) -> None:
-    errors = [FieldError("attendance", "招集されていないメンバーが含まれています。", "Attendance lists someone not invited.")] if set(data.attendance) - set(ent.attendees) else []
+    errors = (
+        [
+            FieldError(
+                "attendance",
+                "招集されていないメンバーが含まれています。",
+                "Attendance lists someone not invited.",
+            )
+        ]
+        if set(data.attendance) - set(ent.attendees)
+        else []
+    )
     seen: set[str] = set()
     for n, item in enumerate(data.items):
         if item.agenda_item_id not in ent.items or item.agenda_item_id in seen:
-            errors.append(FieldError(f"items.{n}.agenda_item_id", "この会議の議題ではないか、重複しています。", "Not an item of this meeting, or repeated."))
+            errors.append(
+                FieldError(
+                    f"items.{n}.agenda_item_id",
+                    "この会議の議題ではないか、重複しています。",
+                    "Not an item of this meeting, or repeated.",
+                )
+            )
         seen.add(item.agenda_item_id)
     if errors:
-        raise KasaneError(422, "invalid_input", "入力内容に誤りがあります。", "The input is not valid.", errors=errors)
+        raise KasaneError(
+            422,
+            "invalid_input",
+            "入力内容に誤りがあります。",
+            "The input is not valid.",
+            errors=errors,
+        )
 
 
 @dataclass
@@ -142,12 +192,16 @@ class _Writer:
 
     def prepare(self, old_items: list[MinutesItem], old_blocks: dict[str, TaxBlock]) -> None:
         token, kind = self.caller.token, self.ent.kind
-        pledges = self.identity.pledge_status(token, kind, [*self.ent.attendees, self.caller.member_id])
+        pledges = self.identity.pledge_status(
+            token, kind, [*self.ent.attendees, self.caller.member_id]
+        )
         self.pledged = {m for m, ok in pledges.items() if ok}
         self.keys = self.identity.public_keys(token, sorted(self.pledged))
         self.escrow = self.identity.escrow_key(token, "minutes")
         records = [(ITEMS, i.id) for i in old_items] + [(BLOCKS, b) for b in old_blocks]
-        self.opened = open_for(self.session, self.identity, token, self.caller.member_id, kind, records)
+        self.opened = open_for(
+            self.session, self.identity, token, self.caller.member_id, kind, records
+        )
 
     def recipients(self, member_ids: set[str]) -> dict[str, Any]:
         return {m: self.keys[m] for m in sorted(member_ids) if m in self.keys}
@@ -160,7 +214,13 @@ class _Writer:
         return set(entitlement["tax_member_ids"]) & self.pledged
 
 
-def _resolve_unit(writer: _Writer, path: str, text: str, old_masked: dict[str, Any] | None, old_block: TaxBlock | None) -> tuple[str, TaxBlock | None, list[str]]:
+def _resolve_unit(
+    writer: _Writer,
+    path: str,
+    text: str,
+    old_masked: dict[str, Any] | None,
+    old_block: TaxBlock | None,
+) -> tuple[str, TaxBlock | None, list[str]]:
     """One free-text unit: (masked text, block to keep, new hidden segments to seal)."""
     if old_masked is not None and get_path(old_masked, path) == text:
         return text, old_block, []
@@ -175,7 +235,14 @@ def _resolve_unit(writer: _Writer, path: str, text: str, old_masked: dict[str, A
     return masked, None, segments
 
 
-def _seal_item(writer: _Writer, position: int, item_in: ItemIn, old: MinutesItem | None, old_blocks: dict[str, TaxBlock], warnings: list[dict[str, str]]) -> MinutesItem:
+def _seal_item(
+    writer: _Writer,
+    position: int,
+    item_in: ItemIn,
+    old: MinutesItem | None,
+    old_blocks: dict[str, TaxBlock],
+    warnings: list[dict[str, str]],
+) -> MinutesItem:
     session, kind = writer.session, writer.ent.kind
     entitlement = writer.ent.items[item_in.agenda_item_id]
     masked = _body(item_in)
@@ -188,46 +255,109 @@ def _seal_item(writer: _Writer, position: int, item_in: ItemIn, old: MinutesItem
         unit, kept, segments = _resolve_unit(writer, path, text, old_masked, old_block)
         set_path(masked, path, unit)
         if kept is not None:
-            refused = sync_grants(session, writer.identity, writer.caller.token, BLOCKS, kept, TAX, kind, tax_ids - {writer.caller.member_id})
-            warnings.extend({"code": "grant_refused", "member_id": m, "message": "税情報の鍵を付与できませんでした。"} for m in refused)
+            refused = sync_grants(
+                session,
+                writer.identity,
+                writer.caller.token,
+                BLOCKS,
+                kept,
+                TAX,
+                kind,
+                tax_ids - {writer.caller.member_id},
+            )
+            warnings.extend(
+                {
+                    "code": "grant_refused",
+                    "member_id": m,
+                    "message": "税情報の鍵を付与できませんでした。",
+                }
+                for m in refused
+            )
             blocks[path] = kept.id
         elif segments:
             blocks[path] = _new_block(writer, segments, {}, tax_ids).id
     item = MinutesItem(
-        minutes_id=writer.minutes.id, agenda_item_id=item_in.agenda_item_id, case_id=entitlement.get("case_id"),
-        purpose=entitlement["purpose"], position=position, audience=CONTENT_AUDIENCE[kind], seal_version=writer.minutes.version, tax_blocks=blocks,
+        minutes_id=writer.minutes.id,
+        agenda_item_id=item_in.agenda_item_id,
+        case_id=entitlement.get("case_id"),
+        purpose=entitlement["purpose"],
+        position=position,
+        audience=CONTENT_AUDIENCE[kind],
+        seal_version=writer.minutes.version,
+        tax_blocks=blocks,
     )
     session.add(item)
     session.flush()
-    seal_record(session, ITEMS, item, item.audience, {"body": canonical(masked)}, writer.recipients(writer.content_ids(entitlement)), kind, writer.escrow)
+    seal_record(
+        session,
+        ITEMS,
+        item,
+        item.audience,
+        {"body": canonical(masked)},
+        writer.recipients(writer.content_ids(entitlement)),
+        kind,
+        writer.escrow,
+    )
     return item
 
 
-def _new_block(writer: _Writer, segments: list[str], overrides: dict[str, Any], tax_ids: set[str]) -> TaxBlock:
+def _new_block(
+    writer: _Writer, segments: list[str], overrides: dict[str, Any], tax_ids: set[str]
+) -> TaxBlock:
     block = TaxBlock(seal_version=1)
     writer.session.add(block)
     writer.session.flush()
     fields = {"segments": canonical(segments), "overrides": canonical(overrides)}
-    seal_record(writer.session, BLOCKS, block, TAX, fields, writer.recipients(tax_ids), writer.ent.kind, writer.escrow)
+    seal_record(
+        writer.session,
+        BLOCKS,
+        block,
+        TAX,
+        fields,
+        writer.recipients(tax_ids),
+        writer.ent.kind,
+        writer.escrow,
+    )
     return block
 
 
 def _pledge_warnings(writer: _Writer) -> list[dict[str, str]]:
     return [
-        {"code": "no_pledge", "member_id": m, "message": "有効な誓約書がないため、このメンバーには内容が共有されません。"}
+        {
+            "code": "no_pledge",
+            "member_id": m,
+            "message": "有効な誓約書がないため、このメンバーには内容が共有されません。",
+        }
         for m in sorted(set(writer.ent.attendees) - writer.pledged)
     ]
 
 
-def save_draft(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str, data: MinutesIn) -> MinutesOut:
+def save_draft(
+    session: Session,
+    identity: IdentityClient,
+    agenda: AgendaClient,
+    caller: Caller,
+    meeting_id: str,
+    data: MinutesIn,
+) -> MinutesOut:
     """Write the draft (PUT): every field sealed under the audiences that apply."""
     ent = Entitlements.load(agenda, caller.token, meeting_id)
     _validate(data, ent)
     minutes = _latest(session, meeting_id)
     if minutes is not None and minutes.status in ("approved", "superseded"):
-        raise conflict("approved", "承認済みの会議録は変更できません。訂正版を作成してください。", "Approved minutes cannot change; create a correction.")
+        raise conflict(
+            "approved",
+            "承認済みの会議録は変更できません。訂正版を作成してください。",
+            "Approved minutes cannot change; create a correction.",
+        )
     if minutes is None:
-        minutes = Minutes(meeting_id=meeting_id, version=1, conference_kind=ent.kind, status="draft", created_by=caller.member_id)
+        minutes = Minutes(
+            meeting_id=meeting_id,
+            version=1,
+            conference_kind=ent.kind,
+            status="draft",
+            created_by=caller.member_id,
+        )
         session.add(minutes)
         session.flush()
     old_items = {i.agenda_item_id: i for i in _items(session, minutes)}
@@ -235,7 +365,10 @@ def save_draft(session: Session, identity: IdentityClient, agenda: AgendaClient,
     writer = _Writer(session, identity, caller, ent, minutes)
     writer.prepare(list(old_items.values()), old_blocks)
     warnings = _pledge_warnings(writer)
-    new_items = [_seal_item(writer, n + 1, item, old_items.get(item.agenda_item_id), old_blocks, warnings) for n, item in enumerate(data.items)]
+    new_items = [
+        _seal_item(writer, n + 1, item, old_items.get(item.agenda_item_id), old_blocks, warnings)
+        for n, item in enumerate(data.items)
+    ]
     for old in old_items.values():
         session.delete(old)
     drop_wraps(session, ITEMS, [i.id for i in old_items.values()])
@@ -243,7 +376,16 @@ def save_draft(session: Session, identity: IdentityClient, agenda: AgendaClient,
     minutes.next_meeting_at = data.next_meeting_at
     minutes.updated_at = utcnow()
     session.flush()
-    record(session, "minutes.save", caller.member_id, "minutes", minutes.id, meeting_id=meeting_id, version=minutes.version, items=len(new_items))
+    record(
+        session,
+        "minutes.save",
+        caller.member_id,
+        "minutes",
+        minutes.id,
+        meeting_id=meeting_id,
+        version=minutes.version,
+        items=len(new_items),
+    )
     view = caller_view(session, identity, agenda, caller, meeting_id, audit=False)
     view.warnings = warnings
     return view
@@ -253,7 +395,11 @@ def _require_status(minutes: Minutes | None, *statuses: str) -> Minutes:
     if minutes is None:
         raise not_found("会議録", "Minutes")
     if minutes.status not in statuses:
-        raise conflict("wrong_status", "現在の状態ではこの操作はできません。", "Not possible in the minutes' current state.")
+        raise conflict(
+            "wrong_status",
+            "現在の状態ではこの操作はできません。",
+            "Not possible in the minutes' current state.",
+        )
     return minutes
 
 
@@ -261,27 +407,65 @@ def submit_for_review(session: Session, caller: Caller, meeting_id: str) -> Minu
     """Draft → in review: attendees may now comment."""
     minutes = _require_status(_latest(session, meeting_id), "draft")
     minutes.status, minutes.submitted_at = "in_review", utcnow()
-    record(session, "minutes.submit", caller.member_id, "minutes", minutes.id, version=minutes.version)
+    record(
+        session, "minutes.submit", caller.member_id, "minutes", minutes.id, version=minutes.version
+    )
     return minutes
 
 
-def approve(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str) -> MinutesOut:
+def approve(
+    session: Session,
+    identity: IdentityClient,
+    agenda: AgendaClient,
+    caller: Caller,
+    meeting_id: str,
+) -> MinutesOut:
     """In review → approved: fixed by a content hash; plan items update the cases' support plans."""
     minutes = _require_status(_latest(session, meeting_id), "in_review")
     items = _items(session, minutes)
-    minutes.status, minutes.approved_by, minutes.approved_at = "approved", caller.member_id, utcnow()
+    minutes.status, minutes.approved_by, minutes.approved_at = (
+        "approved",
+        caller.member_id,
+        utcnow(),
+    )
     minutes.content_hash = content_hash(minutes, items, _blocks(session, items))
-    for earlier in session.scalars(select(Minutes).where(Minutes.meeting_id == meeting_id, Minutes.status == "approved", Minutes.id != minutes.id)):
+    for earlier in session.scalars(
+        select(Minutes).where(
+            Minutes.meeting_id == meeting_id, Minutes.status == "approved", Minutes.id != minutes.id
+        )
+    ):
         earlier.status = "superseded"
-    record(session, "minutes.approve", caller.member_id, "minutes", minutes.id, version=minutes.version, content_hash=minutes.content_hash)
+    record(
+        session,
+        "minutes.approve",
+        caller.member_id,
+        "minutes",
+        minutes.id,
+        version=minutes.version,
+        content_hash=minutes.content_hash,
+    )
     if minutes.conference_kind == "jusou":
         _update_plans(session, identity, agenda, caller, minutes, items)
     return caller_view(session, identity, agenda, caller, meeting_id, audit=False)
 
 
-def _update_plans(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, minutes: Minutes, items: list[MinutesItem]) -> None:
+def _update_plans(
+    session: Session,
+    identity: IdentityClient,
+    agenda: AgendaClient,
+    caller: Caller,
+    minutes: Minutes,
+    items: list[MinutesItem],
+) -> None:
     blocks = _blocks(session, items)
-    opened = open_for(session, identity, caller.token, caller.member_id, minutes.conference_kind, [(ITEMS, i.id) for i in items] + [(BLOCKS, b) for b in blocks])
+    opened = open_for(
+        session,
+        identity,
+        caller.token,
+        caller.member_id,
+        minutes.conference_kind,
+        [(ITEMS, i.id) for i in items] + [(BLOCKS, b) for b in blocks],
+    )
     for item in items:
         if item.purpose not in PLAN_PURPOSES or not item.case_id:
             continue
@@ -289,12 +473,26 @@ def _update_plans(session: Session, identity: IdentityClient, agenda: AgendaClie
         if content is None:
             continue
         body, _ = _fill(json.loads(content["body"]), item, blocks, opened)
-        plan = {"status": item.purpose, "roles": body["roles"], "monitoring_on": body["monitoring_on"]}
+        plan = {
+            "status": item.purpose,
+            "roles": body["roles"],
+            "monitoring_on": body["monitoring_on"],
+        }
         agenda.record_plan(caller.token, item.case_id, plan)
-        record(session, "minutes.plan_update", caller.member_id, "case", item.case_id, minutes_id=minutes.id, purpose=item.purpose)
+        record(
+            session,
+            "minutes.plan_update",
+            caller.member_id,
+            "case",
+            item.case_id,
+            minutes_id=minutes.id,
+            purpose=item.purpose,
+        )
 
 
-def _fill(masked: dict[str, Any], item: MinutesItem, blocks: dict[str, TaxBlock], opened: Any) -> tuple[dict[str, Any], dict[str, list[tuple[int, int]]] | None]:
+def _fill(
+    masked: dict[str, Any], item: MinutesItem, blocks: dict[str, TaxBlock], opened: Any
+) -> tuple[dict[str, Any], dict[str, list[tuple[int, int]]] | None]:
     """The body with every hidden segment the reader's keys open put back, and the spans when all opened."""
     body, spans, complete = json.loads(json.dumps(masked)), {}, True
     for path, block_id in (item.tax_blocks or {}).items():
@@ -308,11 +506,24 @@ def _fill(masked: dict[str, Any], item: MinutesItem, blocks: dict[str, TaxBlock]
     return body, spans if complete else None
 
 
-def start_correction(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str) -> MinutesOut:
+def start_correction(
+    session: Session,
+    identity: IdentityClient,
+    agenda: AgendaClient,
+    caller: Caller,
+    meeting_id: str,
+) -> MinutesOut:
     """A new draft version from the approved one; the approved version is kept unchanged."""
     approved = _require_status(_latest(session, meeting_id), "approved")
     items = _items(session, approved)
-    opened = open_for(session, identity, caller.token, caller.member_id, approved.conference_kind, [(ITEMS, i.id) for i in items])
+    opened = open_for(
+        session,
+        identity,
+        caller.token,
+        caller.member_id,
+        approved.conference_kind,
+        [(ITEMS, i.id) for i in items],
+    )
     draft = Minutes(
         meeting_id=meeting_id,
         version=approved.version + 1,
@@ -331,42 +542,112 @@ def start_correction(session: Session, identity: IdentityClient, agenda: AgendaC
     for item in items:
         content = opened.open(ITEMS, item, item.audience)
         if content is None:
-            raise conflict("cannot_copy", "この会議録の一部を読めないため、訂正版を作成できません。", "Part of these minutes is not readable to you; cannot copy.")
+            raise conflict(
+                "cannot_copy",
+                "この会議録の一部を読めないため、訂正版を作成できません。",
+                "Part of these minutes is not readable to you; cannot copy.",
+            )
         copy = MinutesItem(
-            minutes_id=draft.id, agenda_item_id=item.agenda_item_id, case_id=item.case_id, purpose=item.purpose,
-            position=item.position, audience=item.audience, seal_version=draft.version, tax_blocks=dict(item.tax_blocks or {}),
+            minutes_id=draft.id,
+            agenda_item_id=item.agenda_item_id,
+            case_id=item.case_id,
+            purpose=item.purpose,
+            position=item.position,
+            audience=item.audience,
+            seal_version=draft.version,
+            tax_blocks=dict(item.tax_blocks or {}),
         )
         session.add(copy)
         session.flush()
-        entitlement = ent.items.get(item.agenda_item_id, {"content_member_ids": [], "tax_member_ids": []})
-        seal_record(session, ITEMS, copy, copy.audience, content, writer.recipients(writer.content_ids(entitlement)), ent.kind, writer.escrow)
-    record(session, "minutes.correction", caller.member_id, "minutes", draft.id, corrects=approved.id, version=draft.version)
+        entitlement = ent.items.get(
+            item.agenda_item_id, {"content_member_ids": [], "tax_member_ids": []}
+        )
+        seal_record(
+            session,
+            ITEMS,
+            copy,
+            copy.audience,
+            content,
+            writer.recipients(writer.content_ids(entitlement)),
+            ent.kind,
+            writer.escrow,
+        )
+    record(
+        session,
+        "minutes.correction",
+        caller.member_id,
+        "minutes",
+        draft.id,
+        corrects=approved.id,
+        version=draft.version,
+    )
     return caller_view(session, identity, agenda, caller, meeting_id, audit=False)
 
 
 def _skeleton(ent: Entitlements, meeting_id: str) -> MinutesOut:
     items = sorted(ent.items.values(), key=lambda i: i.get("order", 0))
     return MinutesOut(
-        id=None, meeting_id=meeting_id, version=0, status="new", conference_kind=ent.kind, attendance=[], next_meeting_at=None,
+        id=None,
+        meeting_id=meeting_id,
+        version=0,
+        status="new",
+        conference_kind=ent.kind,
+        attendance=[],
+        next_meeting_at=None,
         items=[
-            ItemOut(agenda_item_id=i["id"], case_id=i.get("case_id"), purpose=i["purpose"], purpose_label=PURPOSE_LABELS.get(i["purpose"], i["purpose"]),
-                    position=n + 1, outline=OUTLINES.get(i["purpose"], []), discussion=outline_text(i["purpose"]))
+            ItemOut(
+                agenda_item_id=i["id"],
+                case_id=i.get("case_id"),
+                purpose=i["purpose"],
+                purpose_label=PURPOSE_LABELS.get(i["purpose"], i["purpose"]),
+                position=n + 1,
+                outline=OUTLINES.get(i["purpose"], []),
+                discussion=outline_text(i["purpose"]),
+            )
             for n, i in enumerate(items)
         ],
     )
 
 
-def _item_out(item: MinutesItem, content: dict[str, str] | None, blocks: dict[str, TaxBlock], opened: Any, redacted: str | None, coordinator: bool) -> ItemOut:
-    base = {"agenda_item_id": item.agenda_item_id, "case_id": item.case_id, "purpose": item.purpose,
-            "purpose_label": PURPOSE_LABELS.get(item.purpose, item.purpose), "position": item.position, "outline": OUTLINES.get(item.purpose, [])}
+def _item_out(
+    item: MinutesItem,
+    content: dict[str, str] | None,
+    blocks: dict[str, TaxBlock],
+    opened: Any,
+    redacted: str | None,
+    coordinator: bool,
+) -> ItemOut:
+    base = {
+        "agenda_item_id": item.agenda_item_id,
+        "case_id": item.case_id,
+        "purpose": item.purpose,
+        "purpose_label": PURPOSE_LABELS.get(item.purpose, item.purpose),
+        "position": item.position,
+        "outline": OUTLINES.get(item.purpose, []),
+    }
     if content is None:
         return ItemOut(**base, redacted=redacted or "consent_scope")  # type: ignore[arg-type]
     body, spans = _fill(json.loads(content["body"]), item, blocks, opened)
-    shown = [(s, e, path) for path, pairs in (spans or {}).items() for s, e in pairs] if coordinator and spans is not None else None
-    return ItemOut(**base, **body, tax_masked=bool(item.tax_blocks) and spans is None, tax_spans=shown)
+    shown = (
+        [(s, e, path) for path, pairs in (spans or {}).items() for s, e in pairs]
+        if coordinator and spans is not None
+        else None
+    )
+    return ItemOut(
+        **base, **body, tax_masked=bool(item.tax_blocks) and spans is None, tax_spans=shown
+    )
 
 
-def caller_view(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str, *, version: int | None = None, audit: bool = True) -> MinutesOut:
+def caller_view(
+    session: Session,
+    identity: IdentityClient,
+    agenda: AgendaClient,
+    caller: Caller,
+    meeting_id: str,
+    *,
+    version: int | None = None,
+    audit: bool = True,
+) -> MinutesOut:
     """The minutes as this caller may read them: only what the caller's own keys open."""
     meeting = agenda.agenda_view(caller.token, meeting_id)["meeting"]
     kind = meeting["kind"]
@@ -379,79 +660,212 @@ def caller_view(session: Session, identity: IdentityClient, agenda: AgendaClient
     items = _items(session, minutes)
     blocks = _blocks(session, items)
     if minutes.content_hash and content_hash(minutes, items, blocks) != minutes.content_hash:
-        record(session, "minutes.integrity_failure", caller.member_id, "minutes", minutes.id, outcome="refused")
+        record(
+            session,
+            "minutes.integrity_failure",
+            caller.member_id,
+            "minutes",
+            minutes.id,
+            outcome="refused",
+        )
         raise integrity_error()
     pledged = identity.has_pledge(caller.token, caller.member_id, kind)
-    opened = open_for(session, identity, caller.token, caller.member_id, kind, [(ITEMS, i.id) for i in items] + [(BLOCKS, b) for b in blocks]) if pledged else None
+    opened = (
+        open_for(
+            session,
+            identity,
+            caller.token,
+            caller.member_id,
+            kind,
+            [(ITEMS, i.id) for i in items] + [(BLOCKS, b) for b in blocks],
+        )
+        if pledged
+        else None
+    )
     outs = [
-        _item_out(item, opened.open(ITEMS, item, item.audience) if opened else None, blocks, opened, None if pledged else "no_pledge", coordinator)
+        _item_out(
+            item,
+            opened.open(ITEMS, item, item.audience) if opened else None,
+            blocks,
+            opened,
+            None if pledged else "no_pledge",
+            coordinator,
+        )
         for item in items
     ]
     if audit:
-        record(session, "minutes.view", caller.member_id, "minutes", minutes.id, version=minutes.version, opened=sum(o.redacted is None for o in outs))
+        record(
+            session,
+            "minutes.view",
+            caller.member_id,
+            "minutes",
+            minutes.id,
+            version=minutes.version,
+            opened=sum(o.redacted is None for o in outs),
+        )
     return MinutesOut(
-        id=minutes.id, meeting_id=meeting_id, version=minutes.version, status=minutes.status,  # type: ignore[arg-type]
-        conference_kind=kind, attendance=list(minutes.attendance), next_meeting_at=minutes.next_meeting_at, items=outs,
-        approved_by=minutes.approved_by, approved_at=minutes.approved_at, content_hash=minutes.content_hash,
+        id=minutes.id,
+        meeting_id=meeting_id,
+        version=minutes.version,
+        status=minutes.status,  # type: ignore[arg-type]
+        conference_kind=kind,
+        attendance=list(minutes.attendance),
+        next_meeting_at=minutes.next_meeting_at,
+        items=outs,
+        approved_by=minutes.approved_by,
+        approved_at=minutes.approved_at,
+        content_hash=minutes.content_hash,
         notice=None if pledged else NO_PLEDGE_NOTICE,
     )
 
 
 def versions(session: Session, meeting_id: str) -> list[Minutes]:
     """Every version of a meeting's minutes, oldest first."""
-    return list(session.scalars(select(Minutes).where(Minutes.meeting_id == meeting_id).order_by(Minutes.version)))
+    return list(
+        session.scalars(
+            select(Minutes).where(Minutes.meeting_id == meeting_id).order_by(Minutes.version)
+        )
+    )
 
 
-def add_comment(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str, data: CommentIn) -> CommentOut:
+def add_comment(
+    session: Session,
+    identity: IdentityClient,
+    agenda: AgendaClient,
+    caller: Caller,
+    meeting_id: str,
+    data: CommentIn,
+) -> CommentOut:
     """An attendee comments while the minutes are in review; sealed for the pledged attendees."""
     meeting = agenda.agenda_view(caller.token, meeting_id)["meeting"]
     minutes = _require_status(_latest(session, meeting_id), "in_review")
     if not identity.has_pledge(caller.token, caller.member_id, meeting["kind"]):
-        raise KasaneError(403, "no_pledge", "誓約書が未提出のため、コメントできません。", "Sign the pledge before commenting.")
-    comment = MinutesComment(minutes_id=minutes.id, author_id=caller.member_id, agenda_item_id=data.agenda_item_id, seal_version=1)
+        raise KasaneError(
+            403,
+            "no_pledge",
+            "誓約書が未提出のため、コメントできません。",
+            "Sign the pledge before commenting.",
+        )
+    comment = MinutesComment(
+        minutes_id=minutes.id,
+        author_id=caller.member_id,
+        agenda_item_id=data.agenda_item_id,
+        seal_version=1,
+    )
     session.add(comment)
     session.flush()
     audience_ids = {*minutes.attendance, minutes.created_by, caller.member_id}
     recipients = identity.public_keys(caller.token, sorted(audience_ids))
     escrow = identity.escrow_key(caller.token, "minutes")
-    seal_record(session, COMMENTS, comment, "attendees", {"text": data.text}, recipients, meeting["kind"], escrow)
-    record(session, "minutes.comment", caller.member_id, "comment", comment.id, minutes_id=minutes.id)
-    return CommentOut(id=comment.id, author_id=comment.author_id, agenda_item_id=comment.agenda_item_id, created_at=comment.created_at, text=data.text)
+    seal_record(
+        session,
+        COMMENTS,
+        comment,
+        "attendees",
+        {"text": data.text},
+        recipients,
+        meeting["kind"],
+        escrow,
+    )
+    record(
+        session, "minutes.comment", caller.member_id, "comment", comment.id, minutes_id=minutes.id
+    )
+    return CommentOut(
+        id=comment.id,
+        author_id=comment.author_id,
+        agenda_item_id=comment.agenda_item_id,
+        created_at=comment.created_at,
+        text=data.text,
+    )
 
 
-def list_comments(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str) -> list[CommentOut]:
+def list_comments(
+    session: Session,
+    identity: IdentityClient,
+    agenda: AgendaClient,
+    caller: Caller,
+    meeting_id: str,
+) -> list[CommentOut]:
     """Comments on the current version, opened where the caller holds the key."""
     kind = agenda.agenda_view(caller.token, meeting_id)["meeting"]["kind"]
     minutes = _latest(session, meeting_id)
     if minutes is None:
         return []
-    comments = list(session.scalars(select(MinutesComment).where(MinutesComment.minutes_id == minutes.id).order_by(MinutesComment.created_at)))
-    opened = open_for(session, identity, caller.token, caller.member_id, kind, [(COMMENTS, c.id) for c in comments])
+    comments = list(
+        session.scalars(
+            select(MinutesComment)
+            .where(MinutesComment.minutes_id == minutes.id)
+            .order_by(MinutesComment.created_at)
+        )
+    )
+    opened = open_for(
+        session,
+        identity,
+        caller.token,
+        caller.member_id,
+        kind,
+        [(COMMENTS, c.id) for c in comments],
+    )
     out = []
     for c in comments:
         fields = opened.open(COMMENTS, c, "attendees")
-        out.append(CommentOut(id=c.id, author_id=c.author_id, agenda_item_id=c.agenda_item_id, created_at=c.created_at, text=fields["text"] if fields else None))
+        out.append(
+            CommentOut(
+                id=c.id,
+                author_id=c.author_id,
+                agenda_item_id=c.agenda_item_id,
+                created_at=c.created_at,
+                text=fields["text"] if fields else None,
+            )
+        )
     return out
 
 
-def change_tax_mark(session: Session, identity: IdentityClient, agenda: AgendaClient, caller: Caller, meeting_id: str, data: TaxMark) -> MinutesOut:
+def change_tax_mark(
+    session: Session,
+    identity: IdentityClient,
+    agenda: AgendaClient,
+    caller: Caller,
+    meeting_id: str,
+    data: TaxMark,
+) -> MinutesOut:
     """The coordinator marks a missed tax span or unmarks a false one; offsets are in the full text."""
     minutes = _require_status(_latest(session, meeting_id), "draft", "in_review")
-    item = next((i for i in _items(session, minutes) if i.agenda_item_id == data.agenda_item_id), None)
+    item = next(
+        (i for i in _items(session, minutes) if i.agenda_item_id == data.agenda_item_id), None
+    )
     if item is None:
         raise not_found("議題", "Item")
     blocks = _blocks(session, [item])
     block = blocks.get((item.tax_blocks or {}).get(data.field, ""))
-    opened = open_for(session, identity, caller.token, caller.member_id, minutes.conference_kind, [(ITEMS, item.id)] + ([(BLOCKS, block.id)] if block else []))
+    opened = open_for(
+        session,
+        identity,
+        caller.token,
+        caller.member_id,
+        minutes.conference_kind,
+        [(ITEMS, item.id)] + ([(BLOCKS, block.id)] if block else []),
+    )
     content = opened.open(ITEMS, item, item.audience)
     tax = opened.open(BLOCKS, block, TAX) if block else None
     if content is None or (block is not None and tax is None):
-        raise KasaneError(403, "tax_access_required", "税情報を閲覧できる担当者だけがこの操作をできます。", "Only someone entitled to this tax data can do this.")
+        raise KasaneError(
+            403,
+            "tax_access_required",
+            "税情報を閲覧できる担当者だけがこの操作をできます。",
+            "Only someone entitled to this tax data can do this.",
+        )
     body = json.loads(content["body"])
     masked_text = get_path(body, data.field) or ""
     text, _ = unmask_text(masked_text, json.loads(tax["segments"])) if tax else (masked_text, [])
     if data.end > len(text) or data.start >= data.end:
-        raise KasaneError(422, "invalid_input", "範囲が本文の外にあります。", "The range lies outside the text.", errors=[FieldError("end", "範囲が正しくありません。", "Invalid range.")])
+        raise KasaneError(
+            422,
+            "invalid_input",
+            "範囲が本文の外にあります。",
+            "The range lies outside the text.",
+            errors=[FieldError("end", "範囲が正しくありません。", "Invalid range.")],
+        )
     overrides = json.loads(tax["overrides"]) if tax else {"marked": [], "unmarked": []}
     overrides["marked" if data.action == "mark" else "unmarked"].append([data.start, data.end])
     new_masked, segments, _ = mask_text(text, overrides)
@@ -459,10 +873,21 @@ def change_tax_mark(session: Session, identity: IdentityClient, agenda: AgendaCl
     ent = Entitlements.load(agenda, caller.token, meeting_id)
     writer = _Writer(session, identity, caller, ent, minutes)
     writer.prepare([], {})
-    entitlement = ent.items.get(item.agenda_item_id, {"content_member_ids": [], "tax_member_ids": []})
+    entitlement = ent.items.get(
+        item.agenda_item_id, {"content_member_ids": [], "tax_member_ids": []}
+    )
     drop_wraps(session, ITEMS, [item.id])
     item.sealed_fields, item.escrow_wraps = {}, {}
-    seal_record(session, ITEMS, item, item.audience, {"body": canonical(body)}, writer.recipients(writer.content_ids(entitlement)), ent.kind, writer.escrow)
+    seal_record(
+        session,
+        ITEMS,
+        item,
+        item.audience,
+        {"body": canonical(body)},
+        writer.recipients(writer.content_ids(entitlement)),
+        ent.kind,
+        writer.escrow,
+    )
     # Whoever could read the hidden parts before keeps reading them; nobody else gains them.
     readers = writer.tax_ids(entitlement) | ({caller.member_id} if tax else set())
     blocks_map = dict(item.tax_blocks or {})
@@ -471,5 +896,14 @@ def change_tax_mark(session: Session, identity: IdentityClient, agenda: AgendaCl
     else:
         blocks_map.pop(data.field, None)
     item.tax_blocks = blocks_map
-    record(session, f"minutes.tax_{data.action}", caller.member_id, "minutes_item", item.id, field=data.field, start=data.start, end=data.end)
+    record(
+        session,
+        f"minutes.tax_{data.action}",
+        caller.member_id,
+        "minutes_item",
+        item.id,
+        field=data.field,
+        start=data.start,
+        end=data.end,
+    )
     return caller_view(session, identity, agenda, caller, meeting_id, audit=False)

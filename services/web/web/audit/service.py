@@ -14,7 +14,9 @@ def entries(api: Api, services: tuple[str, ...], filters: dict[str, Any]) -> lis
     """Entries of the chosen chains, merged newest first."""
     params = {k: v for k, v in filters.items() if v}
     rows = [e | {"service": s} for s in services for e in api.get(f"/{s}/audit", params=params)]
-    return sorted(rows, key=lambda e: e["recorded_at"], reverse=True)[: int(filters.get("limit") or 100)]
+    return sorted(rows, key=lambda e: e["recorded_at"], reverse=True)[
+        : int(filters.get("limit") or 100)
+    ]
 
 
 def verification(api: Api) -> dict[str, dict[str, Any]]:

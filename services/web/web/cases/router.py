@@ -19,11 +19,25 @@ router = APIRouter(prefix="/cases", dependencies=[role_page("coordinator")])
 def list_cases(page: SignedIn) -> Response:
     """Every case the coordinator runs."""
     cases = sorted(page.api.get("/agenda/cases"), key=lambda c: c["updated_at"], reverse=True)
-    return render(page, "cases/list.html", nav="cases", page_title=page.t("case.list_title"), cases=cases)
+    return render(
+        page, "cases/list.html", nav="cases", page_title=page.t("case.list_title"), cases=cases
+    )
 
 
-def _new_page(page: Page, form: Any = None, errors: FormErrors | None = None, status: int = 200) -> Response:
-    return render(page, "cases/new.html", status=status, errors=errors, nav="cases", page_title=page.t("case.new"), form=form or {}, orgs=directory.organizations(page.api), issues=service.ISSUES)
+def _new_page(
+    page: Page, form: Any = None, errors: FormErrors | None = None, status: int = 200
+) -> Response:
+    return render(
+        page,
+        "cases/new.html",
+        status=status,
+        errors=errors,
+        nav="cases",
+        page_title=page.t("case.new"),
+        form=form or {},
+        orgs=directory.organizations(page.api),
+        issues=service.ISSUES,
+    )
 
 
 @router.get("/new")
@@ -47,9 +61,20 @@ def new_case(page: SignedIn, form: Form) -> Response:
     return redirect(page, f"/cases/{created['id']}", flash="case_created")
 
 
-def _detail_page(page: Page, case_id: str, errors: FormErrors | None = None, status: int = 200, form: Any = None) -> Response:
+def _detail_page(
+    page: Page, case_id: str, errors: FormErrors | None = None, status: int = 200, form: Any = None
+) -> Response:
     data = service.detail(page.api, case_id)
-    return render(page, "cases/detail.html", status=status, errors=errors, nav="cases", page_title=data["case"].get("title") or page.t("case.untitled"), form=form or {}, **data)
+    return render(
+        page,
+        "cases/detail.html",
+        status=status,
+        errors=errors,
+        nav="cases",
+        page_title=data["case"].get("title") or page.t("case.untitled"),
+        form=form or {},
+        **data,
+    )
 
 
 @router.get("/{case_id}")

@@ -10,9 +10,34 @@ from web.core import directory
 from web.core.api import Api
 from web.core.errors import FormErrors
 
-ISSUES = ("8050", "double_care", "hikikomori", "young_carer", "poverty", "isolation", "abuse", "dementia", "disability", "debt", "housing", "other")
-CASE_FIELDS = {"title": "title", "summary": "summary", "notes": "notes", "tax_notes": "tax_notes", "lead_organization_id": "lead_organization_id", "issues": "issues"}
-CONSENT_FIELDS = {"obtained_on": "obtained_on", "organization_ids": "organization_ids", "covers_tax": "covers_tax", "form_reference": "form_reference"}
+ISSUES = (
+    "8050",
+    "double_care",
+    "hikikomori",
+    "young_carer",
+    "poverty",
+    "isolation",
+    "abuse",
+    "dementia",
+    "disability",
+    "debt",
+    "housing",
+    "other",
+)
+CASE_FIELDS = {
+    "title": "title",
+    "summary": "summary",
+    "notes": "notes",
+    "tax_notes": "tax_notes",
+    "lead_organization_id": "lead_organization_id",
+    "issues": "issues",
+}
+CONSENT_FIELDS = {
+    "obtained_on": "obtained_on",
+    "organization_ids": "organization_ids",
+    "covers_tax": "covers_tax",
+    "form_reference": "form_reference",
+}
 
 
 def case_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
@@ -22,7 +47,10 @@ def case_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
     if not title:
         errors.add("title", t("form.missing"))
     body: dict[str, Any] = {
-        "title": title, "summary": str(form.get("summary") or ""), "notes": str(form.get("notes") or ""), "tax_notes": str(form.get("tax_notes") or ""),
+        "title": title,
+        "summary": str(form.get("summary") or ""),
+        "notes": str(form.get("notes") or ""),
+        "tax_notes": str(form.get("tax_notes") or ""),
         "issues": [i for i in form.getlist("issues") if i in ISSUES],
     }
     lead = str(form.get("lead_organization_id") or "")
@@ -40,7 +68,11 @@ def consent_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
         errors.add("obtained_on", t("form.missing"))
     if not orgs:
         errors.add("organization_ids", t("case.err_orgs"))
-    body: dict[str, Any] = {"obtained_on": obtained, "organization_ids": orgs, "covers_tax": form.get("covers_tax") == "yes"}
+    body: dict[str, Any] = {
+        "obtained_on": obtained,
+        "organization_ids": orgs,
+        "covers_tax": form.get("covers_tax") == "yes",
+    }
     if str(form.get("form_reference") or "").strip():
         body["form_reference"] = str(form.get("form_reference")).strip()
     return body, errors
@@ -49,7 +81,11 @@ def consent_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
 def detail(api: Api, case_id: str) -> dict[str, Any]:
     """A case with its consents and plan versions, and names for the ids."""
     return {
-        "case": api.get(f"/agenda/cases/{case_id}"), "consents": api.get(f"/agenda/cases/{case_id}/consents"),
-        "plans": sorted(api.get(f"/agenda/cases/{case_id}/plans"), key=lambda p: p["version"], reverse=True),
-        "orgs": directory.organizations(api), "people": directory.people(api),
+        "case": api.get(f"/agenda/cases/{case_id}"),
+        "consents": api.get(f"/agenda/cases/{case_id}/consents"),
+        "plans": sorted(
+            api.get(f"/agenda/cases/{case_id}/plans"), key=lambda p: p["version"], reverse=True
+        ),
+        "orgs": directory.organizations(api),
+        "people": directory.people(api),
     }

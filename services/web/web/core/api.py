@@ -51,25 +51,43 @@ class Login:
 
 
 def _unavailable() -> ApiError:
-    return ApiError(503, {"code": "unavailable", "detail": "サービスに接続できません。しばらくしてからお試しください。"})
+    return ApiError(
+        503,
+        {
+            "code": "unavailable",
+            "detail": "サービスに接続できません。しばらくしてからお試しください。",
+        },
+    )
 
 
 class Api:
     """The services as one person sees them (their access token, their session cookie, their language)."""
 
-    def __init__(self, services: Services, lang: str, access: str | None, session_cookie: str | None) -> None:
+    def __init__(
+        self, services: Services, lang: str, access: str | None, session_cookie: str | None
+    ) -> None:
         self.services, self.lang = services, lang
         self.access, self.session_cookie = access, session_cookie
         self.refreshed: tuple[str, int] | None = None
 
-    def _send(self, method: str, path: str, *, token: str | None = None, cookie: str | None = None, **kwargs: Any) -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        cookie: str | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
         headers = {"Accept-Language": self.lang, "Accept": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if cookie:
             headers["Cookie"] = f"{SESSION_COOKIE}={cookie}"
         try:
-            return self.services.http.request(method, self.services.url(path), headers=headers, **kwargs)
+            return self.services.http.request(
+                method, self.services.url(path), headers=headers, **kwargs
+            )
         except (httpx.HTTPError, OSError) as error:
             raise _unavailable() from error
 

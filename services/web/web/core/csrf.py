@@ -46,7 +46,9 @@ def token_for(key: bytes, browser_value: str, session_cookie: str | None) -> str
     return hmac.new(key, f"{browser_value}|{session_part}".encode(), hashlib.sha256).hexdigest()
 
 
-def check(key: bytes, browser_value: str | None, session_cookie: str | None, submitted: str | None) -> bool:
+def check(
+    key: bytes, browser_value: str | None, session_cookie: str | None, submitted: str | None
+) -> bool:
     """Whether a submitted token fits this browser and session."""
     if not browser_value or not submitted or len(submitted) > 128:
         return False

@@ -34,7 +34,9 @@ class WebHeadersMiddleware:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"]
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"
+                ]
                 headers.extend(COMMON)
                 headers.append((b"cache-control", cache))
                 if not is_static:

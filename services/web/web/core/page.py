@@ -35,7 +35,9 @@ class Page:
     @property
     def csrf_token(self) -> str:
         """The token every form of this page carries."""
-        return csrf.token_for(self.request.app.state.csrf_key, self.csrf_value, self.api.session_cookie)
+        return csrf.token_for(
+            self.request.app.state.csrf_key, self.csrf_value, self.api.session_cookie
+        )
 
     @property
     def me(self) -> dict[str, Any]:
@@ -58,10 +60,19 @@ class Page:
 def _page(request: Request) -> Page:
     cookies = request.cookies
     lang = cookies.get(LANG_COOKIE) if cookies.get(LANG_COOKIE) in ("ja", "en") else "ja"
-    api = Api(request.app.state.services, lang, cookies.get(ACCESS_COOKIE), cookies.get(SESSION_COOKIE))
+    api = Api(
+        request.app.state.services, lang, cookies.get(ACCESS_COOKIE), cookies.get(SESSION_COOKIE)
+    )
     browser_value = cookies.get(csrf.CSRF_COOKIE)
     is_new = not browser_value or len(browser_value) > 128
-    return Page(request, lang, api, csrf.new_browser_value() if is_new else browser_value, is_new, cookies.get(FLASH_COOKIE))
+    return Page(
+        request,
+        lang,
+        api,
+        csrf.new_browser_value() if is_new else browser_value,
+        is_new,
+        cookies.get(FLASH_COOKIE),
+    )
 
 
 PageDep = Annotated[Page, Depends(_page)]
@@ -93,7 +104,12 @@ async def checked_form(request: Request) -> FormData:
     """The submitted form, refused unless its CSRF token fits this browser and session."""
     form = await request.form()
     submitted = form.get(csrf.FIELD)
-    ok = csrf.check(request.app.state.csrf_key, request.cookies.get(csrf.CSRF_COOKIE), request.cookies.get(SESSION_COOKIE), submitted if isinstance(submitted, str) else None)
+    ok = csrf.check(
+        request.app.state.csrf_key,
+        request.cookies.get(csrf.CSRF_COOKIE),
+        request.cookies.get(SESSION_COOKIE),
+        submitted if isinstance(submitted, str) else None,
+    )
     if not ok:
         raise CsrfRefused()
     return form
@@ -106,25 +122,59 @@ def _apply_cookies(page: Page, response: Any) -> Any:
     settings = page.request.app.state.settings
     secure = settings.cookie_secure
     if page.csrf_is_new:
-        response.set_cookie(csrf.CSRF_COOKIE, page.csrf_value, httponly=True, secure=secure, samesite="lax", path="/")
+        response.set_cookie(
+            csrf.CSRF_COOKIE,
+            page.csrf_value,
+            httponly=True,
+            secure=secure,
+            samesite="lax",
+            path="/",
+        )
     if page.api.refreshed is not None:
         token, ttl = page.api.refreshed
-        response.set_cookie(ACCESS_COOKIE, token, max_age=ttl, httponly=True, secure=secure, samesite="lax", path="/")
+        response.set_cookie(
+            ACCESS_COOKIE,
+            token,
+            max_age=ttl,
+            httponly=True,
+            secure=secure,
+            samesite="lax",
+            path="/",
+        )
     for name, value, max_age in page.cookies:
         if value:
-            response.set_cookie(name, value, max_age=max_age, httponly=True, secure=secure, samesite="lax", path="/")
+            response.set_cookie(
+                name, value, max_age=max_age, httponly=True, secure=secure, samesite="lax", path="/"
+            )
         else:
             response.delete_cookie(name, path="/", httponly=True, secure=secure, samesite="lax")
     return response
 
 
-def render(page: Page, template: str, /, *, status: int = 200, errors: FormErrors | None = None, me: dict[str, Any] | None | bool = True, **values: Any) -> HTMLResponse:
+def render(
+    page: Page,
+    template: str,
+    /,
+    *,
+    status: int = 200,
+    errors: FormErrors | None = None,
+    me: dict[str, Any] | None | bool = True,
+    **values: Any,
+) -> HTMLResponse:
     """Render a page template with the shared context and the cookies this request must set."""
     person = page.me if me is True else (me or None)
     flash_key = page.flash
     context = {
-        "lang": page.lang, "t": page.t, "me": person, "csrf_token": page.csrf_token, "form_errors": errors, "errors": errors,
-        "current_path": _current_path(page.request), "flash": _flash(page, flash_key), "nav": "", **values,
+        "lang": page.lang,
+        "t": page.t,
+        "me": person,
+        "csrf_token": page.csrf_token,
+        "form_errors": errors,
+        "errors": errors,
+        "current_path": _current_path(page.request),
+        "flash": _flash(page, flash_key),
+        "nav": "",
+        **values,
     }
     html = page.request.app.state.templates.get_template(template).render(context)
     response = HTMLResponse(html, status_code=status)
@@ -156,7 +206,13 @@ def redirect(page: Page, url: str, flash: str | None = None) -> RedirectResponse
 
 def safe_next(value: Any, default: str = "/") -> str:
     """A local path to return to (never another site)."""
-    if isinstance(value, str) and value.startswith("/") and not value.startswith("//") and "\\" not in value and len(value) < 500:
+    if (
+        isinstance(value, str)
+        and value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and len(value) < 500
+    ):
         return value
     return default
 

@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
 
 from kasane_shared.redaction import TAX_PLACEHOLDER
 from kasane_shared.wareki import format_date, format_datetime, format_time_range
@@ -68,7 +75,11 @@ def tax_parts(text: Any) -> list[dict[str, Any]]:
 def highlight(value: Any, spans: Any, field: str | None = None) -> Markup:
     """Text with the detected tax spans marked (escaped piece by piece)."""
     content = str(value or "")
-    chosen = sorted((int(s[0]), int(s[1])) for s in spans or [] if field is None or (len(s) > 2 and s[2] == field))
+    chosen = sorted(
+        (int(s[0]), int(s[1]))
+        for s in spans or []
+        if field is None or (len(s) > 2 and s[2] == field)
+    )
     out, at = [], 0
     for start, end in chosen:
         if start < at or end > len(content):
@@ -102,7 +113,11 @@ def field_id(name: str) -> str:
 
 def static_versions() -> dict[str, str]:
     """A content hash per static file, so a changed asset is fetched again."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10] for p in STATIC_DIR.iterdir() if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10]
+        for p in STATIC_DIR.iterdir()
+        if p.is_file()
+    }
 
 
 def build_environment(translate: Any) -> Environment:
@@ -116,8 +131,17 @@ def build_environment(translate: Any) -> Environment:
         lstrip_blocks=True,
     )
     versions = static_versions()
-    env.filters.update(wareki_datetime=wareki_datetime, wareki_date=wareki_date, wareki_range=wareki_range, tax_parts=tax_parts, field_id=field_id,
-                       highlight=highlight, zip_titles=zip_titles, purpose_options=purpose_options, zip_org_names=zip_org_names)
+    env.filters.update(
+        wareki_datetime=wareki_datetime,
+        wareki_date=wareki_date,
+        wareki_range=wareki_range,
+        tax_parts=tax_parts,
+        field_id=field_id,
+        highlight=highlight,
+        zip_titles=zip_titles,
+        purpose_options=purpose_options,
+        zip_org_names=zip_org_names,
+    )
     env.globals["static_url"] = lambda name: f"/static/{name}?v={versions.get(name, '0')}"
     env.globals["_translate"] = translate
     return env

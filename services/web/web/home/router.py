@@ -31,4 +31,11 @@ def home(request: Request, page: PageDep) -> Response:
         values |= service.member_dashboard(page.api, me)
     if "coordinator" in me["roles"]:
         values |= service.coordinator_dashboard(page.api)
-    return render(page, "home/home.html", nav="home", page_title=page.t("home.title"), kinds=directory.KINDS, **values)
+    return render(
+        page,
+        "home/home.html",
+        nav="home",
+        page_title=page.t("home.title"),
+        kinds=directory.KINDS,
+        **values,
+    )

@@ -22,7 +22,10 @@ def upcoming(meetings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def member_dashboard(api: Api, me: dict[str, Any]) -> dict[str, Any]:
     """My upcoming meetings and my pledges."""
     pledges = directory.my_pledges(api, me["id"])
-    return {"meetings": upcoming(api.get("/agenda/meetings")), "valid_kinds": directory.valid_kinds(pledges)}
+    return {
+        "meetings": upcoming(api.get("/agenda/meetings")),
+        "valid_kinds": directory.valid_kinds(pledges),
+    }
 
 
 def coordinator_dashboard(api: Api) -> dict[str, Any]:
@@ -36,7 +39,12 @@ def coordinator_dashboard(api: Api) -> dict[str, Any]:
         status = directory.pledge_status(api, meeting["kind"], ids)
         for member_id in ids:
             if not status.get(member_id, False):
-                lacking.append({"meeting": meeting, "member": names.get(member_id, {"display_name": member_id})})
+                lacking.append(
+                    {
+                        "meeting": meeting,
+                        "member": names.get(member_id, {"display_name": member_id}),
+                    }
+                )
     due = api.get("/agenda/due", params={"days": 30})
     titles = {c["id"]: c.get("title") for c in api.get("/agenda/cases")} if due else {}
     return {"due": [d | {"title": titles.get(d["case_id"])} for d in due], "lacking": lacking}

@@ -21,15 +21,38 @@ def list_meetings(page: SignedIn) -> Response:
     """Every meeting I am invited to (coordinators: every meeting)."""
     meetings = sorted(page.api.get("/agenda/meetings"), key=lambda m: m["starts_at"], reverse=True)
     valid = directory.valid_kinds(directory.my_pledges(page.api, page.me["id"]))
-    return render(page, "meetings/list.html", nav="meetings", page_title=page.t("meeting.list_title"), meetings=meetings, valid_kinds=valid)
+    return render(
+        page,
+        "meetings/list.html",
+        nav="meetings",
+        page_title=page.t("meeting.list_title"),
+        meetings=meetings,
+        valid_kinds=valid,
+    )
 
 
-def _new_page(page: Page, form: Any = None, *, errors: FormErrors | None = None, slots: list | None = None, status: int = 200) -> Response:
+def _new_page(
+    page: Page,
+    form: Any = None,
+    *,
+    errors: FormErrors | None = None,
+    slots: list | None = None,
+    status: int = 200,
+) -> Response:
     values = form or {}
     picked = set(values.getlist("attendees")) if hasattr(values, "getlist") else set()
     return render(
-        page, "meetings/new.html", status=status, errors=errors, nav="meetings", page_title=page.t("meeting.new"),
-        form=values, picked=picked, people=service.picker(page.api), slots=slots, kinds=directory.KINDS,
+        page,
+        "meetings/new.html",
+        status=status,
+        errors=errors,
+        nav="meetings",
+        page_title=page.t("meeting.new"),
+        form=values,
+        picked=picked,
+        people=service.picker(page.api),
+        slots=slots,
+        kinds=directory.KINDS,
     )
 
 
@@ -46,7 +69,14 @@ def new_meeting(page: SignedIn, form: Form) -> Response:
         try:
             slots = service.free_slots(page.api, form)
         except ApiError as error:
-            return _new_page(page, form, errors=FormErrors.from_api(error, {"member_id": "attendees", "duration_minutes": "end_time"}), status=422)
+            return _new_page(
+                page,
+                form,
+                errors=FormErrors.from_api(
+                    error, {"member_id": "attendees", "duration_minutes": "end_time"}
+                ),
+                status=422,
+            )
         return _new_page(page, form, slots=slots)
     body, errors = service.meeting_body(form, page.t)
     if errors:
@@ -56,7 +86,9 @@ def new_meeting(page: SignedIn, form: Form) -> Response:
     except ApiError as error:
         if error.status >= 500:
             raise
-        return _new_page(page, form, errors=FormErrors.from_api(error, service.MEETING_FIELDS), status=422)
+        return _new_page(
+            page, form, errors=FormErrors.from_api(error, service.MEETING_FIELDS), status=422
+        )
     return redirect(page, f"/meetings/{created['id']}/manage", flash="meeting_created")
 
 
@@ -64,12 +96,36 @@ def new_meeting(page: SignedIn, form: Form) -> Response:
 def agenda(page: SignedIn, meeting_id: str) -> Response:
     """The agenda as I may see it: redacted parts say why; without a pledge, time and place only."""
     view = page.api.get(f"/agenda/meetings/{meeting_id}/agenda")
-    return render(page, "meetings/agenda.html", nav="meetings", page_title=view["meeting"]["title"], view=view, meeting=view["meeting"], meeting_id=meeting_id)
+    return render(
+        page,
+        "meetings/agenda.html",
+        nav="meetings",
+        page_title=view["meeting"]["title"],
+        view=view,
+        meeting=view["meeting"],
+        meeting_id=meeting_id,
+    )
 
 
-def _manage_page(page: Page, meeting_id: str, *, errors: FormErrors | None = None, status: int = 200, item_form: Any = None) -> Response:
+def _manage_page(
+    page: Page,
+    meeting_id: str,
+    *,
+    errors: FormErrors | None = None,
+    status: int = 200,
+    item_form: Any = None,
+) -> Response:
     data = service.management(page.api, meeting_id)
-    return render(page, "meetings/manage.html", status=status, errors=errors, nav="meetings", page_title=data["meeting"]["title"], item_form=item_form or {}, **data)
+    return render(
+        page,
+        "meetings/manage.html",
+        status=status,
+        errors=errors,
+        nav="meetings",
+        page_title=data["meeting"]["title"],
+        item_form=item_form or {},
+        **data,
+    )
 
 
 @router.get("/{meeting_id}/manage", dependencies=[Coordinator])
@@ -85,7 +141,10 @@ def add_attendees(page: SignedIn, meeting_id: str, form: Form) -> Response:
     if not ids:
         errors = FormErrors(fields={"attendees": [page.t("meeting.err_pick")]})
         return _manage_page(page, meeting_id, errors=errors, status=422)
-    page.api.post(f"/agenda/meetings/{meeting_id}/attendees", {"attendees": [{"member_id": m, "required": True} for m in ids]})
+    page.api.post(
+        f"/agenda/meetings/{meeting_id}/attendees",
+        {"attendees": [{"member_id": m, "required": True} for m in ids]},
+    )
     return redirect(page, f"/meetings/{meeting_id}/manage", flash="attendees_added")
 
 
@@ -114,7 +173,13 @@ def add_item(page: SignedIn, meeting_id: str, form: Form) -> Response:
     except ApiError as error:
         if error.status >= 500 or error.status == 404:
             raise
-        return _manage_page(page, meeting_id, errors=FormErrors.from_api(error, service.ITEM_FIELDS), status=422, item_form=form)
+        return _manage_page(
+            page,
+            meeting_id,
+            errors=FormErrors.from_api(error, service.ITEM_FIELDS),
+            status=422,
+            item_form=form,
+        )
     return redirect(page, f"/meetings/{meeting_id}/manage", flash="item_added")
 
 

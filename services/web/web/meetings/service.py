@@ -12,9 +12,27 @@ from web.core import directory
 from web.core.api import Api
 from web.core.errors import FormErrors
 
-PURPOSES = {"shien": ("info_sharing", "policy", "emergency"), "jusou": ("plan_creation", "plan_change", "termination", "suspension")}
-MEETING_FIELDS = {"kind": "kind", "title": "title", "starts_at": "start_time", "ends_at": "end_time", "place": "place", "online_url": "online_url", "attendees": "attendees", "recurrence": "rhythm"}
-ITEM_FIELDS = {"case_id": "case_id", "purpose": "purpose", "minutes": "minutes", "briefing": "briefing", "order": "order"}
+PURPOSES = {
+    "shien": ("info_sharing", "policy", "emergency"),
+    "jusou": ("plan_creation", "plan_change", "termination", "suspension"),
+}
+MEETING_FIELDS = {
+    "kind": "kind",
+    "title": "title",
+    "starts_at": "start_time",
+    "ends_at": "end_time",
+    "place": "place",
+    "online_url": "online_url",
+    "attendees": "attendees",
+    "recurrence": "rhythm",
+}
+ITEM_FIELDS = {
+    "case_id": "case_id",
+    "purpose": "purpose",
+    "minutes": "minutes",
+    "briefing": "briefing",
+    "order": "order",
+}
 
 
 def text(form: FormData, name: str) -> str:
@@ -42,7 +60,11 @@ def parse_time(value: str) -> time | None:
 def meeting_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
     """The agenda API body from the scheduling form, with messages for what cannot be read."""
     errors = FormErrors()
-    day, start, end = parse_date(text(form, "date")), parse_time(text(form, "start_time")), parse_time(text(form, "end_time"))
+    day, start, end = (
+        parse_date(text(form, "date")),
+        parse_time(text(form, "start_time")),
+        parse_time(text(form, "end_time")),
+    )
     slot = text(form, "slot")
     if slot and "|" in slot:
         starts_at, ends_at = slot.split("|", 1)
@@ -62,8 +84,16 @@ def meeting_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
     if text(form, "kind") not in PURPOSES:
         errors.add("kind", t("meeting.err_kind"))
     body: dict[str, Any] = {
-        "kind": text(form, "kind"), "title": text(form, "title"), "starts_at": starts_at, "ends_at": ends_at, "place": text(form, "place"),
-        "attendees": [{"member_id": m, "required": True} for m in dict.fromkeys(form.getlist("attendees")) if isinstance(m, str)],
+        "kind": text(form, "kind"),
+        "title": text(form, "title"),
+        "starts_at": starts_at,
+        "ends_at": ends_at,
+        "place": text(form, "place"),
+        "attendees": [
+            {"member_id": m, "required": True}
+            for m in dict.fromkeys(form.getlist("attendees"))
+            if isinstance(m, str)
+        ],
     }
     if text(form, "online_url"):
         body["online_url"] = text(form, "online_url")
@@ -80,21 +110,37 @@ def free_slots(api: Api, form: FormData) -> list[dict[str, Any]]:
     start, end = parse_time(text(form, "start_time")), parse_time(text(form, "end_time"))
     minutes = 60
     if start and end and end > start:
-        minutes = max(15, min(480, (datetime.combine(day, end) - datetime.combine(day, start)).seconds // 60))
+        minutes = max(
+            15, min(480, (datetime.combine(day, end) - datetime.combine(day, start)).seconds // 60)
+        )
     params = {
-        "from": datetime.combine(day, time(0, 0), JST).isoformat(), "to": datetime.combine(day + timedelta(days=14), time(0, 0), JST).isoformat(),
-        "duration_minutes": minutes, "member_id": [m for m in form.getlist("attendees") if isinstance(m, str)], "limit": 8,
+        "from": datetime.combine(day, time(0, 0), JST).isoformat(),
+        "to": datetime.combine(day + timedelta(days=14), time(0, 0), JST).isoformat(),
+        "duration_minutes": minutes,
+        "member_id": [m for m in form.getlist("attendees") if isinstance(m, str)],
+        "limit": 8,
     }
     return api.get("/agenda/scheduling/free-slots", params=params)["slots"]
 
 
 def picker(api: Api) -> list[dict[str, Any]]:
     """Members to invite, with their organization and pledge status per kind."""
-    people = [m for m in directory.people(api).values() if "member" in m["roles"] or "coordinator" in m["roles"]]
+    people = [
+        m
+        for m in directory.people(api).values()
+        if "member" in m["roles"] or "coordinator" in m["roles"]
+    ]
     orgs = directory.organizations(api)
     ids = [m["id"] for m in people]
     status = {kind: directory.pledge_status(api, kind, ids) for kind in directory.KINDS}
-    return [m | {"organization": orgs.get(m["organization_id"], {}).get("name", ""), "pledges": {k: status[k].get(m["id"], False) for k in directory.KINDS}} for m in sorted(people, key=lambda p: p["login"])]
+    return [
+        m
+        | {
+            "organization": orgs.get(m["organization_id"], {}).get("name", ""),
+            "pledges": {k: status[k].get(m["id"], False) for k in directory.KINDS},
+        }
+        for m in sorted(people, key=lambda p: p["login"])
+    ]
 
 
 def management(api: Api, meeting_id: str) -> dict[str, Any]:
@@ -105,19 +151,56 @@ def management(api: Api, meeting_id: str) -> dict[str, Any]:
     people, orgs = directory.people(api), directory.organizations(api)
     attendee_ids = [a["member_id"] for a in meeting.get("attendees") or []]
     pledges = directory.pledge_status(api, meeting["kind"], attendee_ids)
-    length = int((datetime.fromisoformat(meeting["ends_at"]) - datetime.fromisoformat(meeting["starts_at"])).total_seconds() // 60)
-    warnings = _dedupe([w for i in items for w in i.get("warnings", [])] + meeting.get("warnings", []) + _own_warnings(meeting, items, cases, pledges))
+    length = int(
+        (
+            datetime.fromisoformat(meeting["ends_at"])
+            - datetime.fromisoformat(meeting["starts_at"])
+        ).total_seconds()
+        // 60
+    )
+    warnings = _dedupe(
+        [w for i in items for w in i.get("warnings", [])]
+        + meeting.get("warnings", [])
+        + _own_warnings(meeting, items, cases, pledges)
+    )
     return {
-        "meeting": meeting, "items": items, "cases": cases, "people": people, "orgs": orgs, "pledges": pledges,
-        "conflicts": api.get(f"/agenda/meetings/{meeting_id}/conflicts"), "warnings": warnings, "length": length,
-        "total": sum(i["minutes"] for i in items), "purposes": PURPOSES[meeting["kind"]],
-        "invitable": [p for p in people.values() if p["id"] not in attendee_ids and ("member" in p["roles"] or "coordinator" in p["roles"])],
+        "meeting": meeting,
+        "items": items,
+        "cases": cases,
+        "people": people,
+        "orgs": orgs,
+        "pledges": pledges,
+        "conflicts": api.get(f"/agenda/meetings/{meeting_id}/conflicts"),
+        "warnings": warnings,
+        "length": length,
+        "total": sum(i["minutes"] for i in items),
+        "purposes": PURPOSES[meeting["kind"]],
+        "invitable": [
+            p
+            for p in people.values()
+            if p["id"] not in attendee_ids
+            and ("member" in p["roles"] or "coordinator" in p["roles"])
+        ],
     }
 
 
-def _own_warnings(meeting: dict[str, Any], items: list[dict[str, Any]], cases: dict[str, Any], pledges: dict[str, bool]) -> list[dict[str, Any]]:
+def _own_warnings(
+    meeting: dict[str, Any],
+    items: list[dict[str, Any]],
+    cases: dict[str, Any],
+    pledges: dict[str, bool],
+) -> list[dict[str, Any]]:
     """Invitees without a pledge, and (重層的支援会議) invitees outside a case's consent scope."""
-    out = [{"code": "no_pledge", "member_id": m, "message": "有効な誓約書がありません。日時と場所しか表示されません。", "message_en": "No valid pledge: sees only the time and place."} for m, ok in pledges.items() if not ok]
+    out = [
+        {
+            "code": "no_pledge",
+            "member_id": m,
+            "message": "有効な誓約書がありません。日時と場所しか表示されません。",
+            "message_en": "No valid pledge: sees only the time and place.",
+        }
+        for m, ok in pledges.items()
+        if not ok
+    ]
     if meeting["kind"] != "jusou":
         return out
     for item in items:
@@ -125,7 +208,14 @@ def _own_warnings(meeting: dict[str, Any], items: list[dict[str, Any]], cases: d
         scope = set(consent["organization_ids"]) if consent else set()
         for a in meeting.get("attendees") or []:
             if a.get("organization_id") not in scope:
-                out.append({"code": "outside_consent", "member_id": a["member_id"], "message": "同意の範囲外の機関に所属しています。この議題は非表示になります。", "message_en": "Outside the consent's scope: this item is hidden for them."})
+                out.append(
+                    {
+                        "code": "outside_consent",
+                        "member_id": a["member_id"],
+                        "message": "同意の範囲外の機関に所属しています。この議題は非表示になります。",
+                        "message_en": "Outside the consent's scope: this item is hidden for them.",
+                    }
+                )
     return out
 
 
@@ -141,7 +231,10 @@ def _dedupe(warnings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def resync(api: Api, meeting: dict[str, Any]) -> dict[str, Any]:
     """Hand out content keys again (e.g. after an invitee signed their pledge)."""
-    attendees = [{"member_id": a["member_id"], "required": a["required"], "case_ids": a["case_ids"]} for a in meeting.get("attendees") or []]
+    attendees = [
+        {"member_id": a["member_id"], "required": a["required"], "case_ids": a["case_ids"]}
+        for a in meeting.get("attendees") or []
+    ]
     return api.post(f"/agenda/meetings/{meeting['id']}/attendees", {"attendees": attendees})
 
 

@@ -13,21 +13,43 @@ router = APIRouter(prefix="/meetings/{meeting_id}")
 Coordinator = role_page("coordinator")
 
 
-def _page(page: Page, meeting_id: str, *, errors: FormErrors | None = None, status: int = 200, form: object = None) -> Response:
+def _page(
+    page: Page,
+    meeting_id: str,
+    *,
+    errors: FormErrors | None = None,
+    status: int = 200,
+    form: object = None,
+) -> Response:
     agenda = page.api.get(f"/agenda/meetings/{meeting_id}/agenda")
     minutes = service.view(page.api, meeting_id)
     coordinator = page.has_role("coordinator")
-    extra = service.editor_context(page.api, meeting_id) if coordinator else {"attendees": [], "people": {}, "orgs": {}}
+    extra = (
+        service.editor_context(page.api, meeting_id)
+        if coordinator
+        else {"attendees": [], "people": {}, "orgs": {}}
+    )
     if not coordinator and minutes is not None:
         from web.core import directory
 
         extra["orgs"] = directory.organizations(page.api)
         extra["people"] = directory.people(page.api)
     return render(
-        page, "minutes/minutes.html", status=status, errors=errors, nav="meetings", page_title=page.t("minutes.title"),
-        meeting=agenda["meeting"], pledge_valid=agenda.get("pledge_valid", False), minutes=minutes, coordinator=coordinator,
-        editable=coordinator and minutes is not None and minutes["status"] in ("new", "draft"), role_rows=range(service.ROLE_ROWS),
-        form=form, meeting_id=meeting_id, **extra,
+        page,
+        "minutes/minutes.html",
+        status=status,
+        errors=errors,
+        nav="meetings",
+        page_title=page.t("minutes.title"),
+        meeting=agenda["meeting"],
+        pledge_valid=agenda.get("pledge_valid", False),
+        minutes=minutes,
+        coordinator=coordinator,
+        editable=coordinator and minutes is not None and minutes["status"] in ("new", "draft"),
+        role_rows=range(service.ROLE_ROWS),
+        form=form,
+        meeting_id=meeting_id,
+        **extra,
     )
 
 
@@ -48,7 +70,9 @@ def save_draft(page: SignedIn, meeting_id: str, form: Form) -> Response:
     except ApiError as error:
         if error.status >= 500 or error.status in (403, 404):
             raise
-        return _page(page, meeting_id, errors=service.draft_errors(error, minutes), status=422, form=form)
+        return _page(
+            page, meeting_id, errors=service.draft_errors(error, minutes), status=422, form=form
+        )
     return redirect(page, f"/meetings/{meeting_id}/minutes", flash="minutes_saved")
 
 
@@ -83,17 +107,29 @@ def tax_mark(page: SignedIn, meeting_id: str, form: Form) -> Response:
         item = next((i for i in minutes["items"] if i["agenda_item_id"] == item_id), {})
         span = service.find_span(str(item.get(field) or ""), str(form.get("phrase") or "").strip())
         if span is None:
-            errors = FormErrors(fields={f"{item_id}.{field}.phrase": [page.t("minutes.phrase_not_found")]})
+            errors = FormErrors(
+                fields={f"{item_id}.{field}.phrase": [page.t("minutes.phrase_not_found")]}
+            )
             return _page(page, meeting_id, errors=errors, status=422)
         start, end = str(span[0]), str(span[1])
-    body = {"agenda_item_id": item_id, "field": field, "action": action, "start": int(start or 0), "end": int(end or 0)}
+    body = {
+        "agenda_item_id": item_id,
+        "field": field,
+        "action": action,
+        "start": int(start or 0),
+        "end": int(end or 0),
+    }
     try:
         page.api.post(f"/minutes/meetings/{meeting_id}/minutes/tax-marks", body)
     except ApiError as error:
         if error.status >= 500 or error.status in (403, 404):
             raise
         return _page(page, meeting_id, errors=FormErrors(general=[error.detail]), status=422)
-    return redirect(page, f"/meetings/{meeting_id}/minutes", flash="tax_marked" if action == "mark" else "tax_unmarked")
+    return redirect(
+        page,
+        f"/meetings/{meeting_id}/minutes",
+        flash="tax_marked" if action == "mark" else "tax_unmarked",
+    )
 
 
 @router.get("/word")

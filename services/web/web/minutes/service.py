@@ -27,7 +27,11 @@ def view(api: Api, meeting_id: str) -> dict[str, Any] | None:
 def editor_context(api: Api, meeting_id: str) -> dict[str, Any]:
     """Attendees and organizations the editor lists."""
     meeting = api.get(f"/agenda/meetings/{meeting_id}")
-    return {"attendees": meeting.get("attendees") or [], "people": directory.people(api), "orgs": directory.organizations(api)}
+    return {
+        "attendees": meeting.get("attendees") or [],
+        "people": directory.people(api),
+        "orgs": directory.organizations(api),
+    }
 
 
 def draft_body(form: FormData, minutes: dict[str, Any]) -> dict[str, Any]:
@@ -39,15 +43,28 @@ def draft_body(form: FormData, minutes: dict[str, Any]) -> dict[str, Any]:
         key = item["agenda_item_id"]
         roles = []
         for n in range(ROLE_ROWS):
-            org, duty, due = (str(form.get(f"{key}.roles.{n}.{f}") or "").strip() for f in ("organization_id", "duty", "due"))
+            org, duty, due = (
+                str(form.get(f"{key}.roles.{n}.{f}") or "").strip()
+                for f in ("organization_id", "duty", "due")
+            )
             if org or duty:
-                roles.append({"organization_id": org, "duty": duty, **({"due": due} if due else {})})
+                roles.append(
+                    {"organization_id": org, "duty": duty, **({"due": due} if due else {})}
+                )
         monitoring = str(form.get(f"{key}.monitoring_on") or "").strip()
-        items.append({
-            "agenda_item_id": key, "discussion": str(form.get(f"{key}.discussion") or ""), "decisions": str(form.get(f"{key}.decisions") or ""),
-            "roles": roles, **({"monitoring_on": monitoring} if monitoring else {}),
-        })
-    return {"attendance": [m for m in form.getlist("attendance") if isinstance(m, str)], "items": items}
+        items.append(
+            {
+                "agenda_item_id": key,
+                "discussion": str(form.get(f"{key}.discussion") or ""),
+                "decisions": str(form.get(f"{key}.decisions") or ""),
+                "roles": roles,
+                **({"monitoring_on": monitoring} if monitoring else {}),
+            }
+        )
+    return {
+        "attendance": [m for m in form.getlist("attendance") if isinstance(m, str)],
+        "items": items,
+    }
 
 
 def draft_errors(error: ApiError, minutes: dict[str, Any]) -> FormErrors:
@@ -57,7 +74,12 @@ def draft_errors(error: ApiError, minutes: dict[str, Any]) -> FormErrors:
     for entry in error.problem.get("errors") or []:
         parts = str(entry.get("field", "")).split(".")
         message = str(entry.get("message", ""))
-        if len(parts) >= 3 and parts[0] == "items" and parts[1].isdigit() and int(parts[1]) < len(editable):
+        if (
+            len(parts) >= 3
+            and parts[0] == "items"
+            and parts[1].isdigit()
+            and int(parts[1]) < len(editable)
+        ):
             errors.add(".".join([editable[int(parts[1])], *parts[2:]]), message)
         elif parts and parts[0] == "attendance":
             errors.add("attendance", message)

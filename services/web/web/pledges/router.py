@@ -17,7 +17,15 @@ router = APIRouter(prefix="/pledges")
 def my_pledges(page: SignedIn) -> Response:
     """The signed-pledge records (version, SHA-256, signed at, valid until) and what is missing."""
     pledges = directory.my_pledges(page.api, page.me["id"])
-    return render(page, "pledges/list.html", nav="pledges", page_title=page.t("pledge.title"), pledges=pledges, valid_kinds=directory.valid_kinds(pledges), kinds=directory.KINDS)
+    return render(
+        page,
+        "pledges/list.html",
+        nav="pledges",
+        page_title=page.t("pledge.title"),
+        pledges=pledges,
+        valid_kinds=directory.valid_kinds(pledges),
+        kinds=directory.KINDS,
+    )
 
 
 @router.get("/{kind}")
@@ -29,7 +37,16 @@ def pledge_form(page: SignedIn, kind: str, next: str | None = None) -> Response:
     if template is None:
         raise ApiError(404, {"detail": page.t("pledge.no_template")})
     valid = kind in directory.valid_kinds(directory.my_pledges(page.api, page.me["id"]))
-    return render(page, "pledges/sign.html", nav="pledges", page_title=page.t("pledge.sign_title", kind=page.t(f"kind.{kind}")), kind=kind, template=template, valid=valid, next_path=safe_next(next, "/pledges"))
+    return render(
+        page,
+        "pledges/sign.html",
+        nav="pledges",
+        page_title=page.t("pledge.sign_title", kind=page.t(f"kind.{kind}")),
+        kind=kind,
+        template=template,
+        valid=valid,
+        next_path=safe_next(next, "/pledges"),
+    )
 
 
 @router.post("/{kind}")

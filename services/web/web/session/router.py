@@ -15,9 +15,29 @@ router = APIRouter()
 REASONS = ("expired", "signed_out")
 
 
-def _login_page(page: PageDep, *, errors: FormErrors | None = None, login: str = "", totp: bool = False, next_path: str = "/", reason: str | None = None, status: int = 200) -> Response:
+def _login_page(
+    page: PageDep,
+    *,
+    errors: FormErrors | None = None,
+    login: str = "",
+    totp: bool = False,
+    next_path: str = "/",
+    reason: str | None = None,
+    status: int = 200,
+) -> Response:
     notice = page.t(f"login.reason_{reason}") if reason in REASONS else None
-    return render(page, "session/login.html", status=status, errors=errors, me=None, login=login, show_totp=totp, next_path=next_path, notice=notice, page_title=page.t("login.title"))
+    return render(
+        page,
+        "session/login.html",
+        status=status,
+        errors=errors,
+        me=None,
+        login=login,
+        show_totp=totp,
+        next_path=next_path,
+        notice=notice,
+        page_title=page.t("login.title"),
+    )
 
 
 @router.get("/login")
@@ -37,12 +57,26 @@ def login(page: PageDep, form: Form) -> Response:
     if not password:
         errors.add("password", page.t("login.password_missing"))
     if errors:
-        return _login_page(page, errors=errors, login=login_name, totp=bool(form.get("totp_shown")), next_path=next_path, status=422)
+        return _login_page(
+            page,
+            errors=errors,
+            login=login_name,
+            totp=bool(form.get("totp_shown")),
+            next_path=next_path,
+            status=422,
+        )
     try:
         result = service.sign_in(page.api, login_name, password, totp)
     except ApiError as error:
         field_errors, show_totp = service.login_errors(error, bool(form.get("totp_shown")))
-        return _login_page(page, errors=field_errors, login=login_name, totp=show_totp, next_path=next_path, status=error.status if error.status < 500 else 503)
+        return _login_page(
+            page,
+            errors=field_errors,
+            login=login_name,
+            totp=show_totp,
+            next_path=next_path,
+            status=error.status if error.status < 500 else 503,
+        )
     hours = page.request.app.state.settings.session_absolute_hours
     page.cookies.append((SESSION_COOKIE, result.session_cookie, hours * 3600))
     page.cookies.append((ACCESS_COOKIE, result.access_token, result.expires_in))
