@@ -4,17 +4,8 @@
 '［税情報］。'
 """
 
-from .engine import (
-    TAX_PLACEHOLDER,
-    Redaction,
-    Span,
-    apply_overrides,
-    find_tax_spans,
-    mask,
-    normalize,
-    redact_record,
-    redact_text,
-)
+from .detect import Redaction, find_tax_spans, redact_record, redact_text
+from .spans import TAX_PLACEHOLDER, Span, apply_overrides, mask, normalize
 
 __all__ = [
     "TAX_PLACEHOLDER",

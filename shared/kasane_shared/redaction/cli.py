@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import IO
 
-from .engine import find_tax_spans
+from .detect import find_tax_spans
 
 USAGE = "kasane redact [FILE]"
 

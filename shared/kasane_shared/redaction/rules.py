@@ -1,4 +1,4 @@
-"""Rule engine that finds tax data (地方税法 Art. 22) in Japanese conference text.
+"""Hand rules that find tax data (地方税法 Art. 22) in Japanese conference text.
 
 One compiled regex scans the text once and yields tokens (tax names, statuses,
 amounts, tax offices, non-tax items, separators). The tokens are then grouped by
@@ -9,22 +9,12 @@ reported it) to the last word that states the fact. See GUIDELINE.md for the rul
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .spans import Span, normalize
+
 from . import lexicon as lx
-
-TAX_PLACEHOLDER = "［税情報］"
-
-
-@dataclass(frozen=True)
-class Span:
-    """A half-open range of code points [start, end) holding tax data."""
-
-    start: int
-    end: int
-    label: str = "tax"
-
 
 # --- the token regex -------------------------------------------------------------
 
@@ -348,23 +338,6 @@ def _close_parens(text: str, start: int, end: int) -> int:
     return end
 
 
-# --- public API ------------------------------------------------------------------
-
-
-def normalize(spans: Iterable[Span | tuple[int, int]]) -> list[Span]:
-    """Sort spans and merge overlapping or touching ones into tax spans."""
-    pairs = sorted((s.start, s.end) if isinstance(s, Span) else (s[0], s[1]) for s in spans)
-    merged: list[list[int]] = []
-    for s, e in pairs:
-        if e <= s:
-            continue
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return [Span(s, e) for s, e in merged]
-
-
 def _merge_close(text: str, pairs: list[tuple[int, int]]) -> list[Span]:
     """Merge facts of one sentence separated only by a few characters."""
     spans = normalize(pairs)
@@ -379,73 +352,10 @@ def _merge_close(text: str, pairs: list[tuple[int, int]]) -> list[Span]:
     return out
 
 
-def find_tax_spans(text: str) -> list[Span]:
-    """Tax spans of text: sorted, non-overlapping, merged, code-point offsets."""
+def find_rule_spans(text: str) -> list[Span]:
+    """Tax spans the hand rules find: sorted, non-overlapping, merged, code-point offsets."""
     pairs: list[tuple[int, int]] = []
     for clauses in _sentences(text):
         _sentence_spans(text, clauses, pairs)
     pairs = [(s, _close_parens(text, s, e)) for s, e in pairs]
     return _merge_close(text, pairs)
-
-
-def mask(text: str, spans: Iterable[Span]) -> str:
-    """Replace each span by one fixed placeholder, whatever its length."""
-    parts: list[str] = []
-    pos = 0
-    for sp in normalize(spans):
-        start, end = max(sp.start, pos), min(sp.end, len(text))
-        if start >= end:
-            continue
-        parts.append(text[pos:start])
-        parts.append(TAX_PLACEHOLDER)
-        pos = end
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
-@dataclass(frozen=True)
-class Redaction:
-    """Tax spans found in a text and the text with each span masked."""
-
-    spans: list[Span]
-    masked: str
-
-
-def redact_text(text: str) -> Redaction:
-    """Find the tax spans of text and mask them."""
-    spans = find_tax_spans(text)
-    return Redaction(spans=spans, masked=mask(text, spans))
-
-
-def redact_record(record: Mapping[str, str | None], tax_fields: Collection[str]) -> dict:
-    """Copy of record: tax-classed fields replaced whole when non-empty, text fields masked."""
-    out: dict = {}
-    for key, value in record.items():
-        if value is None or value == "":
-            out[key] = value
-        elif key in tax_fields:
-            # Declared tax data: hidden whatever it holds, so its shape does not leak either.
-            out[key] = TAX_PLACEHOLDER
-        elif isinstance(value, str):
-            out[key] = mask(value, find_tax_spans(value))
-        else:
-            out[key] = value
-    return out
-
-
-def apply_overrides(
-    text: str,
-    detected: list[Span],
-    marked: list[tuple[int, int]],
-    unmarked: list[tuple[int, int]],
-) -> list[Span]:
-    """Spans after a coordinator's review: marked ranges added, unmarked ones released."""
-    for start, end in [*marked, *unmarked]:
-        if not 0 <= start < end <= len(text):
-            raise ValueError(f"range ({start}, {end}) is outside the text of length {len(text)}")
-    kept = [
-        sp
-        for sp in detected
-        if not any(sp.start < end and start < sp.end for start, end in unmarked)
-    ]
-    return normalize([*kept, *marked])

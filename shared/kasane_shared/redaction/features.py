@@ -1,0 +1,285 @@
+"""What the tagger sees of a text: units, Sudachi tokens and one feature list per token.
+
+A text is cut into units (lines and sentences). Only units that hold a tax cue are
+tokenized: most conference text says nothing about tax, and skipping it keeps the
+redactor fast on long documents. Offsets are code points of the original text throughout.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from . import lexicon as lx
+
+# A unit ends at a line break or a sentence end; a very long unit is cut at a comma so
+# that Sudachi's input limit is never reached.
+_UNIT_RE = re.compile(r"[^\n。！？!?]*(?:[。！？!?]+|\n|$)")
+_MAX_UNIT = 2000
+
+# Anything a tax fact can hardly be told without. Checked on the NFKC form of a unit, so
+# half-width katakana and full-width letters count; spaced-out OCR text still holds 税 or 納.
+TRIGGER_RE = re.compile(
+    r"税|稅|納|課|督促|催告|差し?押|差押|押さえ|公売|執行停止|申告|控除|還付|徴収|天引|"
+    r"延滞|滞|台帳|名寄|評価証明|所得証明|照会|臨戸|充当|口座振替|引き落とし|分割|"
+    r"ゼイ|ノウ|タイノウ|tax|zei",
+    re.IGNORECASE,
+)
+
+
+def _words(*lists: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted({w for ws in lists for w in ws}, key=len)[::-1])
+
+
+# Lexicon classes marked on the characters they cover; a token takes the classes of its
+# characters as features. The lists are the hand rules' own (lexicon.py) plus spoken forms.
+_SPOKEN_TAX = ["税金", "ぜいきん", "ゼイキン", "税の方", "税のほう", "車の税", "家の税", "稅"]
+_READINGS = [
+    "ジュウミンゼイ",
+    "コテイシサンゼイ",
+    "ケイジドウシャゼイ",
+    "シミンゼイ",
+    "ショトクゼイ",
+]
+LEXICON_CLASSES: dict[str, re.Pattern[str]] = {
+    "notax": re.compile(_words(lx.NOT_TAX)),
+    "general": re.compile(_words(lx.GENERAL_CUES)),
+    "office": re.compile(_words(lx.OFFICES)),
+    "ledger": re.compile(_words(lx.LEDGERS, lx.TAX_RECORDS)),
+    "taxname": re.compile(_words(lx.TAX_NAMES, lx.RELIEF_NAMES, _SPOKEN_TAX, _READINGS)),
+    "taxstat": re.compile(_words(lx.TAX_STATUS)),
+    "act": re.compile(_words(lx.TAX_ACTS)),
+    "status": re.compile(_words(lx.STATUS)),
+    "pred": re.compile(_words(lx.PREDICATES)),
+    "nontax": re.compile(_words(lx.NON_TAX)),
+    "income": re.compile(_words(lx.INCOME)),
+    "fee": re.compile(r"料|代金|家賃|ローン|借金|借入"),
+    "amount": re.compile(
+        r"[0-9０-９〇一二三四五六七八九十百千万億,，.．]+(?:万|千)?円|¥[0-9,]+|￥[0-9,]+"
+    ),
+    "year": re.compile(r"(?:令和|平成|昭和|[RＲHＨ])[0-9０-９元〇一二三四五六七八九十]+年?|年度"),
+}
+_CLASS_NAMES = tuple(LEXICON_CLASSES)
+# Classes that tie a unit to tax (for the unit and next-unit context features).
+_TAX_CONTEXT = ("office", "ledger", "taxname", "taxstat", "act")
+
+
+@dataclass(slots=True)
+class Token:
+    """One Sudachi morpheme with code-point offsets into the original text."""
+
+    start: int
+    end: int
+    surface: str
+    norm: str
+    pos: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class Unit:
+    """A line or sentence of a text, with its tokens when it was tokenized."""
+
+    start: int
+    end: int
+    tokens: list[Token]
+    features: list[list[str]]
+
+
+@cache
+def _tokenizer():
+    """Sudachi's tokenizer over the core dictionary, loaded once on first use."""
+    from sudachipy import Dictionary, SplitMode
+
+    return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+
+
+def _squeeze(text: str) -> tuple[str, list[int]]:
+    """Text with 稅 read as 税 and spaces between CJK letters dropped, and its offset map."""
+    chars: list[str] = []
+    origin: list[int] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in " \u3000" and 0 < i < n - 1 and _cjk(text[i - 1]) and _cjk(text[i + 1]):
+            continue
+        chars.append("税" if ch == "稅" else ch)
+        origin.append(i)
+    return "".join(chars), origin
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3040" <= ch <= "\u9fff" or "\uff66" <= ch <= "\uff9f"
+
+
+def split_units(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line or sentence of text, at most _MAX_UNIT code points each."""
+    out: list[tuple[int, int]] = []
+    for m in _UNIT_RE.finditer(text):
+        s, e = m.span()
+        while e - s > _MAX_UNIT:
+            cut = text.rfind("、", s, s + _MAX_UNIT)
+            cut = cut + 1 if cut > s else s + _MAX_UNIT
+            out.append((s, cut))
+            s = cut
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def _class_marks(text: str) -> list[int]:
+    """Per character, a bit set of the lexicon classes that cover it."""
+    marks = [0] * len(text)
+    for bit, name in enumerate(_CLASS_NAMES):
+        for m in LEXICON_CLASSES[name].finditer(text):
+            for i in range(m.start(), m.end()):
+                marks[i] |= 1 << bit
+    return marks
+
+
+def _tokens(text: str, start: int, end: int) -> list[Token]:
+    """Sudachi tokens of text[start:end], offsets mapped back to the original text."""
+    squeezed, origin = _squeeze(text[start:end])
+    tokens: list[Token] = []
+    for m in _tokenizer().tokenize(squeezed):
+        b, e = m.begin(), m.end()
+        if b == e:
+            continue
+        surface = m.surface()
+        if surface.isspace():
+            continue
+        tokens.append(
+            Token(
+                start + origin[b],
+                start + origin[e - 1] + 1,
+                surface,
+                m.normalized_form(),
+                m.part_of_speech(),
+            )
+        )
+    return tokens
+
+
+def _char_type(s: str) -> str:
+    kinds = set()
+    for ch in s:
+        if "\u4e00" <= ch <= "\u9fff" or ch in "々〇":
+            kinds.add("K")
+        elif "\u3040" <= ch <= "\u309f":
+            kinds.add("H")
+        elif "\u30a0" <= ch <= "\u30ff" or "\uff66" <= ch <= "\uff9f":
+            kinds.add("T")
+        elif ch.isdigit():
+            kinds.add("D")
+        elif ch.isalpha():
+            kinds.add("A")
+        else:
+            kinds.add("S")
+    return "".join(sorted(kinds))
+
+
+def _bucket(d: int | None) -> str:
+    if d is None:
+        return "none"
+    return str(d) if d <= 3 else ("4-6" if d <= 6 else ("7-12" if d <= 12 else "far"))
+
+
+def _token_classes(marks: list[int], tok: Token) -> list[str]:
+    bits = 0
+    for i in range(tok.start, tok.end):
+        bits |= marks[i]
+    return [name for b, name in enumerate(_CLASS_NAMES) if bits >> b & 1]
+
+
+def _unit_features(
+    text: str, tokens: list[Token], marks: list[int], context: tuple[str, ...]
+) -> list[list[str]]:
+    """One list of feature strings per token of a unit."""
+    n = len(tokens)
+    classes = [_token_classes(marks, t) for t in tokens]
+    words = [unicodedata.normalize("NFKC", t.surface) for t in tokens]
+    norms = [t.norm for t in tokens]
+    pos = [f"{t.pos[0]}-{t.pos[1]}" for t in tokens]
+    taxy = [any(c in _TAX_CONTEXT for c in cs) or "税" in w for cs, w in zip(classes, words)]
+    # Clause index per token: a comma or a quote mark starts a new clause.
+    clause, clause_of = 0, []
+    for w in words:
+        clause_of.append(clause)
+        if w in ("、", ",", "，", "「", "」", "『", "』", "：", ":"):
+            clause += 1
+    unit_has = sorted({c for cs in classes for c in cs if c in _TAX_CONTEXT})
+    unit_feats = [f"u:{c}" for c in unit_has] + [f"ctx:{c}" for c in context]
+    last_tax = None
+    left: list[int | None] = []
+    for i in range(n):
+        left.append(None if last_tax is None else i - last_tax)
+        if taxy[i]:
+            last_tax = i
+    nxt = None
+    right: list[int | None] = [None] * n
+    for i in range(n - 1, -1, -1):
+        right[i] = None if nxt is None else nxt - i
+        if taxy[i]:
+            nxt = i
+    out: list[list[str]] = []
+    for i, tok in enumerate(tokens):
+        f = [
+            "bias",
+            f"w={words[i]}",
+            f"n={norms[i]}",
+            f"p={pos[i]}",
+            f"p0={tok.pos[0]}",
+            f"cf={tok.pos[5]}",
+            f"ct={_char_type(words[i])}",
+            f"dl={_bucket(left[i])}",
+            f"dr={_bucket(right[i])}",
+            f"tx={int(taxy[i])}",
+        ]
+        f += [f"c={c}" for c in classes[i]]
+        if "税" in words[i]:
+            f.append("has:税")
+        if "納" in words[i]:
+            f.append("has:納")
+        if left[i] is not None and clause_of[i - left[i]] == clause_of[i]:
+            f.append("sameclause:left")
+        if right[i] is not None and clause_of[i + right[i]] == clause_of[i]:
+            f.append("sameclause:right")
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                f.append(f"w{d}={words[j]}")
+                f.append(f"p{d}={pos[j]}")
+                f += [f"c{d}={c}" for c in classes[j]]
+            else:
+                f.append(f"w{d}=<edge>")
+        if i > 0:
+            f.append(f"w-1|w={words[i - 1]}|{words[i]}")
+        if i + 1 < n:
+            f.append(f"w|w+1={words[i]}|{words[i + 1]}")
+        f += unit_feats
+        out.append(f)
+    return out
+
+
+def analyse(text: str, all_units: bool = False) -> list[Unit]:
+    """Units of text to tag (those holding a tax cue, or every one), with their features."""
+    units = split_units(text)
+    cued = [bool(TRIGGER_RE.search(unicodedata.normalize("NFKC", text[s:e]))) for s, e in units]
+    if not any(cued) and not all_units:
+        return []
+    marks = _class_marks(text)
+    out: list[Unit] = []
+    context: tuple[str, ...] = ()
+    for k, (s, e) in enumerate(units):
+        if all_units or cued[k]:
+            tokens = _tokens(text, s, e)
+            feats = _unit_features(text, tokens, marks, context)
+            out.append(Unit(s, e, tokens, feats))
+        # What the unit says of tax is context for the next one (a header, a speaker label).
+        bits = 0
+        for i in range(s, e):
+            bits |= marks[i]
+        context = tuple(
+            name for b, name in enumerate(_CLASS_NAMES) if bits >> b & 1 and name in _TAX_CONTEXT
+        )
+    return out

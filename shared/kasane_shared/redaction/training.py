@@ -1,0 +1,117 @@
+"""Train the tax tagger from the annotated corpus: `make train-redactor`.
+
+    python -m kasane_shared.redaction.training [--corpus DIR] [--out FILE]
+    python -m kasane_shared.redaction.training --cross-validate
+
+Training is deterministic: the same corpus gives the same model bytes (L-BFGS, fixed
+order of files and lines, no random state). Cross-validation leaves one writer out at a
+time, so its figures say how the tagger does on a hand it never saw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .features import analyse
+from .scoring import Gold, Score, load_gold, score
+from .tagger import MODEL_PATH
+
+REPO = Path(__file__).resolve().parents[3]
+CORPUS = REPO / "data" / "redaction" / "train"
+PARAMS = {
+    "c1": 0.05,
+    "c2": 0.01,
+    "max_iterations": 300,
+    "feature.possible_transitions": True,
+}
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    """The training files, in a fixed order."""
+    return sorted(corpus.glob("*.jsonl"))
+
+
+def labelled_units(gold: Gold) -> list[tuple[list[list[str]], list[str]]]:
+    """(features, BIO labels) for each tagged unit of a gold line."""
+    covered = [0] * len(gold.text)
+    for k, (s, e) in enumerate(gold.spans, 1):
+        for i in range(s, e):
+            covered[i] = k
+    out = []
+    for unit in analyse(gold.text):
+        if not unit.tokens:
+            continue
+        labels: list[str] = []
+        prev = 0
+        for tok in unit.tokens:
+            ids = [covered[i] for i in range(tok.start, tok.end)]
+            span = max(set(ids), key=ids.count)
+            inside = span and ids.count(span) * 2 >= len(ids)
+            labels.append("O" if not inside else ("I" if span == prev else "B"))
+            prev = span if inside else 0
+        out.append((unit.features, labels))
+    return out
+
+
+def train(lines: list[Gold], out: Path) -> None:
+    """Fit the CRF on lines and write the model to out."""
+    import pycrfsuite
+
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for g in lines:
+        for feats, labels in labelled_units(g):
+            trainer.append(feats, labels)
+    trainer.set_params(PARAMS)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(out))
+
+
+def cross_validate(lines: list[Gold], workdir: Path) -> dict[str, Score]:
+    """Leave-one-writer-out figures of the tagger alone (writer = id prefix)."""
+    from . import tagger
+
+    writers = sorted({g.id.split("-")[0] for g in lines})
+    results: dict[str, Score] = {}
+    for w in writers:
+        held = [g for g in lines if g.id.split("-")[0] == w]
+        rest = [g for g in lines if g.id.split("-")[0] != w]
+        model = workdir / f"cv-{w}.crfsuite"
+        train(rest, model)
+        tagger.use_model(model)
+        try:
+            results[w] = score(
+                held, [[(s.start, s.end) for s in tagger.find_tagger_spans(g.text)] for g in held]
+            )
+        finally:
+            tagger.use_model(MODEL_PATH)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Train the model, or cross-validate by writer."""
+    ap = argparse.ArgumentParser(prog="python -m kasane_shared.redaction.training")
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    ap.add_argument("--cross-validate", action="store_true")
+    args = ap.parse_args(argv)
+    files = corpus_files(args.corpus)
+    if not files:
+        print(f"コーパスがありません: {args.corpus} (no corpus files)", file=sys.stderr)
+        return 2
+    lines = load_gold(files)
+    if args.cross_validate:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            for w, s in cross_validate(lines, Path(tmp)).items():
+                print(f"{w:8} {s.row()}  ({s.lines} lines, {s.spans} spans)")
+        return 0
+    train(lines, args.out)
+    print(f"{args.out}: {len(lines)} lines from {len(files)} files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
