@@ -8,12 +8,15 @@ import os
 import sys
 from collections.abc import Sequence
 
-from kasane_shared.settings import SERVICES, Settings
-
+# Settings (pydantic) are imported inside each command, not here: `kasane redact` is a
+# streaming filter that must answer its first line within half a second.
+SERVICES = ("identity", "agenda", "minutes")
 MIGRATIONS = {service: f"{service}:migrations" for service in SERVICES}
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from kasane_shared.settings import Settings
+
     import uvicorn
 
     from kasane.suite import create_suite
@@ -58,6 +61,8 @@ def _upgrade_one(script: str, url: str) -> None:
 
 
 def _db_upgrade(args: argparse.Namespace) -> int:
+    from kasane_shared.settings import Settings
+
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     for service in args.service or SERVICES:
@@ -67,6 +72,8 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
+    from kasane_shared.settings import Settings
+
     from importlib import import_module
 
     from kasane_shared.audit import verify_chain
@@ -99,6 +106,8 @@ def _redact(args: argparse.Namespace) -> int:
 
 
 def _admin_create(args: argparse.Namespace) -> int:
+    from kasane_shared.settings import Settings
+
     from identity.app import create_app
     from identity.members.schemas import MemberCreate
     from identity.members.service import create_member
@@ -147,6 +156,8 @@ def _admin_create(args: argparse.Namespace) -> int:
 
 
 def _client_create(args: argparse.Namespace) -> int:
+    from kasane_shared.settings import Settings
+
     from identity.app import create_app
     from identity.oauth.service import create_client
 
@@ -166,6 +177,8 @@ def _client_create(args: argparse.Namespace) -> int:
 
 
 def _keys_rotate(args: argparse.Namespace) -> int:
+    from kasane_shared.settings import Settings
+
     from identity.app import make_key_provider
     from identity.custody.service import rotate_kek
     from kasane_shared.db import Database
@@ -185,6 +198,8 @@ def _keys_rotate(args: argparse.Namespace) -> int:
 
 
 def _keys_status(args: argparse.Namespace) -> int:
+    from kasane_shared.settings import Settings
+
     import json
 
     from identity.app import make_key_provider
@@ -309,6 +324,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``kasane``: a clear message and a non-zero exit instead of a traceback."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["redact"]:
+        # The fast path: no settings, no apps, only the redactor.
+        from kasane_shared.redaction.cli import main as redact_main
+
+        return redact_main(argv[1:])
     from pydantic import ValidationError
 
     from kasane_shared.crypto import CryptoError
