@@ -40,7 +40,7 @@ def auth(token: str) -> dict[str, str]:
 
 
 def assert_problem(response: Response, status: int, code: str | None = None) -> dict[str, Any]:
-    """The response is an RFC 9457 problem with this status (and code), in Japanese, without a traceback."""
+    """The response is an RFC 9457 problem with this status (and code), Japanese, no traceback."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     body = response.json()

@@ -96,7 +96,7 @@ def append(
 
 
 class Recorder:
-    """A service's one-line way to write to its own chain: ``record(session, action, actor, ...)``."""
+    """A service's one-line way to write its own chain: ``record(session, action, actor, ...)``."""
 
     def __init__(self, model: type[AuditEntryMixin]) -> None:
         self.model = model

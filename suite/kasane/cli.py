@@ -169,7 +169,8 @@ def _client_create(args: argparse.Namespace) -> int:
         app.state.db.dispose()
     # The secret is shown once; identity keeps only its hash.
     print(
-        f"クライアントを登録しました (client registered): {client.client_id} scopes={' '.join(client.scopes)}",
+        f"クライアントを登録しました (client registered): {client.client_id} "
+        f"scopes={' '.join(client.scopes)}",
         file=sys.stderr,
     )
     print(secret)
@@ -192,7 +193,8 @@ def _keys_rotate(args: argparse.Namespace) -> int:
     finally:
         db.dispose()
     print(
-        f"鍵暗号化鍵を更新しました: 版 {version} (KEK rotated to version {version}; everything re-sealed)"
+        f"鍵暗号化鍵を更新しました: 版 {version} "
+        f"(KEK rotated to version {version}; everything re-sealed)"
     )
     return 0
 
@@ -309,7 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     ).add_subparsers(dest="client_command", required=True)
     client = clients.add_parser(
         "create",
-        help="クライアントを登録しシークレットを一度だけ表示 (register a client; prints its secret once)",
+        help=(
+            "クライアントを登録しシークレットを一度だけ表示 "
+            "(register a client; prints its secret once)"
+        ),
     )
     client.add_argument("name", help="クライアントID (e.g. agenda, minutes)")
     client.add_argument(
@@ -347,7 +352,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"エラー: 設定が正しくありません (invalid settings): {fields}", file=sys.stderr)
     except OSError as error:
         print(
-            f"エラー: ファイルまたは接続の問題です (I/O error): {error.__class__.__name__}: {error.strerror or ''}",
+            f"エラー: ファイルまたは接続の問題です (I/O error): "
+            f"{error.__class__.__name__}: {error.strerror or ''}",
             file=sys.stderr,
         )
     return 2

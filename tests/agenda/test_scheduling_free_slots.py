@@ -59,7 +59,8 @@ def test_busy_blocks_push_the_slot():
         Busy("a", at(MONDAY, 9), at(MONDAY, 10, 15)),
         Busy("b", at(MONDAY, 10, 30), at(MONDAY, 11, 45)),
     ]
-    # 10:30 would clash with b; 11:45 ends b, the next aligned start is 12:00, lunch pushes to 13:00.
+    # 10:30 would clash with b; 11:45 ends b, the next aligned start is 12:00, lunch pushes
+    # to 13:00.
     assert starts(slots(busy=busy, limit=2)) == [at(MONDAY, 13), at(MONDAY, 13, 30)]
 
 

@@ -1,4 +1,4 @@
-"""The issue's scenario in a real browser: schedule, redacted reading, pledge, minutes, Word copy, audit."""
+"""The issue's scenario in a real browser: schedule, masked read, pledge, minutes, Word, audit."""
 
 from __future__ import annotations
 

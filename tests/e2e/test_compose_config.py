@@ -1,4 +1,4 @@
-"""docker-compose.yml refers only to things that exist: files, commands, modules, ports, settings."""
+"""docker-compose.yml names only things that exist: files, commands, modules, ports, settings."""
 
 from __future__ import annotations
 

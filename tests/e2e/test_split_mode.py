@@ -259,7 +259,7 @@ def _seed(urls: dict[str, str], folder: Path):
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    """Migrate, seed, start identity, agenda ×2, minutes and nginx; stop and drop everything after."""
+    """Migrate, seed, start identity, agenda ×2, minutes and nginx; stop and drop all after."""
     folder = tmp_path_factory.mktemp("split")
     for sub in ("kek", "clients", *SERVICES):
         (folder / sub).mkdir()
@@ -457,7 +457,7 @@ def _pg_dump(url: str) -> bytes:
 
 
 def test_scenario_through_the_gateway(deployment):
-    """Coordinator schedules a 支援会議; member 1 sees tax data masked; minutes approved and exported."""
+    """Coordinator schedules a 支援会議; member 1 sees tax masked; minutes approved and exported."""
     people = deployment.people
     m1, m4 = people.members["demo-member-1"], people.members["demo-member-4"]
     with deployment.client() as client:

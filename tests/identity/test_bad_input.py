@@ -29,13 +29,15 @@ BAD_MEMBER_BODIES = [
     ("not-an-object", b"[1, 2, 3]", 422, "invalid_input"),
     (
         "wrong-types",
-        b'{"login": 5, "display_name": [], "organization_id": {}, "roles": "admin", "password": true}',
+        b'{"login": 5, "display_name": [], "organization_id": {}, "roles": "admin", '
+        b'"password": true}',
         422,
         "invalid_input",
     ),
     (
         "unknown-field",
-        b'{"login": "new-person", "display_name": "X", "organization_id": "o", "roles": ["member"], "password": "long-enough-pw", "is_superuser": true}',
+        b'{"login": "new-person", "display_name": "X", "organization_id": "o", '
+        b'"roles": ["member"], "password": "long-enough-pw", "is_superuser": true}',
         422,
         "invalid_input",
     ),
@@ -51,13 +53,15 @@ BAD_MEMBER_BODIES = [
     ),
     (
         "unknown-role",
-        b'{"login": "new-person", "display_name": "X", "organization_id": "o", "roles": ["root"], "password": "long-enough-pw"}',
+        b'{"login": "new-person", "display_name": "X", "organization_id": "o", '
+        b'"roles": ["root"], "password": "long-enough-pw"}',
         422,
         "invalid_input",
     ),
     (
         "bad-login-chars",
-        b'{"login": "../etc", "display_name": "X", "organization_id": "o", "roles": ["member"], "password": "long-enough-pw"}',
+        b'{"login": "../etc", "display_name": "X", "organization_id": "o", '
+        b'"roles": ["member"], "password": "long-enough-pw"}',
         422,
         "invalid_input",
     ),

@@ -71,7 +71,8 @@ def test_forged_with_another_key_same_kid(suite, signed_in):
 
 def test_alg_none(suite, signed_in):
     _, claims, header = signed_in
-    unsigned = f"{_b64({'alg': 'none', 'kid': header['kid']})}.{_b64(_claims(suite, claims['sub'], claims['sid']))}."
+    none_header = _b64({"alg": "none", "kid": header["kid"]})
+    unsigned = f"{none_header}.{_b64(_claims(suite, claims['sub'], claims['sid']))}."
     assert_problem(suite.client.get("/identity/me", headers=auth(unsigned)), 401, "invalid_token")
 
 

@@ -17,7 +17,8 @@ def test_seed_minutes(suite, people, tokens):
     body = member.json()
     assert body["status"] == "approved" and body["version"] == 1 and body["content_hash"]
     by_purpose = {item["purpose"]: item for item in body["items"]}
-    # No consent: the tax part is masked. Consent covering tax with 社協 in scope: member 1 reads it.
+    # No consent: the tax part is masked. Consent covering tax with 社協 in scope: member 1
+    # reads it.
     assert (
         TAX_PLACEHOLDER in by_purpose["emergency"]["discussion"]
         and "住民税の分納中" not in member.text

@@ -218,7 +218,8 @@ def test_correction_keeps_the_approved_version(suite, shien, tokens, people):
         and second.json()["status"] == "draft"
     )
     assert GENERAL_SAID in second.text and TAX_SAID not in second.text
-    # The writer cannot see the tax part; editing text around the mask is refused, unchanged text keeps it.
+    # The writer cannot see the tax part; editing text around the mask is refused, unchanged
+    # text keeps it.
     masked_discussion = second.json()["items"][0]["discussion"]
     body = {
         "attendance": [people.members["demo-member-1"]],

@@ -1,4 +1,4 @@
-"""Web pages on the suite's test client: the web app calls the services through a client of its own."""
+"""Web pages on the suite's test client: the web app calls the services via a client of its own."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Web pages: sign-in messages, CSRF refusal, security headers, no-store, language switch, session end."""
+"""Web pages: sign-in messages, CSRF refusal, security headers, no-store, language, session end."""
 
 from __future__ import annotations
 

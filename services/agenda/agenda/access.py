@@ -160,8 +160,13 @@ def revoke_for_withdrawal(ctx: KeyContext, case: Case) -> list[dict]:
             warnings.append(
                 {
                     "code": "tax_not_resealed",
-                    "message": "鍵がないため税情報を新しい鍵で封印し直せませんでした（配布済みの鍵は削除しました）。",
-                    "message_en": "Could not reseal tax data under a new key (its wraps were deleted).",
+                    "message": (
+                        "鍵がないため税情報を新しい鍵で封印し直せませんでした"
+                        "（配布済みの鍵は削除しました）。"
+                    ),
+                    "message_en": (
+                        "Could not reseal tax data under a new key (its wraps were deleted)."
+                    ),
                 }
             )
             continue

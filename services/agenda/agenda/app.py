@@ -35,7 +35,9 @@ def create_app(
     app = create_service_app(
         "agenda",
         title="Kasane agenda",
-        description="事例・同意・支援プラン・会議・議題 (cases, consents, support plans, meetings, agendas)",
+        description=(
+            "事例・同意・支援プラン・会議・議題 (cases, consents, support plans, meetings, agendas)"
+        ),
         max_body_bytes=settings.max_body_bytes,
     )
     app.state.settings, app.state.db = settings, db

@@ -24,7 +24,10 @@ CASES = [
             "title": "高齢の母と無職の長男の世帯（8050）",
             "issues": ["8050", "poverty"],
             "summary": "80代の母の年金で50代の長男と暮らす。長男は10年以上就労していない。",
-            "notes": "税務課によると固定資産税を3年分滞納している。母は介護認定の申請をためらっている。電気料金の滞納もある。",
+            "notes": (
+                "税務課によると固定資産税を3年分滞納している。"
+                "母は介護認定の申請をためらっている。電気料金の滞納もある。"
+            ),
             "tax_notes": "住民税非課税世帯。滞納処分の予告あり（収税課）。",
             "subjects": [
                 {"relation": "本人", "name": "架空 一子", "age": 84},
@@ -41,7 +44,10 @@ CASES = [
             "title": "自室にこもる20代男性",
             "issues": ["hikikomori", "isolation"],
             "summary": "大学中退後5年間ほぼ外出なし。母が相談窓口に来所。",
-            "notes": "本人の話では月収はない。母は国民健康保険料の支払いに困っている。住民税は均等割のみ課税。",
+            "notes": (
+                "本人の話では月収はない。母は国民健康保険料の支払いに困っている。"
+                "住民税は均等割のみ課税。"
+            ),
             "tax_notes": "",
             "subjects": [
                 {"relation": "本人", "name": "架空 三太", "age": 26},
@@ -92,7 +98,7 @@ class _Api:
 
 
 def seed_agenda(client: Any, people: Any, password: str = DEMO_PASSWORD) -> dict[str, str]:
-    """Create the demo cases, consents, plans and meetings once, through the HTTP API; ids by key."""
+    """Create the demo cases, consents, plans and meetings once via the HTTP API; ids by key."""
     token = client.post(
         "/identity/session", json={"login": "demo-coordinator", "password": password}
     ).json()["access_token"]

@@ -54,5 +54,6 @@ def consent_required() -> KasaneError:
     return conflict(
         "consent_required",
         "この事例には有効な本人同意がないため、重層的支援会議の議題にできません。",
-        "This case has no active consent, so it cannot be put on a multi-layered support conference agenda.",
+        "This case has no active consent, so it cannot be put on a multi-layered support "
+        "conference agenda.",
     )

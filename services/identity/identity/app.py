@@ -63,7 +63,10 @@ def create_app(
     app = create_service_app(
         "identity",
         title="Kasane identity",
-        description="組織・メンバー・ログイン・トークン・誓約書・鍵管理 (organizations, members, sign-in, tokens, pledges, key custody)",
+        description=(
+            "組織・メンバー・ログイン・トークン・誓約書・鍵管理 "
+            "(organizations, members, sign-in, tokens, pledges, key custody)"
+        ),
         max_body_bytes=settings.max_body_bytes,
     )
     app.state.settings, app.state.db, app.state.kek = settings, db, kek

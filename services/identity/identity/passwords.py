@@ -32,7 +32,7 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def check_policy(password: str, *, login: str, demo: bool, field: str = "password") -> None:
-    """Refuse passwords that are short, equal the login, or are the demo password outside demo mode."""
+    """Refuse passwords that are short, equal the login, or are the demo password outside demo."""
     problems: list[tuple[str, str]] = []
     if len(password) < 10:
         problems.append(("10文字以上にしてください。", "Use at least 10 characters."))

@@ -22,7 +22,7 @@ class AgendaClient(ServiceClient):
         return self._call("GET", f"/meetings/{meeting_id}/agenda", token)
 
     def entitlements(self, token: str, meeting_id: str) -> dict[str, Any]:
-        """Who may read what at a meeting (coordinator): attendees, and per item content and tax audiences."""
+        """Who may read what at a meeting (coordinator): attendees, each item's audiences."""
         return self._call("GET", f"/meetings/{meeting_id}/entitlements", token)
 
     def record_plan(self, token: str, case_id: str, body: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ log = logging.getLogger("kasane.web")
 
 
 def _sibling(url: str, service: str) -> str:
-    """``http://h:p/identity`` → ``http://h:p/<service>`` (suite and gateway keep the same paths)."""
+    """``http://h:p/identity`` → ``http://h:p/<service>`` (suite and gateway share the paths)."""
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
     prefix = path[: -len("/identity")] if path.endswith("/identity") else path
@@ -144,7 +144,9 @@ def _install_handlers(app: FastAPI) -> None:
         # The type only: exception text may quote case content.
         log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
         return HTMLResponse(
-            '<!doctype html><html lang="ja"><title>エラー</title><h1>内部エラーが発生しました。</h1><p><a href="/">ホームへ</a></p></html>',
+            '<!doctype html><html lang="ja"><title>エラー</title>'
+            "<h1>内部エラーが発生しました。</h1>"
+            '<p><a href="/">ホームへ</a></p></html>',
             status_code=500,
         )
 

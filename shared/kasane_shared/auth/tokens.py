@@ -99,7 +99,7 @@ JwksSource = Callable[[], dict[str, Any]]
 
 
 class HttpJwks:
-    """Identity's JWKS fetched over HTTP, cached, refetched (at most every 30 s) on an unknown kid."""
+    """Identity's JWKS over HTTP, cached, refetched (at most every 30 s) on an unknown kid."""
 
     def __init__(
         self, url: str, *, client: httpx.Client | None = None, min_refetch_seconds: float = 30

@@ -35,7 +35,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "error.csrf_title": ("送信を受け付けられませんでした", "The form could not be accepted"),
     "error.csrf": (
         "フォームの有効期限が切れたか、別の画面から送信されました。画面を開き直して、もう一度操作してください。何も変更していません。",
-        "The form expired or came from another page. Please reload the page and try again. Nothing was changed.",
+        "The form expired or came from another page. Please reload the page and try again. "
+        "Nothing was changed.",
     ),
     "error.forbidden_title": ("権限がありません", "Not allowed"),
     "error.forbidden": (
@@ -72,7 +73,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login.password_missing": ("パスワードを入力してください。", "Enter your password."),
     "login.reason_expired": (
         "一定時間操作がなかったか、ログインの有効期限が切れたため、ログアウトしました。もう一度ログインしてください。",
-        "You were signed out after a period of inactivity or because your sign-in expired. Please sign in again.",
+        "You were signed out after a period of inactivity or because your sign-in expired. "
+        "Please sign in again.",
     ),
     "login.reason_signed_out": ("ログアウトしました。", "You have signed out."),
     "home.title": ("ホーム", "Home"),
@@ -131,7 +133,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pledge.read_first": (
         "次の誓約書を最後までお読みになり、内容に同意する場合は署名してください。署名するまで、事例の内容は表示されません。",
-        "Please read the pledge below to the end and sign it if you agree. No case content is shown until you sign.",
+        "Please read the pledge below to the end and sign it if you agree. "
+        "No case content is shown until you sign.",
     ),
     "pledge.text_heading": ("誓約書の本文（第{version}版）", "Pledge text (version {version})"),
     "pledge.agree": ("上記の内容を読み、誓約します。", "I have read the above and pledge to it."),
@@ -215,7 +218,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "agenda.sign_pledge": ("誓約書を読んで署名する", "Read and sign the pledge"),
     "agenda.tax_masked_hint": (
         "「税情報」と表示された部分は、本人の同意がないため表示していません（地方税法第22条）。",
-        "Parts shown as “tax information” are hidden: there is no consent covering tax data (Local Tax Act Art. 22).",
+        "Parts shown as “tax information” are hidden: there is no consent covering tax data "
+        "(Local Tax Act Art. 22).",
     ),
     "redacted.tax": ("税情報のため非表示", "hidden: tax information"),
     "redacted.tax_title": (
@@ -348,7 +352,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "minutes.tax_heading": ("税情報の検出結果", "Detected tax data"),
     "minutes.tax_hint": (
         "黄色の部分は税情報として扱われ、同意のない読者には表示されません。見落としは「税情報として指定」、誤検出は「解除」で直せます。どちらも監査ログに記録されます。",
-        "Highlighted parts are treated as tax data and hidden from readers without consent. Mark a missed phrase or unmark a false one; both are audited.",
+        "Highlighted parts are treated as tax data and hidden from readers without consent. "
+        "Mark a missed phrase or unmark a false one; both are audited.",
     ),
     "minutes.unmark": ("「{text}」を税情報から外す", "Unmark “{text}”"),
     "minutes.mark_phrase": ("税情報として指定する語句", "Phrase to mark as tax data"),

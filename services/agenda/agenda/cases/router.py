@@ -1,4 +1,4 @@
-"""HTTP interface of cases and consents (coordinators only: admins and auditors see no case content)."""
+"""HTTP interface of cases and consents (coordinators only; admins and auditors see no content)."""
 
 from __future__ import annotations
 

@@ -41,7 +41,7 @@ class Subject(StrictIn):
 
 
 class CaseCreate(StrictIn):
-    """A new case; ``tax_notes`` is tax-classed, ``summary`` and ``notes`` are scanned for tax data."""
+    """A new case; ``tax_notes`` is tax-classed, ``summary``/``notes`` are scanned for tax data."""
 
     title: str = Field(min_length=1, max_length=200)
     summary: str = Field(default="", max_length=4000)
@@ -92,7 +92,7 @@ class ConsentOut(BaseModel):
 
 
 class CaseOut(BaseModel):
-    """A case as a coordinator sees it: content when their keys open it, tax text only with tax access."""
+    """A case as a coordinator sees it: content if their keys open it, tax only with tax access."""
 
     id: str
     status: CaseStatus

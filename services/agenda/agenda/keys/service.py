@@ -51,7 +51,7 @@ class KeyContext:
     _escrow: Recipient | None = field(default=None, repr=False)
 
     def as_service(self) -> KeyContext | None:
-        """The same request acting as the agenda service itself (grants only), if it has credentials."""
+        """The same request acting as the agenda service (grants only), if it has credentials."""
         if self.service_tokens is None:
             return None
         claims = TokenClaims(
@@ -195,7 +195,7 @@ def grant(ctx: KeyContext, wanted: Iterable[tuple[Any, str, str, str, str]]) -> 
 def ensure_coordinator_access(
     ctx: KeyContext, records: Sequence[Any], kinds: Sequence[str] = KINDS
 ) -> None:
-    """A coordinator opening a record for the first time gets its content by grant (content only)."""
+    """A coordinator opening a record the first time gets its content by grant (content only)."""
     held = {
         (w.record_id, w.conference_kind)
         for w in record_wraps(ctx.session, records, member_id=ctx.caller.id, audience=CONTENT)

@@ -105,7 +105,8 @@ class MeetingCreate(StrictIn):
             self.starts_at <= self.segment.starts_at and self.segment.ends_at <= self.ends_at
         ):
             raise ValueError(
-                "支援会議の時間帯は会議の時間内にしてください。 / The segment must lie within the meeting."
+                "支援会議の時間帯は会議の時間内にしてください。 / "
+                "The segment must lie within the meeting."
             )
         return self
 

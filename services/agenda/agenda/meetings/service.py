@@ -234,8 +234,14 @@ def pledge_warnings(ctx: KeyContext, kind: str, member_ids: list[str]) -> list[d
     return [
         {
             "code": "no_pledge",
-            "message": f"有効な誓約書（{KIND_LABELS[kind]}）がない構成員です。日時と場所しか表示されません。",
-            "message_en": "This invitee has no valid pledge for this conference kind and will see only time and place.",
+            "message": (
+                f"有効な誓約書（{KIND_LABELS[kind]}）がない構成員です。"
+                "日時と場所しか表示されません。"
+            ),
+            "message_en": (
+                "This invitee has no valid pledge for this conference kind "
+                "and will see only time and place."
+            ),
             "member_id": m,
         }
         for m in dict.fromkeys(member_ids)
@@ -495,7 +501,7 @@ def item_warnings(ctx: KeyContext, meeting: Meeting, case_id: str) -> list[dict]
 def scope_warnings(
     ctx: KeyContext, meeting: Meeting, member_ids: list[str], case_ids: list[str] | None = None
 ) -> list[dict]:
-    """重層: invitees whose organization is outside a case's consent scope see that item redacted."""
+    """重層: invitees whose organization is outside a case's consent scope see the item redacted."""
     if meeting.kind != "jusou":
         return []
     out = []
@@ -513,8 +519,13 @@ def scope_warnings(
             out.append(
                 {
                     "code": "outside_consent_scope",
-                    "message": "この構成員の所属組織は本人同意の範囲外です。この議題は伏せて表示されます。",
-                    "message_en": "This invitee's organization is outside the consent's scope; the item will be redacted for them.",
+                    "message": (
+                        "この構成員の所属組織は本人同意の範囲外です。この議題は伏せて表示されます。"
+                    ),
+                    "message_en": (
+                        "This invitee's organization is outside the consent's scope; "
+                        "the item will be redacted for them."
+                    ),
                     "member_id": member_id,
                     "organization_id": a.organization_id,
                 }
@@ -543,14 +554,16 @@ def time_warnings(session: Session, meeting: Meeting) -> list[dict]:
     return [
         {
             "code": "over_time",
-            "message": f"議題の割当時間の合計（{total}分）が会議の長さ（{length}分）を超えています。",
+            "message": (
+                f"議題の割当時間の合計（{total}分）が会議の長さ（{length}分）を超えています。"
+            ),
             "message_en": f"Allotted minutes ({total}) exceed the meeting length ({length}).",
         }
     ]
 
 
 def open_items(ctx: KeyContext, meeting: Meeting, items: list[AgendaItem]) -> dict:
-    """The coordinator's view of items: content by grant on first open; tax when their keys open it."""
+    """The coordinator's view of items: content by grant on first open; tax if keys open it."""
     ensure_coordinator_access(ctx, items, (meeting.kind,))
     return open_records(ctx, items, (CONTENT, TAX), (meeting.kind,))
 

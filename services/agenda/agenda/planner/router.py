@@ -52,7 +52,7 @@ def free_slots(
 
 @router.get("/due")
 def due(ctx: CoordinatorCtx, days: Annotated[int, Query(ge=0, le=366)] = 14) -> list[dict]:
-    """Cases to put on the next agenda: monitoring dates and role due dates coming, active cases without a plan."""
+    """Cases for the next agenda: monitoring or role due dates near, active cases with no plan."""
     return [
         i
         | {

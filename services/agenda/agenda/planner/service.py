@@ -69,7 +69,7 @@ def _rule(data: MeetingCreate) -> Recurrence:
 def series_times(
     data: MeetingCreate,
 ) -> tuple[list[tuple[datetime, datetime]], dict[str, Any] | None]:
-    """Start and end of each meeting to create (one, or the series' next occurrences) and the stored rule."""
+    """Start and end of each meeting to create (one, or the series' next) and the stored rule."""
     if data.recurrence is None:
         return [(data.starts_at, data.ends_at)], None
     try:

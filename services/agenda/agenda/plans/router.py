@@ -1,4 +1,4 @@
-"""HTTP interface of support plans (coordinators; the minutes service applies approved plans here too)."""
+"""HTTP interface of support plans (coordinators; the minutes service applies approved plans)."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ class RoleIn(StrictIn):
 
 
 class PlanCreate(StrictIn):
-    """A new plan version; goals, policy and roles carry over from the last version when left out."""
+    """A new plan version; goals, policy and roles left out carry over from the last version."""
 
     status: PlanStatus
     goals: str | None = Field(default=None, max_length=4000)

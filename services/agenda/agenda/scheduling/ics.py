@@ -106,7 +106,7 @@ def render_invitation(
     cancelled: bool = False,
     stamp: datetime,
 ) -> bytes:
-    """One VEVENT invitation (or cancellation) as UTF-8 iCalendar bytes; ``title`` must be neutral."""
+    """One VEVENT invitation (or cancellation) as UTF-8 iCalendar; ``title`` must be neutral."""
     texts = (title, location or "", organizer_name, attendee_name)
     _check(uid, starts_at, ends_at, title, online_url, sequence, stamp, texts)
     lines = [

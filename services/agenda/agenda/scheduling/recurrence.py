@@ -247,7 +247,7 @@ def occurrences(
     limit: int = 50,
     skip_dates: frozenset[date] = frozenset(),
 ) -> list[tuple[datetime, datetime]]:
-    """(start, end) of the series' meetings in JST, starting strictly after ``after``, at most ``limit``."""
+    """(start, end) of the series' meetings in JST strictly after ``after``, at most ``limit``."""
     if after is not None:
         require_aware(after, "after", RecurrenceError)
     if not is_int(limit) or not 0 <= limit <= MAX_LIMIT:

@@ -12,7 +12,7 @@ router = APIRouter(prefix="/meetings", tags=["agenda view"])
 
 @router.get("/{meeting_id}/agenda")
 def agenda_view(meeting_id: str, ctx: CallerCtx) -> dict:
-    """The caller's agenda: time and place always; case content only as far as their keys open it."""
+    """The caller's agenda: time and place always; case content as far as their keys open it."""
     return service.agenda_view(ctx, meeting_id)
 
 

@@ -88,7 +88,7 @@ def public_keys(
 
 @router.get("/escrow-keys/{service_name}", response_model=PublicKeyOut)
 def escrow_key(service_name: str, session: SessionDep, _: CurrentMember) -> PublicKeyOut:
-    """A service's escrow public key: content is also wrapped for it so grants need no reader online."""
+    """A service's escrow public key: content is wrapped for it too: grants need no reader."""
     if service_name not in service.ESCROW_SERVICES:
         raise not_found("鍵", "Key")
     key = service.current_key(session, service.escrow_owner(service_name))
@@ -101,7 +101,7 @@ def escrow_key(service_name: str, session: SessionDep, _: CurrentMember) -> Publ
 def unwrap(
     data: UnwrapRequest, session: SessionDep, member: CurrentMember, kek: KekDep
 ) -> UnwrapResponse:
-    """Open data keys wrapped for the caller (own token, active, valid pledge for the bound kind)."""
+    """Open data keys wrapped for the caller (own token, active, valid pledge for the kind)."""
     return UnwrapResponse(results=service.unwrap_batch(session, kek, member, data.wrapped))
 
 
@@ -112,7 +112,7 @@ def rewrap(
     caller: Annotated[Member | ServiceActor, Depends(rewrap_caller)],
     kek: KekDep,
 ) -> RewrapResponse:
-    """Grant: re-address escrow wraps to members holding a valid pledge (coordinator, or a service with custody:rewrap)."""
+    """Grant: re-address escrow wraps to validly pledged members (coordinator or custody:rewrap)."""
     if not isinstance(caller, ServiceActor):
         return RewrapResponse(results=service.rewrap_batch(session, kek, caller, data.items))
     # A service re-addresses only its own escrow wraps, never another service's.

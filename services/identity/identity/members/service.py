@@ -101,7 +101,7 @@ def create_member(
 def update_member(
     session: Session, member_id: str, data: MemberUpdate, actor_id: str, *, kek: Any, demo: bool
 ) -> Member:
-    """Change a member; ``active: false`` records their departure: sessions end, private keys are destroyed."""
+    """Change a member; ``active: false`` is departure: sessions end, private keys are destroyed."""
     member = get_member(session, member_id)
     if data.organization_id is not None:
         _organization_must_exist(session, data.organization_id)

@@ -31,6 +31,7 @@ class ClientCreate(BaseModel):
     def _id(cls, value: str) -> str:
         if not CLIENT_ID.match(value):
             raise ValueError(
-                "クライアントIDは英小文字・数字・-_ の2〜64文字です / Client ids are 2-64 of a-z, 0-9, - and _"
+                "クライアントIDは英小文字・数字・-_ の2〜64文字です / "
+                "Client ids are 2-64 of a-z, 0-9, - and _"
             )
         return value

@@ -116,7 +116,7 @@ def create_client(
 
 
 def register_from_dir(session: Session, folder: Path) -> list[str]:
-    """Register Kasane's services whose secret files are present (compose mounts them as secrets)."""
+    """Register Kasane's services whose secret files exist (compose mounts them as secrets)."""
     done = []
     for name, scopes in SERVICE_SCOPES.items():
         path = folder / name

@@ -45,7 +45,7 @@ def login(
     kek: KekDep,
     issuer: IssuerDep,
 ) -> TokenResponse:
-    """Sign in with login and password (and TOTP code where enabled): an access token and a session cookie."""
+    """Sign in with login, password (and TOTP where enabled): an access token and session cookie."""
     member = service.authenticate(session, settings, kek, data.login, data.password, data.totp)
     login_session, cookie_token = service.open_session(session, settings, member)
     response.set_cookie(

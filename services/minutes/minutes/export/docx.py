@@ -1,4 +1,4 @@
-"""Word (.docx) copy of the minutes for one reader: A4, Japanese fonts, confidentiality on every page.
+"""Word (.docx) copy of the minutes for one reader: A4, Japanese fonts, confidential on each page.
 
 Pure rendering: the caller hands over a ``MinutesDocument`` that already holds only what
 this reader may read. Same input gives the same bytes (fixed ZIP timestamps, no random ids).

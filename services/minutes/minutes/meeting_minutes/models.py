@@ -37,7 +37,7 @@ class Minutes(IdMixin, Base):
 
 
 class MinutesItem(IdMixin, SealedRecordMixin, Base):
-    """What was said and decided on one agenda item; its ``content`` audience holds the masked body."""
+    """What was said and decided on an agenda item; its ``content`` audience has the masked body."""
 
     __tablename__ = "minutes_items"
 
@@ -48,7 +48,8 @@ class MinutesItem(IdMixin, SealedRecordMixin, Base):
     position: Mapped[int] = mapped_column(Integer)
     # The audience of the content: "attendees" (支援会議) or "scope" (重層的支援会議).
     audience: Mapped[str] = mapped_column(String(16))
-    # Path of a free-text unit ("discussion", "roles.0.duty", …) → the tax block of its hidden parts.
+    # Path of a free-text unit ("discussion", "roles.0.duty", …) → the tax block of its
+    # hidden parts.
     tax_blocks: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
 
 

@@ -24,7 +24,7 @@ def read_minutes(
     agenda: AgendaDep,
     version: Annotated[int | None, Query(ge=1, le=10000)] = None,
 ) -> MinutesOut:
-    """The minutes as the caller may read them (a coordinator gets a skeleton before the first draft)."""
+    """The minutes as the caller may read them (a coordinator gets a skeleton before a draft)."""
     return service.caller_view(session, identity, agenda, caller, meeting_id, version=version)
 
 
@@ -62,7 +62,7 @@ def approve(
     identity: IdentityDep,
     agenda: AgendaDep,
 ) -> MinutesOut:
-    """Approve the minutes in review: they become immutable, with a content hash and the approver."""
+    """Approve the minutes in review: they become immutable, with content hash and approver."""
     return service.approve(session, identity, agenda, caller, meeting_id)
 
 

@@ -106,7 +106,7 @@ class CommentOut(BaseModel):
 
 
 class TaxMark(BaseModel):
-    """The coordinator marks a missed span as tax or unmarks a false one (offsets in the full text)."""
+    """The coordinator marks a missed span as tax or unmarks a false one (offsets in full text)."""
 
     model_config = ConfigDict(extra="forbid")
     agenda_item_id: Id

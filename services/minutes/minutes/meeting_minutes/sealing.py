@@ -214,7 +214,7 @@ def sync_grants(
     kind: str,
     entitled: set[str],
 ) -> list[str]:
-    """Make the record's wraps match ``entitled``: revoke the rest, grant the missing through escrow.
+    """Make the record's wraps match ``entitled``: revoke the rest, grant the missing via escrow.
 
     Returns the members identity refused (e.g. no valid pledge).
     """

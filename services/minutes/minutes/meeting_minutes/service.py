@@ -143,7 +143,8 @@ def _tax_edit_refused() -> KasaneError:
     return conflict(
         "tax_text_edit",
         "［税情報］の伏せ字を含む記載は変更できません。伏せ字を含まない全文で書き直すか、税情報を閲覧できる担当者に依頼してください。",
-        "Text with a masked tax part cannot be changed. Rewrite it without the mask, or ask someone entitled to tax data.",
+        "Text with a masked tax part cannot be changed. Rewrite it without the mask, "
+        "or ask someone entitled to tax data.",
     )
 
 
@@ -493,7 +494,7 @@ def _update_plans(
 def _fill(
     masked: dict[str, Any], item: MinutesItem, blocks: dict[str, TaxBlock], opened: Any
 ) -> tuple[dict[str, Any], dict[str, list[tuple[int, int]]] | None]:
-    """The body with every hidden segment the reader's keys open put back, and the spans when all opened."""
+    """The body with each hidden segment the reader's keys open put back; spans if all opened."""
     body, spans, complete = json.loads(json.dumps(masked)), {}, True
     for path, block_id in (item.tax_blocks or {}).items():
         tax = opened.open(BLOCKS, blocks[block_id], TAX) if block_id in blocks else None
@@ -829,7 +830,7 @@ def change_tax_mark(
     meeting_id: str,
     data: TaxMark,
 ) -> MinutesOut:
-    """The coordinator marks a missed tax span or unmarks a false one; offsets are in the full text."""
+    """The coordinator marks a missed tax span or unmarks a false one; offsets are in full text."""
     minutes = _require_status(_latest(session, meeting_id), "draft", "in_review")
     item = next(
         (i for i in _items(session, minutes) if i.agenda_item_id == data.agenda_item_id), None

@@ -19,7 +19,7 @@ SESSION_COOKIE = "kasane_session"
 
 
 def block_cookies(client: Any) -> Any:
-    """Give a client a jar that stores nothing: one shared client must never carry one person's session to another."""
+    """Give a client a jar that stores nothing: a shared client must never pass a session on."""
     # The client's own Cookies class (httpx, or the test client's fork) wraps the jar.
     client.cookies = type(client.cookies)(CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])))
     return client
@@ -61,7 +61,7 @@ def _unavailable() -> ApiError:
 
 
 class Api:
-    """The services as one person sees them (their access token, their session cookie, their language)."""
+    """The services as one person sees them (their access token, session cookie and language)."""
 
     def __init__(
         self, services: Services, lang: str, access: str | None, session_cookie: str | None

@@ -18,7 +18,7 @@ FIELD = "csrf_token"
 
 
 def load_key(data_dir: Path) -> bytes:
-    """The HMAC key, created on first use with mode 0600 (replicas starting together agree on one)."""
+    """The HMAC key, created on first use, mode 0600 (replicas starting together agree on one)."""
     path = data_dir / "web-csrf.key"
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)

@@ -55,7 +55,7 @@ class FormErrors:
 
     @classmethod
     def from_api(cls, error: ApiError, known: dict[str, str] | None = None) -> FormErrors:
-        """Map a problem's ``errors[]`` onto form fields; ``known`` renames API fields to form names."""
+        """Map a problem's ``errors[]`` to form fields; ``known`` maps API names to form names."""
         errors = cls()
         names = known or {}
         items = error.problem.get("errors") or []

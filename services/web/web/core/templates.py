@@ -1,4 +1,4 @@
-"""The Jinja2 environment: shared base template, each domain's templates, filters (和暦, redaction)."""
+"""The Jinja2 environment: shared base template, each domain's templates, filters (和暦, masks)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Meeting pages: my meetings, my agenda, and for coordinators scheduling and building the agenda."""
+"""Meeting pages: my meetings, my agenda, and for coordinators scheduling and the agenda."""
 
 from __future__ import annotations
 
@@ -130,7 +130,7 @@ def _manage_page(
 
 @router.get("/{meeting_id}/manage", dependencies=[Coordinator])
 def manage(page: SignedIn, meeting_id: str) -> Response:
-    """The coordinator's meeting: attendees and pledge status, warnings, conflicts, the agenda items."""
+    """The coordinator's meeting: attendees and pledges, warnings, conflicts, the agenda items."""
     return _manage_page(page, meeting_id)
 
 

@@ -212,7 +212,9 @@ def _own_warnings(
                     {
                         "code": "outside_consent",
                         "member_id": a["member_id"],
-                        "message": "同意の範囲外の機関に所属しています。この議題は非表示になります。",
+                        "message": (
+                            "同意の範囲外の機関に所属しています。この議題は非表示になります。"
+                        ),
                         "message_en": "Outside the consent's scope: this item is hidden for them.",
                     }
                 )

@@ -1,4 +1,4 @@
-"""Minutes through the minutes service: the reader's view, the editor's draft, review, approval, tax marks."""
+"""Minutes via the minutes service: reader's view, editor's draft, review, approval, tax marks."""
 
 from __future__ import annotations
 
