@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.helpers import auth, token_for
 from tests.web.conftest import csrf_of, sign_in
 
 
@@ -51,13 +52,14 @@ def test_login_errors_next_to_fields(web, people):
 
 def test_csrf_missing_or_wrong_is_refused_and_changes_nothing(web, people, suite):
     sign_in(web, "demo-coordinator")
-    before = web.get("/agenda/cases").json()
+    coordinator = auth(token_for(web, "demo-coordinator"))
+    before = web.get("/agenda/cases", headers=coordinator).json()
     missing = web.post("/cases/new", data={"title": "CSRFなし事例"})
     wrong = web.post("/cases/new", data={"title": "CSRF誤り事例", "csrf_token": "0" * 64})
     for response in (missing, wrong):
         assert response.status_code == 403
         assert "何も変更していません" in response.text
-    assert web.get("/agenda/cases").json() == before
+    assert web.get("/agenda/cases", headers=coordinator).json() == before
     # A token taken before sign-in does not fit the signed-in session either.
     assert web.post("/login", data={"login": "demo-member-1", "password": "x"}).status_code == 403
 
@@ -145,12 +147,15 @@ def test_roles_guard_pages(web, people):
 
 
 def test_audit_api_is_for_auditors_only(web, people):
-    sign_in(web, "demo-member-1")
-    assert web.get("/agenda/audit").status_code == 403
-    sign_in(web, "demo-auditor")
+    member = auth(token_for(web, "demo-member-1"))
+    assert web.get("/agenda/audit", headers=member).status_code == 403
+    auditor = auth(token_for(web, "demo-auditor"))
     for service in ("identity", "agenda", "minutes"):
-        assert web.get(f"/{service}/audit/verify").json()["ok"] is True
-    entries = web.get("/identity/audit", params={"action": "session.login", "limit": 5}).json()
+        assert web.get(f"/{service}/audit/verify", headers=auditor).json()["ok"] is True
+    entries = web.get(
+        "/identity/audit", params={"action": "session.login", "limit": 5}, headers=auditor
+    ).json()
+    sign_in(web, "demo-auditor")
     assert entries and all(e["action"].startswith("session.login") for e in entries)
     page = web.get("/audit", params={"service_name": "identity", "action": "session."})
     assert (
@@ -176,3 +181,38 @@ def test_admin_page_lists_and_validates(web, people):
     )
     assert bad.status_code == 422
     assert 'id="f-member-login-error"' in bad.text and 'id="f-member-password-error"' in bad.text
+
+
+def test_word_copy_is_fetched_with_the_token_not_the_cookie(web, people, suite):
+    coordinator = auth(token_for(web, "demo-coordinator"))
+    member = people.members["demo-member-1"]
+    meeting = web.post(
+        "/agenda/meetings",
+        json={
+            "kind": "shien",
+            "title": "Word版の会議",
+            "starts_at": "2026-12-01T10:00:00+09:00",
+            "ends_at": "2026-12-01T11:00:00+09:00",
+            "place": "会議室",
+            "attendees": [{"member_id": member, "required": True}],
+        },
+        headers=coordinator,
+    ).json()
+    drafted = web.put(
+        f"/minutes/meetings/{meeting['id']}/minutes",
+        json={"attendance": [member], "items": []},
+        headers=coordinator,
+    )
+    assert drafted.status_code == 200, drafted.text
+    for step in ("submit", "approve"):
+        done = web.post(f"/minutes/meetings/{meeting['id']}/minutes/{step}", headers=coordinator)
+        assert done.status_code == 200, done.text
+    sign_in(web, "demo-member-1")
+    copy = web.get(f"/meetings/{meeting['id']}/word")
+    assert copy.status_code == 200, copy.text
+    assert copy.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert copy.headers["content-disposition"].startswith("attachment;")
+    assert copy.content[:2] == b"PK"
+    sign_in(web, "demo-member-3")
+    refused = web.get(f"/meetings/{meeting['id']}/word")
+    assert refused.status_code == 404 and refused.headers["content-type"].startswith("text/html")

@@ -20,16 +20,21 @@ ROLES = ("admin", "coordinator", "member", "auditor")
 
 
 def bearer_token(request: Request) -> str | None:
-    """The token from ``Authorization: Bearer`` or, for pages, the access cookie."""
+    """The token from ``Authorization: Bearer``; nothing else.
+
+    The ``kasane_access`` cookie belongs to the web pages (which guard their forms with CSRF
+    tokens and call the APIs with the token themselves): a browser sends cookies on
+    cross-site requests, so an API that took it would rest on SameSite alone.
+    """
     header = request.headers.get("authorization")
-    if header:
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise unauthenticated(
-                "認証情報の形式が正しくありません。", "Malformed Authorization header."
-            )
-        return token.strip()
-    return request.cookies.get(ACCESS_COOKIE)
+    if not header:
+        return None
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthenticated(
+            "認証情報の形式が正しくありません。", "Malformed Authorization header."
+        )
+    return token.strip()
 
 
 def get_claims(request: Request) -> TokenClaims:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from kasane_shared.auth.deps import ACCESS_COOKIE
@@ -194,6 +194,19 @@ def _flash(page: Page, key: str | None) -> dict[str, str] | None:
 def _current_path(request: Request) -> str:
     path = request.url.path
     return path if path.startswith("/") and not path.startswith("//") else "/"
+
+
+def download(page: Page, upstream: Any) -> Response:
+    """A file a service answered (a Word copy), handed to the browser with its own headers."""
+    headers = {
+        name: upstream.headers[name]
+        for name in ("content-disposition", "cache-control")
+        if name in upstream.headers
+    }
+    response = Response(
+        upstream.content, media_type=upstream.headers.get("content-type"), headers=headers
+    )
+    return _apply_cookies(page, response)
 
 
 def redirect(page: Page, url: str, flash: str | None = None) -> RedirectResponse:
