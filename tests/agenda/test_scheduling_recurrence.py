@@ -337,6 +337,7 @@ def test_to_dict_shape():
         "starts_on": "2027-01-01",
         "until": None,
         "count": None,
+        "closed_days": "ignore",
     }
 
 
@@ -372,3 +373,34 @@ def test_open_rule_near_the_end_of_the_allowed_years_stops_without_overflow():
     assert found[-1][0].year <= 2999 + 100
     with pytest.raises(RecurrenceError, match="1900"):
         rule(frequency="weekly", weekday=0, starts_on=date(3000, 1, 1))
+
+
+def test_closed_days_follow_japanese_holidays():
+    # 2nd Monday of January 2027 is 成人の日 (11 Jan), a holiday jpholiday computes.
+    rule = Recurrence(
+        frequency="monthly",
+        weekday=0,
+        week_of_month=2,
+        start_time=time(10, 0),
+        duration_minutes=60,
+        starts_on=date(2027, 1, 1),
+        count=2,
+        closed_days="next",
+    )
+    assert [s.date() for s, _ in occurrences(rule)] == [date(2027, 1, 12), date(2027, 2, 8)]
+    skipped = from_dict({**to_dict(rule), "closed_days": "skip"})
+    assert [s.date() for s, _ in occurrences(skipped)] == [date(2027, 2, 8)]
+    assert "翌開庁日" in describe_ja(rule)
+    # Year-end: 29 December to 3 January are closed whatever the weekday.
+    year_end = Recurrence(
+        frequency="monthly",
+        day_of_month=30,
+        start_time=time(10, 0),
+        duration_minutes=60,
+        starts_on=date(2027, 12, 1),
+        count=1,
+        closed_days="previous",
+    )
+    assert [s.date() for s, _ in occurrences(year_end)] == [date(2027, 12, 28)]
+    with pytest.raises(RecurrenceError):
+        Recurrence(**{**rule.__dict__, "closed_days": "sometimes"})

@@ -30,6 +30,12 @@ class Meeting(IdMixin, Base):
     segment_body: Mapped[str | None] = mapped_column(String(32))
     segment_starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     segment_ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "scheduled" or "cancelled"; a cancelled meeting keeps its row so invitees learn of it.
+    status: Mapped[str] = mapped_column(String(16), default="scheduled", server_default="scheduled")
+    # iCalendar SEQUENCE: goes up on every change of time or place and on cancellation.
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -58,5 +64,19 @@ class AgendaItem(IdMixin, SealedRecordMixin, Base):
     position: Mapped[int] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer)
     presenter_member_id: Mapped[str | None] = mapped_column(String(64))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MeetingNote(IdMixin, SealedRecordMixin, Base):
+    """A coordinator's note to a meeting's invitees (why it was cancelled or moved), sealed.
+
+    Free text may name a person, so it is sealed for the invitees like case content.
+    """
+
+    __tablename__ = "meeting_notes"
+
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(16))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

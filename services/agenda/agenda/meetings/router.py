@@ -8,12 +8,14 @@ from agenda import marks
 from agenda.audit import record
 from agenda.cases.schemas import TaxMark
 from agenda.context import CallerCtx, CoordinatorCtx
-from agenda.meetings import service
+from agenda.meetings import changes, checks, service
 from agenda.meetings.schemas import (
     AttendeesAdd,
+    CheckOut,
     ItemCreate,
     ItemOut,
     ItemUpdate,
+    MeetingCancel,
     MeetingCreate,
     MeetingOut,
     MeetingUpdate,
@@ -39,31 +41,72 @@ def create_meeting(data: MeetingCreate, ctx: CoordinatorCtx) -> MeetingOut:
     return out
 
 
+@router.post("/check", response_model=CheckOut)
+def check_new_meeting(data: MeetingCreate, ctx: CoordinatorCtx) -> CheckOut:
+    """Before scheduling: past dates, closed days, double bookings, room clashes (saves nothing)."""
+    times, _ = planner.series_times(data)
+    return checks.check(ctx.session, times, data.place, [a.member_id for a in data.attendees])
+
+
 @router.get("", response_model=list[MeetingOut])
 def list_meetings(ctx: CallerCtx) -> list[MeetingOut]:
     """The caller's meetings: coordinators all, members those they are invited to."""
+    meetings = service.list_meetings(ctx)
+    reasons = changes.cancel_reasons(ctx, meetings)
     return [
-        service.meeting_out(ctx.session, m, with_attendees=ctx.caller.is_coordinator)
-        for m in service.list_meetings(ctx)
+        service.meeting_out(ctx.session, m, with_attendees=ctx.caller.is_coordinator).model_copy(
+            update={"cancel_reason": reasons.get(m.id)}
+        )
+        for m in meetings
     ]
 
 
 @router.get("/{meeting_id}", response_model=MeetingOut)
 def get_meeting(meeting_id: str, ctx: CallerCtx) -> MeetingOut:
-    """One meeting (coordinators, or its invitees)."""
+    """One meeting (coordinators, or its invitees); a cancelled one with the reason."""
     meeting = service.visible_meeting(ctx, meeting_id)
-    return service.meeting_out(ctx.session, meeting, with_attendees=ctx.caller.is_coordinator)
+    out = service.meeting_out(ctx.session, meeting, with_attendees=ctx.caller.is_coordinator)
+    out.cancel_reason = changes.cancel_reasons(ctx, [meeting]).get(meeting.id)
+    return out
+
+
+@router.post("/{meeting_id}/check", response_model=CheckOut)
+def check_change(meeting_id: str, data: MeetingUpdate, ctx: CoordinatorCtx) -> CheckOut:
+    """Before moving a meeting (or its series onwards): what to confirm (saves nothing)."""
+    meeting = changes.require_scheduled(service.get_meeting(ctx.session, meeting_id))
+    planned = changes.planned_times(ctx.session, meeting, data)
+    members = [a.member_id for a in service.attendees_of(ctx.session, meeting.id)]
+    return checks.check(
+        ctx.session,
+        [(s, e) for _, s, e in planned],
+        data.place or meeting.place,
+        members,
+        ignore=[m.id for m, _, _ in planned],
+    )
 
 
 @router.patch("/{meeting_id}", response_model=MeetingOut)
 def update_meeting(meeting_id: str, data: MeetingUpdate, ctx: CoordinatorCtx) -> MeetingOut:
-    """Change time, place or title."""
-    meeting = service.update_meeting(ctx, service.get_meeting(ctx.session, meeting_id), data)
+    """Edit, move or postpone; ``scope`` "following" changes the series from this meeting on."""
+    meeting = service.get_meeting(ctx.session, meeting_id)
+    changed = changes.update(ctx, meeting, data)
     out = service.meeting_out(ctx.session, meeting)
-    out.conflicts = planner.meeting_conflicts(ctx.session, meeting)
+    out.conflicts = [c for m in changed for c in planner.meeting_conflicts(ctx.session, m)]
     out.warnings = planner.conflict_warnings(out.conflicts) + service.time_warnings(
         ctx.session, meeting
     )
+    out.changed = [m.id for m in changed]
+    return out
+
+
+@router.post("/{meeting_id}/cancel", response_model=MeetingOut)
+def cancel_meeting(meeting_id: str, data: MeetingCancel, ctx: CoordinatorCtx) -> MeetingOut:
+    """Cancel (中止) with a reason; invitees see it and their invitation becomes a CANCEL."""
+    meeting = service.get_meeting(ctx.session, meeting_id)
+    done = changes.cancel(ctx, meeting, data)
+    out = service.meeting_out(ctx.session, meeting)
+    out.cancel_reason = data.reason
+    out.changed = [m.id for m in done]
     return out
 
 

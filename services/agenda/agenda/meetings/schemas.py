@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
 
 from agenda.schemas_common import Id, StrictIn
 
@@ -80,6 +80,8 @@ class RecurrenceIn(StrictIn):
     day_of_month: int | None = Field(default=None, ge=1, le=31)
     until: date | None = None
     count: int | None = Field(default=None, ge=1, le=24)
+    # 土日祝日・年末年始: keep the date, skip it, or move to the next or previous open day.
+    closed_days: Literal["ignore", "skip", "next", "previous"] = "ignore"
 
 
 class MeetingCreate(StrictIn):
@@ -111,9 +113,17 @@ class MeetingCreate(StrictIn):
         return self
 
 
-class MeetingUpdate(StrictIn):
-    """Changes to a meeting."""
+Scope = Literal["this", "following"]
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
+
+class MeetingUpdate(StrictIn):
+    """Changes to a meeting; ``scope`` "following" changes the later meetings of its series too.
+
+    A change of time shifts each later meeting by the same amount.
+    """
+
+    scope: Scope = "this"
     title: str | None = Field(default=None, min_length=1, max_length=200)
     starts_at: AwareDatetime | None = None
     ends_at: AwareDatetime | None = None
@@ -125,6 +135,13 @@ class MeetingUpdate(StrictIn):
     def _check(self) -> MeetingUpdate:
         _ordered(self.starts_at, self.ends_at)
         return self
+
+
+class MeetingCancel(StrictIn):
+    """Cancel a meeting (or it and the later meetings of its series), saying why."""
+
+    reason: Reason
+    scope: Scope = "this"
 
 
 class AttendeesAdd(StrictIn):
@@ -162,6 +179,23 @@ class MeetingOut(BaseModel):
     warnings: list[dict] = Field(default_factory=list)
     conflicts: list[dict] = Field(default_factory=list)
     series: list[str] = Field(default_factory=list)
+    status: Literal["scheduled", "cancelled"] = "scheduled"
+    status_label: str = "開催予定"
+    sequence: int = 0
+    cancelled_at: datetime | None = None
+    cancel_reason: str | None = None
+    changed: list[str] = Field(default_factory=list)
+
+
+class CheckOut(BaseModel):
+    """What to confirm before saving: past dates, closed days, double bookings, room clashes."""
+
+    needs_confirmation: bool
+    past: list[datetime]
+    closed_days: list[dict]
+    conflicts: list[dict]
+    room_conflicts: list[dict]
+    warnings: list[dict]
 
 
 class ItemCreate(StrictIn):

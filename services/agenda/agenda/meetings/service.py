@@ -31,6 +31,7 @@ from agenda.keys.service import (
     seal,
     tax_spans,
 )
+from agenda.meetings.changes import STATUS_LABELS, require_scheduled
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
 from agenda.meetings.schemas import (
     SEGMENT_BODIES,
@@ -41,7 +42,6 @@ from agenda.meetings.schemas import (
     ItemUpdate,
     MeetingCreate,
     MeetingOut,
-    MeetingUpdate,
 )
 from agenda.scheduling import SchedulingError, describe_ja, from_dict
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS, PURPOSES
@@ -125,6 +125,10 @@ def meeting_out(session: Session, meeting: Meeting, *, with_attendees: bool = Tr
         recurrence=meeting.recurrence,
         segment=segment,
         recurrence_label=_describe(meeting.recurrence),
+        status=meeting.status or "scheduled",
+        status_label=STATUS_LABELS[meeting.status or "scheduled"],
+        sequence=meeting.sequence or 0,
+        cancelled_at=meeting.cancelled_at,
     )
     if with_attendees:
         out.attendees = [
@@ -259,35 +263,6 @@ def list_meetings(ctx: KeyContext) -> list[Meeting]:
     return list(ctx.session.scalars(query))
 
 
-def update_meeting(ctx: KeyContext, meeting: Meeting, data: MeetingUpdate) -> Meeting:
-    """Change time, place or title."""
-    changes = data.model_dump(exclude_unset=True)
-    for name in ("title", "place"):
-        if changes.get(name) is not None:
-            setattr(meeting, name, changes[name])
-    if "online_url" in changes:
-        meeting.online_url = changes["online_url"]
-    if "host_organization_id" in changes:
-        meeting.host_organization_id = changes["host_organization_id"]
-    starts, ends = (
-        changes.get("starts_at") or meeting.starts_at,
-        changes.get("ends_at") or meeting.ends_at,
-    )
-    if ends <= starts:
-        raise invalid(
-            "ends_at",
-            "終了日時は開始日時より後にしてください。",
-            "ends_at must be after starts_at.",
-        )
-    meeting.starts_at, meeting.ends_at = starts, ends
-    if changes.get("starts_at"):
-        meeting.tz_offset_minutes = _local_offset(changes["starts_at"])
-    record(
-        ctx.session, "meeting.update", ctx.caller.id, "meeting", meeting.id, fields=sorted(changes)
-    )
-    return meeting
-
-
 def meeting_case_ids(session: Session, meeting_id: str) -> list[str]:
     """Cases on a meeting's agenda."""
     return list(
@@ -321,6 +296,7 @@ def _dedupe(warnings: list[dict]) -> list[dict]:
 
 def add_attendees(ctx: KeyContext, meeting: Meeting, people: list[AttendeeIn]) -> list[dict]:
     """Invite members; those entitled get their keys now."""
+    require_scheduled(meeting)
     known = _check_attendees(ctx, people)
     for a in people:
         existing = attendee(ctx.session, meeting.id, a.member_id)
@@ -424,6 +400,7 @@ def seal_item(
 
 def add_item(ctx: KeyContext, meeting: Meeting, data: ItemCreate) -> tuple[AgendaItem, list[dict]]:
     """Put a case on the agenda (重層: only with an active consent); invitees get their keys."""
+    require_scheduled(meeting)
     _check_purpose(meeting.kind, data.purpose)
     case = get_case(ctx.session, data.case_id)
     if meeting.kind == "jusou" and access.active_consent(ctx.session, case.id) is None:
@@ -476,6 +453,7 @@ def move(session: Session, meeting: Meeting, item: AgendaItem, order: int) -> No
 
 def reorder(ctx: KeyContext, meeting: Meeting, item_ids: list[str]) -> list[AgendaItem]:
     """Set the whole order at once (every item exactly once)."""
+    require_scheduled(meeting)
     items = {i.id: i for i in items_of(ctx.session, meeting.id)}
     if sorted(item_ids) != sorted(items):
         raise invalid(
@@ -598,6 +576,7 @@ def update_item(
     ctx: KeyContext, meeting: Meeting, item: AgendaItem, data: ItemUpdate
 ) -> list[dict]:
     """Change an item; a new briefing is sealed under new keys."""
+    require_scheduled(meeting)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("purpose"):
         _check_purpose(meeting.kind, changes["purpose"])

@@ -63,6 +63,7 @@ def _rule(data: MeetingCreate) -> Recurrence:
         starts_on=local.date(),
         until=r.until,
         count=count,
+        closed_days=r.closed_days,
     )
 
 
@@ -94,7 +95,10 @@ def busy_of(
         select(Attendee.member_id, Meeting.id, Meeting.starts_at, Meeting.ends_at)
         .join(Meeting, Meeting.id == Attendee.meeting_id)
         .where(
-            Attendee.member_id.in_(member_ids), Meeting.starts_at < ends, Meeting.ends_at > starts
+            Attendee.member_id.in_(member_ids),
+            Meeting.starts_at < ends,
+            Meeting.ends_at > starts,
+            Meeting.status == "scheduled",
         )
     )
     return [Busy(member_id, s, e, meeting_id) for member_id, meeting_id, s, e in rows]
@@ -198,7 +202,7 @@ def due_list(session: Session, days: int) -> list[dict]:
         session.scalars(
             select(AgendaItem.case_id)
             .join(Meeting, Meeting.id == AgendaItem.meeting_id)
-            .where(Meeting.starts_at >= now)
+            .where(Meeting.starts_at >= now, Meeting.status == "scheduled")
         )
     )
     try:

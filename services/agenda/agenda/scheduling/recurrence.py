@@ -10,6 +10,10 @@ Semantics, chosen so a coordinator's reading of the rule holds:
 - ``count`` limits the dates the rule generates; ``skip_dates`` (holidays, cancellations,
   supplied by the caller) then removes dates, so a cancelled meeting still uses up its
   place in a "12 meetings" series, as EXDATE does in RFC 5545.
+- ``closed_days`` says what a date on a closed day (土日祝日・年末年始) does: stay
+  ("ignore"), drop out ("skip", using up its place like a skip date) or move to the
+  next or previous open day. A moved date that lands on another meeting's date is one
+  meeting.
 - Times are wall-clock times in Asia/Tokyo; results are JST-aware datetimes.
 """
 
@@ -22,6 +26,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 
 from .common import JST, SchedulingError, is_int, require_aware, require_date
+from .holidays import CLOSED_DAY_RULES, RULE_LABELS_JA, apply_rule
 
 Frequency = Literal["weekly", "monthly"]
 
@@ -45,6 +50,7 @@ _KEYS = (
     "starts_on",
     "until",
     "count",
+    "closed_days",
 )
 
 
@@ -71,6 +77,7 @@ class Recurrence:
     day_of_month: int | None = None
     until: date | None = None
     count: int | None = None
+    closed_days: str = "ignore"
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -103,6 +110,11 @@ def _validate(rule: Recurrence) -> None:
         _validate_monthly(rule)
     _validate_time(rule)
     _validate_bounds(rule)
+    if rule.closed_days not in CLOSED_DAY_RULES:
+        raise _fail(
+            "休日の扱いは ignore・skip・next・previous のいずれかです。",
+            "closed_days must be ignore, skip, next or previous.",
+        )
 
 
 def _validate_weekly(rule: Recurrence) -> None:
@@ -256,12 +268,17 @@ def occurrences(
     found: list[tuple[datetime, datetime]] = []
     if limit == 0:
         return found
-    for day in _series_dates(rule):
-        if day in skip_dates:
+    seen: set[date] = set()
+    for generated in _series_dates(rule):
+        # ``after`` counts on the rule's own date: a meeting moved to the previous open day
+        # still belongs to the series that starts on the rule's date.
+        if after is not None and datetime.combine(generated, rule.start_time, JST) <= after:
             continue
+        day = None if generated in skip_dates else apply_rule(generated, rule.closed_days)
+        if day is None or day in seen:
+            continue
+        seen.add(day)
         start = datetime.combine(day, rule.start_time, tzinfo=JST)
-        if after is not None and start <= after:
-            continue
         found.append((start, start + length))
         if len(found) >= limit:
             break
@@ -375,4 +392,5 @@ def _limit_ja(rule: Recurrence) -> str:
 
 def describe_ja(rule: Recurrence) -> str:
     """The rule as a coordinator reads it, e.g. 「毎月第4火曜日 14:00〜15:30」."""
-    return f"{_cadence_ja(rule)}{_day_ja(rule)} {_times_ja(rule)}{_limit_ja(rule)}"
+    closed = RULE_LABELS_JA[rule.closed_days]
+    return f"{_cadence_ja(rule)}{_day_ja(rule)} {_times_ja(rule)}{closed}{_limit_ja(rule)}"

@@ -22,6 +22,7 @@ from agenda.keys.service import (
     placeholder_if,
     record_wraps,
 )
+from agenda.meetings.changes import STATUS_LABELS, cancel_reasons
 from agenda.meetings.models import AgendaItem, Meeting
 from agenda.meetings.service import attendee, items_of, local, visible_meeting
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS
@@ -49,12 +50,17 @@ def meeting_block(meeting: Meeting, *, full: bool) -> dict[str, Any]:
         "ends_at": local(meeting, meeting.ends_at).isoformat(),
         "place": meeting.place,
         "online_url": meeting.online_url,
+        "status": meeting.status or "scheduled",
+        "status_label": STATUS_LABELS[meeting.status or "scheduled"],
+        "cancel_reason": None,
     }
 
 
 def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     """The caller's redacted agenda of a meeting; every view is audited (ids only)."""
     meeting = visible_meeting(ctx, meeting_id)
+    if meeting.status == "cancelled":
+        return _cancelled_view(ctx, meeting)
     if not own_pledge_valid(ctx, meeting.kind):
         record(
             ctx.session,
@@ -106,6 +112,18 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
         tax=sum(1 for s in shown if s.get("tax_masked") is False),
     )
     return {"meeting": meeting_block(meeting, full=True), "items": shown, "pledge_valid": True}
+
+
+def _cancelled_view(ctx: KeyContext, meeting: Meeting) -> dict[str, Any]:
+    """A cancelled meeting: 「中止」 and the reason (if the caller's keys open it), no items."""
+    pledged = own_pledge_valid(ctx, meeting.kind)
+    block = meeting_block(meeting, full=pledged)
+    block["cancel_reason"] = cancel_reasons(ctx, [meeting]).get(meeting.id) if pledged else None
+    record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, cancelled=True)
+    view: dict[str, Any] = {"meeting": block, "items": [], "pledge_valid": pledged}
+    if not pledged:
+        view |= {"notice": NOTICE, "notice_en": NOTICE_EN}
+    return view
 
 
 def _grant_if_pledged_since(ctx: KeyContext, meeting: Meeting, cases: dict[str, Case]) -> None:
@@ -203,6 +221,8 @@ def invitation(ctx: KeyContext, meeting_id: str) -> bytes:
         online_url=meeting.online_url,
         organizer_name="事務局",
         attendee_name=me.get("display_name") or "構成員",
+        sequence=meeting.sequence or 0,
+        cancelled=meeting.status == "cancelled",
         stamp=utcnow(),
     )
     record(ctx.session, "meeting.invitation", ctx.caller.id, "meeting", meeting.id)
