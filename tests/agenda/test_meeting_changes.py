@@ -242,9 +242,9 @@ def test_check_before_saving(coordinator, people):
     assert {w["code"] for w in found["warnings"]} == {"past_date", "closed_day"}
 
     # Moving the first meeting onto itself is no clash; a cancelled meeting clashes with nothing.
-    assert not coordinator.ok(
-        coordinator.post(f"/meetings/{first['id']}/check", {"title": "x"})
-    )["needs_confirmation"]
+    assert not coordinator.ok(coordinator.post(f"/meetings/{first['id']}/check", {"title": "x"}))[
+        "needs_confirmation"
+    ]
     coordinator.ok(coordinator.post(f"/meetings/{first['id']}/cancel", {"reason": REASON}))
     found = coordinator.ok(coordinator.post("/meetings/check", proposal))
     assert not found["conflicts"] and not found["room_conflicts"]

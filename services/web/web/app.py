@@ -77,12 +77,13 @@ def _include_routers(app: FastAPI) -> None:
     from web.audit.router import router as audit
     from web.cases.router import router as cases
     from web.home.router import router as home
+    from web.meetings.change_router import router as meeting_changes
     from web.meetings.router import router as meetings
     from web.minutes.router import router as minutes
     from web.pledges.router import router as pledges
     from web.session.router import router as session
 
-    for router in (session, home, pledges, meetings, cases, minutes, admin, audit):
+    for router in (session, home, pledges, meeting_changes, meetings, cases, minutes, admin, audit):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

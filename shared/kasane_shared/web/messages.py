@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kasane_shared.web.messages_daily import DAILY_MESSAGES
+
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.name": ("Kasane（重ね）", "Kasane"),
     "a11y.skip": ("本文へ移動", "Skip to main content"),
@@ -476,6 +478,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flash.member_updated": ("構成員を更新しました。", "Member updated."),
     "flash.template_added": ("誓約書の新しい版を公開しました。", "New pledge version published."),
 }
+
+MESSAGES.update(DAILY_MESSAGES)
 
 
 def translate(key: str, lang: str = "ja", **values: Any) -> str:

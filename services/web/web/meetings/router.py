@@ -38,6 +38,7 @@ def _new_page(
     errors: FormErrors | None = None,
     slots: list | None = None,
     status: int = 200,
+    check: list[str] | None = None,
 ) -> Response:
     values = form or {}
     picked = set(values.getlist("attendees")) if hasattr(values, "getlist") else set()
@@ -53,6 +54,7 @@ def _new_page(
         people=service.picker(page.api),
         slots=slots,
         kinds=directory.KINDS,
+        check=check,
     )
 
 
@@ -82,6 +84,11 @@ def new_meeting(page: SignedIn, form: Form) -> Response:
     if errors:
         return _new_page(page, form, errors=errors, status=422)
     try:
+        if form.get("confirmed") != "1":
+            found = page.api.post("/agenda/meetings/check", body)
+            if found["needs_confirmation"]:
+                lines = service.check_lines(found, directory.people(page.api), page.t)
+                return _new_page(page, form, check=lines)
         created = page.api.post("/agenda/meetings", body)
     except ApiError as error:
         if error.status >= 500:

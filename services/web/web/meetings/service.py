@@ -99,9 +99,47 @@ def meeting_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
         body["online_url"] = text(form, "online_url")
     rhythm = text(form, "rhythm")
     if rhythm in ("weekly", "monthly"):
-        count = text(form, "count")
-        body["recurrence"] = {"frequency": rhythm, "count": int(count) if count.isdigit() else 6}
+        body["recurrence"] = recurrence_body(form, rhythm)
     return body, errors
+
+
+def recurrence_body(form: FormData, rhythm: str) -> dict[str, Any]:
+    """The series rule: count, 第N曜日 or a day of the month, and what closed days do."""
+    count = text(form, "count")
+    rule: dict[str, Any] = {"frequency": rhythm, "count": int(count) if count.isdigit() else 6}
+    if rhythm == "monthly" and text(form, "monthly_by") == "nth":
+        week, weekday = text(form, "week_of_month"), text(form, "weekday")
+        if week in ("1", "2", "3", "4", "-1"):
+            rule["week_of_month"] = int(week)
+        if weekday in tuple("0123456"):
+            rule["weekday"] = int(weekday)
+    if text(form, "closed_days") in ("skip", "next", "previous"):
+        rule["closed_days"] = text(form, "closed_days")
+    return rule
+
+
+def check_lines(found: dict[str, Any], people: dict[str, Any], t: Any) -> list[str]:
+    """What the agenda service asks the coordinator to confirm, as sentences."""
+    from web.core.templates import wareki_datetime, wareki_range
+
+    lines = [t("meeting.check_past", when=wareki_datetime(p)) for p in found.get("past", [])]
+    lines += [
+        t("meeting.check_closed", reason=c["reason"], when=wareki_datetime(c["starts_at"]))
+        for c in found.get("closed_days", [])
+    ]
+    lines += [
+        t(
+            "meeting.check_conflict",
+            name=people.get(c["member_id"], {}).get("display_name", ""),
+            when=wareki_range(c["starts_at"], c["ends_at"]),
+        )
+        for c in found.get("conflicts", [])
+    ]
+    lines += [
+        t("meeting.check_room", when=wareki_range(r["starts_at"], r["ends_at"]))
+        for r in found.get("room_conflicts", [])
+    ]
+    return list(dict.fromkeys(lines))
 
 
 def free_slots(api: Api, form: FormData) -> list[dict[str, Any]]:
