@@ -1,4 +1,4 @@
-"""Moving, editing and cancelling meetings: SEQUENCE, 「中止」 with its reason, series, bad input."""
+"""Moving, editing, cancelling meetings: SEQUENCE, 「中止」 with its reason, series, bad input."""
 
 from __future__ import annotations
 

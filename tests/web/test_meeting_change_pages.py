@@ -97,3 +97,6 @@ def test_move_and_cancel_from_the_pages(web, people, suite):
     assert "会場の都合により中止" in listing
     agenda = web.get(f"/meetings/{meeting_id}").text
     assert "この会議は中止になりました。" in agenda and "会場の都合により中止" in agenda
+    ics = web.get(f"/meetings/{meeting_id}/invitation.ics")
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert "METHOD:CANCEL" in ics.text and "STATUS:CANCELLED" in ics.text

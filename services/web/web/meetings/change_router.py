@@ -1,4 +1,4 @@
-"""Changing a meeting from the pages: move or postpone (with a confirm step), cancel with a reason."""
+"""Changing a meeting from the pages: move or postpone (confirmed first), cancel with a reason."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from kasane_shared.wareki import JST
 from web.core import directory
 from web.core.errors import ApiError, FormErrors
-from web.core.page import Form, Page, SignedIn, redirect, render, role_page
+from web.core.page import Form, Page, SignedIn, download, redirect, render, role_page
 from web.meetings import service
 
 router = APIRouter(prefix="/meetings")
@@ -149,3 +149,10 @@ def cancel(page: SignedIn, meeting_id: str, form: Form) -> Response:
         errors = FormErrors.from_api(error, EDIT_FIELDS)
         return _cancel_page(page, meeting, form, errors=errors, status=422)
     return redirect(page, f"/meetings/{meeting_id}/manage", flash="meeting_cancelled")
+
+
+@router.get("/{meeting_id}/invitation.ics")
+def invitation(page: SignedIn, meeting_id: str) -> Response:
+    """My calendar invitation (a CANCEL once the meeting is cancelled), fetched with my token."""
+    upstream = page.api.get(f"/agenda/meetings/{meeting_id}/invitation.ics", raw=True)
+    return download(page, upstream)
