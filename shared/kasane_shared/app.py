@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kasane_shared.errors import KasaneError, install_error_handlers, problem_body
 from kasane_shared.i18n import negotiate
+from kasane_shared.observability import install_observability
 
 
 class BodyLimitMiddleware:
@@ -123,6 +124,7 @@ def create_service_app(
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    install_observability(app, name)  # outermost: times and logs every answer, 413s included
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

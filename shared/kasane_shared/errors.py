@@ -240,6 +240,8 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # Log the type only: exception text may quote case content.
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        # Route template, not the raw path: a path or query string may carry a name.
+        route = getattr(request.scope.get("route"), "path", "?")
+        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, route)
         error = KasaneError(500, "internal", "内部エラーが発生しました。", "Internal error.")
         return problem_response(request, error)

@@ -7,6 +7,7 @@ from typing import Any
 import httpx
 
 from kasane_shared.errors import KasaneError
+from kasane_shared.observability.context import propagation_headers
 
 
 class ServiceClient:
@@ -43,7 +44,10 @@ class ServiceClient:
     def _call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
         try:
             response = self.http.request(
-                method, f"{self.base}{path}", headers={"Authorization": f"Bearer {token}"}, **kwargs
+                method,
+                f"{self.base}{path}",
+                headers={"Authorization": f"Bearer {token}", **propagation_headers()},
+                **kwargs,
             )
         except (httpx.HTTPError, OSError) as error:
             raise self.unavailable() from error

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     oauth_clients_dir: Path | None = None
     max_body_bytes: int = 2 * 1024 * 1024
 
+    # Operations: log lines as JSON (default) or text for a person; a file holding the token
+    # a Prometheus scraper must send to /metrics (unset: /metrics answers without one, and
+    # the gateway never routes it from outside).
+    log_format: str = Field(default="json", pattern="^(json|text)$")
+    metrics_token_file: Path | None = None
+
     def database_url(self, service: str) -> str:
         """The configured URL of a service's own database, or its SQLite file in the data dir."""
         url = getattr(self, f"{service}_database_url")

@@ -21,7 +21,11 @@ def _serve(args: argparse.Namespace) -> int:
 
     from kasane.suite import create_suite
 
-    settings = Settings(demo=args.demo or Settings().demo)
+    from kasane_shared.observability.logs import configure_logging
+
+    overrides = {"log_format": args.log_format} if args.log_format else {}
+    settings = Settings(demo=args.demo or Settings().demo, **overrides)
+    configure_logging(settings.log_format)
     if "KASANE_IDENTITY_URL" not in os.environ:
         # Suite mode: the services reach identity on this same server.
         settings.identity_url = f"http://{args.host}:{args.port}/identity"
@@ -35,7 +39,15 @@ def _serve(args: argparse.Namespace) -> int:
     print(
         f"Kasane: http://{args.host}:{args.port}/ (data: {settings.data_dir.resolve()})", flush=True
     )
-    uvicorn.run(suite.app, host=args.host, port=args.port, log_level="info", access_log=False)
+    # log_config=None: uvicorn keeps the handlers configure_logging set (no access lines).
+    uvicorn.run(
+        suite.app,
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        access_log=False,
+        log_config=None,
+    )
     return 0
 
 
@@ -245,6 +257,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="デモデータを投入 (seed demo data)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--log-format",
+        choices=["json", "text"],
+        help="ログの形式 (log lines: json, default, or text for people; KASANE_LOG_FORMAT)",
+    )
     serve.set_defaults(func=_serve)
 
     db = commands.add_parser("db", help="データベース (database)").add_subparsers(

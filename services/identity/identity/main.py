@@ -8,6 +8,8 @@ so several replicas never race on them.
 from __future__ import annotations
 
 from identity.app import create_app
+from kasane_shared.observability.logs import configure_logging
 from kasane_shared.settings import Settings
 
+configure_logging(Settings().log_format)
 app = create_app(Settings(), migrate=False)

@@ -6,22 +6,27 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kasane_shared.errors import FieldError, KasaneError
+from kasane_shared.observability import metrics_for
 
 DEMO_PASSWORD = "demo-password"
 _hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
 # A dummy hash so an unknown login costs the same time as a known one.
 _DUMMY_HASH = _hasher.hash("kasane-timing-equalizer")
+_METRICS = metrics_for("identity")
 
 
 def hash_password(password: str) -> str:
     """An Argon2id hash of ``password``."""
-    return _hasher.hash(password)
+    with _METRICS.argon2_work():
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; spends the same time when there is no such member."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        with _METRICS.argon2_work():
+            matched = _hasher.verify(password_hash or _DUMMY_HASH, password)
+        return matched and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

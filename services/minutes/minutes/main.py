@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from kasane_shared.auth.service_tokens import ServiceTokenSource
 from kasane_shared.auth.tokens import HttpJwks
+from kasane_shared.observability.logs import configure_logging
 from kasane_shared.settings import Settings
 from minutes.app import create_app
 
 SCOPES = ("custody:rewrap", "agenda:plans.write")
 
 settings = Settings()
+configure_logging(settings.log_format)
 app = create_app(
     settings,
     jwks=HttpJwks(settings.identity_url.rstrip("/") + "/.well-known/jwks.json"),

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kasane_shared.app import BodyLimitMiddleware
 from kasane_shared.auth.deps import ACCESS_COOKIE
+from kasane_shared.observability.middleware import ObservabilityMiddleware
 from kasane_shared.settings import Settings
 from kasane_shared.web import MESSAGES, STATIC_DIR, translate
 from web.core import csrf
@@ -66,6 +67,8 @@ def create_app(
     app.state.templates = build_environment(translate)
     app.add_middleware(WebHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    # One log line per page request (the pages expose no /metrics of their own).
+    app.add_middleware(ObservabilityMiddleware, service="web", metrics=None)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     _include_routers(app)
     _install_handlers(app)
@@ -143,7 +146,8 @@ def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         # The type only: exception text may quote case content.
-        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        route = getattr(request.scope.get("route"), "path", "?")
+        log.error("unexpected %s on %s %s", type(exc).__name__, request.method, route)
         return HTMLResponse(
             '<!doctype html><html lang="ja"><title>エラー</title>'
             "<h1>内部エラーが発生しました。</h1>"

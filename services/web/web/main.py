@@ -7,7 +7,9 @@ web replica must share (compose mounts one directory into all of them).
 
 from __future__ import annotations
 
+from kasane_shared.observability.logs import configure_logging
 from kasane_shared.settings import Settings
 from web.app import create_app
 
+configure_logging(Settings().log_format)
 app = create_app(Settings())

@@ -22,6 +22,7 @@ from fastapi import Request
 from kasane_shared.auth.deps import bearer_token
 from kasane_shared.auth.tokens import InvalidToken
 from kasane_shared.errors import KasaneError, forbidden, unauthenticated
+from kasane_shared.observability.context import propagation_headers
 from kasane_shared.settings import Settings
 
 
@@ -82,7 +83,10 @@ class ServiceTokenSource:
             data["scope"] = " ".join(self.scopes)
         try:
             response = self.http.post(
-                self.token_url, data=data, auth=(self.client_id, self._secret)
+                self.token_url,
+                data=data,
+                auth=(self.client_id, self._secret),
+                headers=propagation_headers(),
             )
         except (httpx.HTTPError, OSError) as error:
             raise ServiceTokenError("unreachable") from error

@@ -21,6 +21,7 @@ from agenda.keys.models import Wrap
 from kasane_shared.auth.tokens import TokenClaims
 from kasane_shared.crypto import Recipient
 from kasane_shared.custody import IdentityClient
+from kasane_shared.observability import metrics_for
 from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
 from kasane_shared.sealing import RecordRef, apply_sealed, open_audience, seal_audience
 
@@ -258,7 +259,9 @@ def tax_spans(text: str, overrides: dict[str, list[list[int]]] | None = None) ->
     overrides = overrides or {}
     marked = [(s, e) for s, e in overrides.get("marked", []) if 0 <= s < e <= len(text)]
     unmarked = [(s, e) for s, e in overrides.get("unmarked", []) if 0 <= s < e <= len(text)]
-    return apply_overrides(text, find_tax_spans(text), marked, unmarked)
+    spans = apply_overrides(text, find_tax_spans(text), marked, unmarked)
+    metrics_for("agenda").redactions.inc(len(spans))
+    return spans
 
 
 def placeholder_if(text: str | None) -> str:

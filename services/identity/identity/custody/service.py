@@ -41,6 +41,7 @@ from kasane_shared.crypto import (
 )
 from kasane_shared.crypto.members import DEFAULT_SUITE
 from kasane_shared.db import utcnow
+from kasane_shared.observability import metrics_for
 
 CONFERENCE_KINDS = ("shien", "jusou")
 ESCROW_PREFIX = "escrow:"
@@ -219,6 +220,9 @@ def unwrap_batch(
         key, error, where = _unwrap_one(opener, member, item)
         (opened if key else refused).append(where | ({"reason": error} if error else {}))
         results.append(UnwrapResult(data_key=to_text(key.to_bytes()) if key else None, error=error))
+    unwraps = metrics_for("identity").unwraps
+    unwraps.labels("opened").inc(len(opened))
+    unwraps.labels("refused").inc(len(refused))
     # One entry per batch naming every unwrap and refusal: a view opens dozens of keys at once.
     outcome = "refused" if refused and not opened else "partial" if refused else "ok"
     record(

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kasane_shared.crypto import DataKey, Recipient
 from kasane_shared.custody import IdentityClient
+from kasane_shared.observability import metrics_for
 from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
 from kasane_shared.sealing import (
     RecordRef,
@@ -46,7 +47,9 @@ def _spans(text: str, overrides: dict[str, list[list[int]]] | None) -> list[tupl
     detected = find_tax_spans(text)
     marked = [tuple(r) for r in (overrides or {}).get("marked", [])]
     unmarked = [tuple(r) for r in (overrides or {}).get("unmarked", [])]
-    return [(s.start, s.end) for s in apply_overrides(text, detected, marked, unmarked)]  # type: ignore[arg-type]
+    spans = [(s.start, s.end) for s in apply_overrides(text, detected, marked, unmarked)]  # type: ignore[arg-type]
+    metrics_for("minutes").redactions.inc(len(spans))
+    return spans
 
 
 def text_paths(body: dict[str, Any]) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from kasane_shared.observability.context import propagation_headers
 from web.core.errors import ApiError, SessionEnded
 
 SESSION_COOKIE = "kasane_session"
@@ -79,7 +80,11 @@ class Api:
         cookie: str | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        headers = {"Accept-Language": self.lang, "Accept": "application/json"}
+        headers = {
+            "Accept-Language": self.lang,
+            "Accept": "application/json",
+            **propagation_headers(),
+        }
         if token:
             headers["Authorization"] = f"Bearer {token}"
         if cookie:

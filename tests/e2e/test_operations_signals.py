@@ -1,0 +1,63 @@
+"""After a full scenario on a real server: metrics parse, logs are JSON lines, nothing leaks."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from prometheus_client.parser import text_string_to_metric_families
+
+from tests.e2e.test_nothing_in_clear import SENTINELS, _write_everything
+
+LEAKS = {
+    **SENTINELS,
+    "login": "センチネル氏名L7",
+    "query": "センチネル検索S8",
+    "password": "sentinel-password-P9",
+}
+
+
+def _try_to_leak(client: httpx.Client) -> None:
+    """Text in the places a careless logger would copy: login, query string, path, headers."""
+    client.post("/identity/session", json={"login": LEAKS["login"], "password": LEAKS["password"]})
+    client.get("/agenda/cases", params={"q": LEAKS["query"]})
+    client.get(f"/agenda/cases/{LEAKS['query']}")
+    client.get("/minutes/healthz", headers={"X-Request-ID": LEAKS["password"]})
+
+
+def test_metrics_and_logs_after_a_full_scenario(served):
+    base, data_dir = served
+    with httpx.Client(base_url=base, timeout=60) as client:
+        _write_everything(client)
+        _try_to_leak(client)
+        expositions = {s: client.get(f"/{s}/metrics") for s in ("identity", "agenda", "minutes")}
+    for service, response in expositions.items():
+        assert response.status_code == 200, service
+        families = {f.name: f for f in text_string_to_metric_families(response.text)}
+        requests = families["kasane_http_requests"]
+        assert sum(s.value for s in requests.samples if s.name.endswith("_total")) > 0, service
+        assert "kasane_http_request_duration_seconds" in families
+        assert "kasane_db_pool_connections" in families, service
+        for name, leak in LEAKS.items():
+            assert leak not in response.text, (service, name)
+    lines = (data_dir / "serve.log").read_text().splitlines()
+    access = []
+    for line in lines:
+        for name, leak in LEAKS.items():
+            assert leak not in line and leak[:6] not in line, name
+        if line.startswith("{"):
+            record = json.loads(line)
+            if record.get("logger") == "kasane.access":
+                access.append(record)
+    assert len(access) > 20
+    for record in access:
+        assert {"ts", "level", "request_id", "service", "route", "status", "duration_ms"} <= set(
+            record
+        )
+    routes = {(r["service"], r["route"]) for r in access}
+    assert ("agenda", "/meetings/{meeting_id}/agenda") in routes
+    assert ("identity", "/keys/unwrap") in routes
+    # Agenda's unwraps at identity share the request id of the member's view.
+    views = [r for r in access if r["route"] == "/meetings/{meeting_id}/agenda"]
+    unwraps = {r["request_id"] for r in access if r["route"] == "/keys/unwrap"}
+    assert any(v["request_id"] in unwraps for v in views)
