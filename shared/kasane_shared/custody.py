@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
+
+import httpx
 
 from kasane_shared.crypto import DataKey, Recipient, from_text
 from kasane_shared.service_client import ServiceClient
@@ -35,6 +38,22 @@ class IdentityClient(ServiceClient):
     def me(self, token: str) -> dict[str, Any]:
         """The caller as identity knows them (live session checked)."""
         return self._call("GET", "/me", token)
+
+    def audit_search_known(self, token: str, search_id: str) -> bool:
+        """Whether identity recorded this audit search for the caller (an auditor)."""
+        try:
+            response = self.http.request(
+                "GET",
+                f"{self.base}/audit/searches/{quote(search_id, safe='')}",
+                headers={"Authorization": f"Bearer {token}"},
+            )
+        except (httpx.HTTPError, OSError) as error:
+            raise self.unavailable() from error
+        if response.status_code in (403, 404):
+            return False
+        if response.status_code != 200:
+            raise self.unavailable()
+        return True
 
     def members(self, token: str) -> list[dict[str, Any]]:
         """Active members."""

@@ -53,12 +53,19 @@ def test_messages_in_english_on_request(suite, people):
 
 def test_lockout_after_repeated_failures(suite, people):
     limit = suite.settings.login_max_failures
-    for _ in range(limit - 1):
-        assert_problem(login(suite.client, "demo-member-2", "wrong-password"), 401)
-    assert_problem(login(suite.client, "demo-member-2", "wrong-password"), 401)
+    minutes = suite.settings.login_lockout_minutes
+    for _ in range(limit - 2):
+        first = assert_problem(login(suite.client, "demo-member-2", "wrong-password"), 401)
+        assert "次に間違えると" not in first["detail"]
+    # The last try before the lock says so, and for how long.
+    last = assert_problem(login(suite.client, "demo-member-2", "wrong-password"), 401)
+    assert f"次に間違えると、このアカウントは{minutes}分間" in last["detail"]
+    # The failure that locks says how long.
+    locking = assert_problem(login(suite.client, "demo-member-2", "wrong-password"), 429, "locked")
+    assert f"あと{minutes}分間ログインできません" in locking["detail"]
     # Now even the right password is refused until the lock passes.
     locked = assert_problem(login(suite.client, "demo-member-2"), 429, "locked")
-    assert "しばらく" in locked["detail"]
+    assert f"{minutes}分間" in locked["detail"] and "管理者" in locked["detail"]
     with suite.dbs["identity"].session() as session:
         member = session.scalar(select(Member).where(Member.login == "demo-member-2"))
         assert member.locked_until is not None
@@ -131,7 +138,9 @@ def test_idle_session_expires(suite, people):
 
 def test_totp_second_factor(suite, people):
     token = token_for(suite.client, "demo-member-1")
-    secret = suite.client.post("/identity/me/totp", headers=auth(token)).json()["secret"]
+    secret = suite.client.post(
+        "/identity/me/totp", json={"current_password": PASSWORD}, headers=auth(token)
+    ).json()["secret"]
     totp = pyotp.TOTP(secret)
     assert_problem(
         suite.client.post(
@@ -145,7 +154,7 @@ def test_totp_second_factor(suite, people):
         suite.client.post(
             "/identity/me/totp/confirm", json={"code": totp.now()}, headers=auth(token)
         ).status_code
-        == 204
+        == 200
     )
     assert_problem(login(suite.client, "demo-member-1"), 401, "totp_required")
     wrong = "123456" if totp.now() != "123456" else "654321"
@@ -158,7 +167,9 @@ def test_totp_second_factor(suite, people):
 
 def test_totp_secret_not_stored_in_clear(suite, people):
     token = token_for(suite.client, "demo-member-1")
-    secret = suite.client.post("/identity/me/totp", headers=auth(token)).json()["secret"]
+    secret = suite.client.post(
+        "/identity/me/totp", json={"current_password": PASSWORD}, headers=auth(token)
+    ).json()["secret"]
     with suite.dbs["identity"].session() as session:
         member = session.scalar(select(Member).where(Member.login == "demo-member-1"))
         assert secret.encode() not in member.totp_secret_sealed

@@ -14,7 +14,8 @@ from agenda.planner.router import router as planner_router
 from agenda.view.router import router as view_router
 from agenda.base import AuditEntry
 from kasane_shared.app import create_service_app
-from kasane_shared.audit_api import audit_router
+from agenda.audit_targets import describe
+from kasane_shared.audit_api import audit_router, search_known_at_identity
 
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
 from kasane_shared.custody import IdentityClient
@@ -55,5 +56,7 @@ def create_app(
         entitlements_router,
     ):
         app.include_router(router)
-    app.include_router(audit_router(AuditEntry))  # read-only, auditors only
+    app.include_router(
+        audit_router(AuditEntry, search_known=search_known_at_identity, describe=describe)
+    )  # read-only, auditors only
     return app

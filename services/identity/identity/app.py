@@ -6,6 +6,10 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from identity.account.router import router as account_router
+from identity.auditlog.router import router as audit_search_router
+from identity.auditlog.router import search_known_here
+from identity.auditlog.service import describe
 from identity.custody.router import router as custody_router
 from identity.custody.service import ensure_escrow_keys
 from identity.deps import SigningKeyCache
@@ -76,6 +80,7 @@ def create_app(
     )
     for router in (
         sessions_router,
+        account_router,
         organizations_router,
         members_router,
         pledges_router,
@@ -83,5 +88,8 @@ def create_app(
         oauth_router,
     ):
         app.include_router(router)
-    app.include_router(audit_router(AuditEntry))  # read-only, auditors only
+    app.include_router(audit_search_router)
+    app.include_router(
+        audit_router(AuditEntry, search_known=search_known_here, describe=describe)
+    )  # read-only, auditors only
     return app

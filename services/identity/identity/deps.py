@@ -61,6 +61,11 @@ def RequireRole(*roles: str) -> Callable[[Member], Member]:  # noqa: N802 - read
     """A dependency admitting a live member holding any of ``roles`` (checked in the database)."""
 
     def check(member: CurrentMember) -> Member:
+        if member.must_change_password:
+            raise forbidden(
+                "初期パスワードのままです。先にパスワードを変更してください。",
+                "Please change your initial password first.",
+            )
         if not any(role in member.roles for role in roles):
             raise forbidden()
         return member

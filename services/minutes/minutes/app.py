@@ -6,7 +6,8 @@ from fastapi import FastAPI
 
 from minutes.base import AuditEntry
 from kasane_shared.app import create_service_app
-from kasane_shared.audit_api import audit_router
+from minutes.audit_targets import describe
+from kasane_shared.audit_api import audit_router, search_known_at_identity
 import httpx
 
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
@@ -40,7 +41,9 @@ def create_app(
     app.state.agenda = agenda or AgendaClient(httpx.Client(timeout=30), settings.agenda_url)
     app.include_router(minutes_router)
     app.include_router(export_router)
-    app.include_router(audit_router(AuditEntry))  # read-only, auditors only
+    app.include_router(
+        audit_router(AuditEntry, search_known=search_known_at_identity, describe=describe)
+    )  # read-only, auditors only
     app.state.token_verifier = TokenVerifier(
         jwks, issuer=settings.token_issuer, audience=settings.token_audience
     )

@@ -20,7 +20,7 @@ from kasane_shared.settings import Settings
 from kasane_shared.web import MESSAGES, STATIC_DIR, translate
 from web.core import csrf
 from web.core.api import SESSION_COOKIE, Services, block_cookies
-from web.core.errors import ApiError, CsrfRefused, SessionEnded
+from web.core.errors import ApiError, CsrfRefused, PasswordChangeRequired, SessionEnded
 from web.core.headers import WebHeadersMiddleware
 from web.core.page import _page, login_url, render
 from web.core.templates import build_environment
@@ -76,6 +76,7 @@ def create_app(
 
 
 def _include_routers(app: FastAPI) -> None:
+    from web.account.router import router as account
     from web.admin.router import router as admin
     from web.audit.router import router as audit
     from web.cases.router import router as cases
@@ -86,7 +87,8 @@ def _include_routers(app: FastAPI) -> None:
     from web.pledges.router import router as pledges
     from web.session.router import router as session
 
-    for router in (session, home, pledges, meeting_changes, meetings, cases, minutes, admin, audit):
+    routers = (session, home, account, pledges, meeting_changes, meetings, cases, minutes)
+    for router in (*routers, admin, audit):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)
@@ -119,6 +121,10 @@ def _install_handlers(app: FastAPI) -> None:
         for name in (ACCESS_COOKIE, SESSION_COOKIE):
             response.delete_cookie(name, path="/", httponly=True, secure=secure, samesite="lax")
         return response
+
+    @app.exception_handler(PasswordChangeRequired)
+    async def _initial_password(request: Request, exc: PasswordChangeRequired) -> Response:
+        return RedirectResponse("/account/password", status_code=303)
 
     @app.exception_handler(CsrfRefused)
     async def _csrf(request: Request, exc: CsrfRefused) -> Response:

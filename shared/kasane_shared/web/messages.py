@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kasane_shared.web.messages_account import ACCOUNT_MESSAGES
 from kasane_shared.web.messages_daily import DAILY_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -480,6 +481,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update(DAILY_MESSAGES)
+MESSAGES.update(ACCOUNT_MESSAGES)
 
 
 def translate(key: str, lang: str = "ja", **values: Any) -> str:

@@ -25,6 +25,10 @@ class Member(IdMixin, Base):
     totp_secret_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    # SHA-256 of each unused recovery code (80 random bits each: a hash is enough).
+    totp_recovery_hashes: Mapped[list[str] | None] = mapped_column(JSON)
+    # Set while the password is one an admin chose: the member must replace it first.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

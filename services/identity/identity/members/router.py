@@ -16,8 +16,8 @@ router = APIRouter(prefix="/members", tags=["members"])
 def list_members(
     session: SessionDep, caller: CurrentMember, include_inactive: bool = False
 ) -> list[MemberOut]:
-    """Active members (admins may include those who left)."""
-    everyone = include_inactive and "admin" in caller.roles
+    """Active members (admins and auditors may include those who left)."""
+    everyone = include_inactive and bool({"admin", "auditor"} & set(caller.roles))
     return [service.to_out(m) for m in service.list_members(session, include_inactive=everyone)]
 
 
@@ -27,7 +27,9 @@ def create_member(
 ) -> MemberOut:
     """Enroll a member (admin)."""
     return service.to_out(
-        service.create_member(session, data, admin.id, kek=kek, demo=settings.demo)
+        service.create_member(
+            session, data, admin.id, kek=kek, demo=settings.demo, initial_password=True
+        )
     )
 
 

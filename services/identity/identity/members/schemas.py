@@ -52,6 +52,7 @@ class MemberOut(BaseModel):
     roles: list[Role]
     active: bool
     totp_enabled: bool
+    must_change_password: bool = False
 
 
 class PasswordChange(BaseModel):
@@ -60,3 +61,4 @@ class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
     current_password: str = Field(min_length=1, max_length=256)
     new_password: str = Field(min_length=10, max_length=256)
+    code: str | None = Field(default=None, min_length=6, max_length=32)

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from identity.audit import record
 from identity.custody.service import current_key, destroy_keys, enroll
 from identity.members.models import Member
-from identity.members.schemas import MemberCreate, MemberOut, MemberUpdate, PasswordChange
+from identity.members.schemas import MemberCreate, MemberOut, MemberUpdate
 from identity.organizations.service import get_organization
-from identity.passwords import check_policy, hash_password, verify_password
+from identity.passwords import check_policy, hash_password
 from identity.sessions.service import end_member_sessions
 from kasane_shared.errors import FieldError, KasaneError, conflict, not_found
 from kasane_shared.db import utcnow
@@ -28,6 +28,7 @@ def to_out(member: Member) -> MemberOut:
         roles=list(member.roles),  # type: ignore[arg-type]
         active=member.active,
         totp_enabled=member.totp_enabled,
+        must_change_password=member.must_change_password,
     )
 
 
@@ -73,8 +74,12 @@ def create_member(
     kek: Any,
     demo: bool,
     password_hash: str | None = None,
+    initial_password: bool = False,
 ) -> Member:
-    """Enroll a member: hashed password (``password_hash`` when hashed already) and a key pair."""
+    """Enroll a member: hashed password (``password_hash`` when hashed already) and a key pair.
+
+    ``initial_password``: an admin chose it, so the member must replace it at first sign-in.
+    """
     if find_by_login(session, data.login) is not None:
         raise conflict(
             "duplicate_login", "このログインIDはすでに使われています。", "This login is taken."
@@ -90,6 +95,7 @@ def create_member(
         active=True,
         failed_logins=0,
         totp_enabled=False,
+        must_change_password=initial_password,
     )
     session.add(member)
     session.flush()
@@ -113,6 +119,7 @@ def update_member(
     if data.password is not None:
         check_policy(data.password, login=member.login, demo=demo)
         member.password_hash = hash_password(data.password)
+        member.must_change_password = True  # an admin's reset is an initial password again
         end_member_sessions(session, member.id, reason="password_reset")
     if data.active is not None and data.active != member.active:
         member.active = data.active
@@ -131,26 +138,3 @@ def update_member(
         fields=sorted(data.model_fields_set),
     )
     return member
-
-
-def change_own_password(
-    session: Session, member: Member, data: PasswordChange, *, demo: bool
-) -> None:
-    """A member replaces their password after proving the current one."""
-    if not verify_password(member.password_hash, data.current_password):
-        raise KasaneError(
-            422,
-            "invalid_input",
-            "入力内容に誤りがあります。",
-            "The input is not valid.",
-            errors=[
-                FieldError(
-                    "current_password",
-                    "現在のパスワードが違います。",
-                    "The current password is wrong.",
-                )
-            ],
-        )
-    check_policy(data.new_password, login=member.login, demo=demo, field="new_password")
-    member.password_hash = hash_password(data.new_password)
-    record(session, "member.password_change", member.id, "member", member.id)

@@ -8,9 +8,9 @@ from fastapi import APIRouter, Request, Response, status
 
 from identity.deps import CurrentMember, IssuerDep, KekDep, SettingsDep
 from identity.members import service as members
-from identity.members.schemas import MemberOut, PasswordChange
+from identity.members.schemas import MemberOut
 from identity.sessions import service
-from identity.sessions.schemas import LoginRequest, TokenResponse, TotpConfirm, TotpEnrollment
+from identity.sessions.schemas import LoginRequest, TokenResponse
 from kasane_shared.auth.deps import bearer_token
 from kasane_shared.auth.tokens import InvalidToken
 from kasane_shared.db import SessionDep
@@ -30,8 +30,10 @@ def _no_session() -> KasaneError:
 
 
 def _issue(issuer: Any, member: Any, session_id: str) -> TokenResponse:
+    # Until an initial password is replaced, the token carries no role: it opens nothing.
+    roles = [] if member.must_change_password else member.roles
     token, ttl = issuer.issue(
-        member.id, organization_id=member.organization_id, roles=member.roles, session_id=session_id
+        member.id, organization_id=member.organization_id, roles=roles, session_id=session_id
     )
     return TokenResponse(access_token=token, expires_in=ttl)
 
@@ -106,31 +108,6 @@ def logout(
 def me(member: CurrentMember) -> MemberOut:
     """The signed-in member."""
     return members.to_out(member)
-
-
-@router.put("/me/password", status_code=status.HTTP_204_NO_CONTENT)
-def change_password(
-    data: PasswordChange, member: CurrentMember, session: SessionDep, settings: SettingsDep
-) -> Response:
-    """Change one's own password."""
-    members.change_own_password(session, member, data, demo=settings.demo)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
-
-
-@router.post("/me/totp", response_model=TotpEnrollment)
-def begin_totp(member: CurrentMember, session: SessionDep, kek: KekDep) -> TotpEnrollment:
-    """Start enrolling a TOTP second factor: a secret for the authenticator app."""
-    secret, uri = service.begin_totp(session, member, kek)
-    return TotpEnrollment(secret=secret, otpauth_uri=uri)
-
-
-@router.post("/me/totp/confirm", status_code=status.HTTP_204_NO_CONTENT)
-def confirm_totp(
-    data: TotpConfirm, member: CurrentMember, session: SessionDep, kek: KekDep
-) -> Response:
-    """Enable the second factor with a code from the authenticator."""
-    service.confirm_totp(session, member, data.code, kek)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/.well-known/jwks.json")

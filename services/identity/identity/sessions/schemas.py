@@ -11,7 +11,8 @@ class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     login: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=256)
-    totp: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
+    # The 6-digit code from the authenticator, or one of the member's recovery codes.
+    totp: str | None = Field(default=None, pattern=r"^[0-9]{6}$|^[A-Za-z0-9 -]{16,24}$")
 
 
 class TokenResponse(BaseModel):
@@ -20,17 +21,3 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "Bearer"
     expires_in: int
-
-
-class TotpEnrollment(BaseModel):
-    """A new TOTP secret to put into an authenticator app."""
-
-    secret: str
-    otpauth_uri: str
-
-
-class TotpConfirm(BaseModel):
-    """A code from the authenticator, proving the secret was stored."""
-
-    model_config = ConfigDict(extra="forbid")
-    code: str = Field(pattern=r"^[0-9]{6}$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -37,12 +38,28 @@ def _bad_credentials() -> KasaneError:
     )
 
 
+def _last_try(minutes: int) -> KasaneError:
+    # Said only where the next failure locks the account (a known login: the lock says as much).
+    return KasaneError(
+        401,
+        "invalid_credentials",
+        "ログインIDまたはパスワードが正しくありません。"
+        f"次に間違えると、このアカウントは{minutes}分間ログインできなくなります。",
+        "The login or password is not correct. "
+        f"One more failure locks this account for {minutes} minutes.",
+        keep_changes=True,
+    )
+
+
 def _locked(retry_after: int) -> KasaneError:
+    minutes = max(1, math.ceil(retry_after / 60))
     return KasaneError(
         429,
         "locked",
-        "ログインの失敗が続いたため、しばらくログインできません。時間をおいてお試しください。",
-        "Too many failed sign-ins. Please try again later.",
+        f"ログインの失敗が続いたため、このアカウントはあと{minutes}分間ログインできません。"
+        "時間をおいてからお試しください。急ぐ場合は、管理者にロックの解除を依頼してください。",
+        f"Too many failed sign-ins: this account is locked for {minutes} more minutes. "
+        "Try again later, or ask an administrator to lift the lock.",
         keep_changes=True,
         headers={"Retry-After": str(retry_after)},
     )
@@ -52,12 +69,30 @@ def totp_aad(member_id: str) -> bytes:
     return f"identity/members/{member_id}/totp".encode()
 
 
-def _check_totp(member: Member, code: str | None, kek: Any) -> bool:
-    """Verify a TOTP code once: a code already used cannot be replayed."""
+def recovery_hash(code: str) -> str:
+    """The stored form of a recovery code (separators and case do not matter)."""
+    normalized = "".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum())
+    return hashlib.sha256(normalized.encode()).hexdigest()
+
+
+def _use_recovery_code(member: Member, code: str) -> bool:
+    """Spend a recovery code: each works once."""
+    digest = recovery_hash(code)
+    left = list(member.totp_recovery_hashes or [])
+    if not any(secrets.compare_digest(digest, known) for known in left):
+        return False
+    member.totp_recovery_hashes = [known for known in left if known != digest]
+    return True
+
+
+def check_second_factor(member: Member, code: str | None, kek: Any, recovery: bool = True) -> bool:
+    """Verify a TOTP code once (no replay), or spend a recovery code; true when TOTP is off."""
     if not member.totp_enabled:
         return True
     if not code or member.totp_secret_sealed is None:
         return False
+    if not (len(code) == 6 and code.isdigit()):
+        return recovery and _use_recovery_code(member, code)
     secret = kek.open(member.totp_secret_sealed, totp_aad(member.id)).decode()
     totp = pyotp.TOTP(secret)
     now = utcnow()
@@ -74,20 +109,26 @@ def _register_failure(
     session: Session, member: Member, settings: Settings, reason: str
 ) -> KasaneError:
     member.failed_logins += 1
-    if member.failed_logins >= settings.login_max_failures:
-        member.locked_until = utcnow() + timedelta(minutes=settings.login_lockout_minutes)
+    minutes = settings.login_lockout_minutes
+    locked = member.failed_logins >= settings.login_max_failures
+    if locked:
+        member.locked_until = utcnow() + timedelta(minutes=minutes)
         member.failed_logins = 0
         record(session, "session.lockout", member.id, "member", member.id, outcome="refused")
     record(
         session, "session.login", member.id, "member", member.id, outcome="refused", reason=reason
     )
+    if locked:
+        return _locked(minutes * 60)
+    if member.failed_logins == settings.login_max_failures - 1:
+        return _last_try(minutes)
     return _bad_credentials()
 
 
 def authenticate(
     session: Session, settings: Settings, kek: Any, login: str, password: str, totp: str | None
 ) -> Member:
-    """The member these credentials prove, or an audited refusal."""
+    """The member these credentials prove (``totp``: a 6-digit code or a recovery code)."""
     member = session.scalar(select(Member).where(Member.login == login))
     matches = verify_password(member.password_hash if member else None, password)
     if member is None or not member.active:
@@ -118,7 +159,7 @@ def authenticate(
             reason="demo_password",
         )
         raise _bad_credentials()
-    if not _check_totp(member, totp, kek):
+    if not check_second_factor(member, totp, kek):
         if totp is None:
             raise KasaneError(
                 401,
@@ -203,30 +244,3 @@ def end_member_sessions(session: Session, member_id: str, reason: str) -> None:
         .where(LoginSession.member_id == member_id, LoginSession.ended_at.is_(None))
         .values(ended_at=utcnow(), end_reason=reason)
     )
-
-
-def begin_totp(session: Session, member: Member, kek: Any) -> tuple[str, str]:
-    """A fresh TOTP secret (sealed, not yet enabled) and its provisioning URI."""
-    secret = pyotp.random_base32()
-    member.totp_secret_sealed = kek.seal(secret.encode(), totp_aad(member.id))
-    member.totp_enabled = False
-    record(session, "member.totp_begin", member.id, "member", member.id)
-    return secret, pyotp.TOTP(secret).provisioning_uri(name=member.login, issuer_name=TOTP_ISSUER)
-
-
-def confirm_totp(session: Session, member: Member, code: str, kek: Any) -> None:
-    """Enable the second factor once the member proves their authenticator has the secret."""
-    if member.totp_secret_sealed is None:
-        raise KasaneError(
-            409,
-            "totp_not_started",
-            "先に確認コードの設定を開始してください。",
-            "Start TOTP setup first.",
-        )
-    member.totp_enabled = True
-    if not _check_totp(member, code, kek):
-        member.totp_enabled = False
-        raise KasaneError(
-            422, "invalid_totp", "確認コードが正しくありません。", "The code is not correct."
-        )
-    record(session, "member.totp_enable", member.id, "member", member.id)

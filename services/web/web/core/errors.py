@@ -14,6 +14,10 @@ class SessionEnded(Exception):
         self.reason = reason
 
 
+class PasswordChangeRequired(Exception):
+    """The person signed in with an initial password: only the change-password page is open."""
+
+
 class CsrfRefused(Exception):
     """A form arrived without the token this browser's session was given."""
 

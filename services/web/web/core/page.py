@@ -13,9 +13,11 @@ from starlette.datastructures import FormData
 from kasane_shared.auth.deps import ACCESS_COOKIE
 from web.core import csrf
 from web.core.api import SESSION_COOKIE, Api
-from web.core.errors import CsrfRefused, FormErrors, SessionEnded
+from web.core.errors import CsrfRefused, FormErrors, PasswordChangeRequired, SessionEnded
 
 LANG_COOKIE = "kasane_lang"
+# What someone signed in with an initial password may open: nothing but the way to replace it.
+OPEN_WHILE_INITIAL = ("/account/password",)
 FLASH_COOKIE = "kasane_flash"
 
 
@@ -79,8 +81,13 @@ PageDep = Annotated[Page, Depends(_page)]
 
 
 def signed_in(page: PageDep) -> Page:
-    """A page for signed-in people only (sends others to the sign-in page)."""
-    _ = page.me
+    """A page for signed-in people only (sends others to the sign-in page).
+
+    An initial password (set by an admin) must be replaced first: every other page sends
+    the person to the change-password page.
+    """
+    if page.me.get("must_change_password") and page.request.url.path not in OPEN_WHILE_INITIAL:
+        raise PasswordChangeRequired()
     return page
 
 

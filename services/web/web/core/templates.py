@@ -23,7 +23,17 @@ from kasane_shared.wareki import format_date, format_datetime, format_time_range
 from kasane_shared.web import STATIC_DIR, TEMPLATES_DIR
 
 WEB_DIR = Path(__file__).resolve().parent.parent
-DOMAINS = ("session", "home", "pledges", "meetings", "cases", "minutes", "admin", "audit")
+DOMAINS = (
+    "session",
+    "home",
+    "pledges",
+    "meetings",
+    "cases",
+    "minutes",
+    "admin",
+    "audit",
+    "account",
+)
 
 
 def _datetime(value: Any) -> datetime | None:

@@ -1,0 +1,1 @@
+"""One's own account: password, second factor with recovery codes, sessions."""

@@ -1,0 +1,59 @@
+"""HTTP interface of the auditor's searches: one audit entry per search, checked by services."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from identity.auditlog import service
+from identity.deps import RequireRole
+from identity.members.models import Member
+from kasane_shared.auth.tokens import TokenClaims
+from kasane_shared.db import SessionDep
+from kasane_shared.errors import not_found
+
+router = APIRouter(prefix="/audit/searches", tags=["audit"])
+AuditorMember = Annotated[Member, Depends(RequireRole("auditor"))]
+
+
+class SearchCreate(BaseModel):
+    """A search's filters (ids, codes and dates only) and whether it is an export."""
+
+    model_config = ConfigDict(extra="forbid")
+    filters: dict[str, Annotated[str, Field(max_length=100)]] = Field(
+        default_factory=dict, max_length=12
+    )
+    export: bool = False
+
+
+class SearchOut(BaseModel):
+    """The name the services accept for this search."""
+
+    search_id: str
+
+
+@router.post("", response_model=SearchOut, status_code=status.HTTP_201_CREATED)
+def start_search(data: SearchCreate, session: SessionDep, auditor: AuditorMember) -> SearchOut:
+    """Record one search of the audit logs (its pages and services are not logged again)."""
+    filters = {k[:32]: v for k, v in data.filters.items() if v}
+    return SearchOut(
+        search_id=service.record_search(session, auditor.id, filters, export=data.export)
+    )
+
+
+@router.get("/{search_id}", response_model=SearchOut)
+def check_search(search_id: str, session: SessionDep, auditor: AuditorMember) -> SearchOut:
+    """Whether this search is on record for the caller (the services ask before serving it)."""
+    if len(search_id) > 64 or not service.search_known(session, auditor.id, search_id):
+        raise not_found("検索の記録", "Search")
+    return SearchOut(search_id=search_id)
+
+
+def search_known_here(
+    request: Request, session: Session, auditor: TokenClaims, search_id: str
+) -> bool:
+    """Identity's own audit reads look the search up in its own chain."""
+    return service.search_known(session, auditor.subject, search_id)

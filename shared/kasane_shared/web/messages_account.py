@@ -1,0 +1,160 @@
+"""Messages of the account pages and the admin pages (Japanese, English)."""
+
+from __future__ import annotations
+
+ACCOUNT_MESSAGES: dict[str, tuple[str, str]] = {
+    "nav.account": ("アカウント", "My account"),
+    "account.title": ("アカウント", "My account"),
+    "account.back": ("アカウントの画面に戻る", "Back to my account"),
+    "account.password_title": ("パスワードの変更", "Change password"),
+    "account.password_intro": (
+        "パスワードは定期的に、また他の人に知られたおそれがあるときは、すぐに変更してください。",
+        "Change your password regularly, and at once if someone else may know it.",
+    ),
+    "account.password_link": ("パスワードを変更する", "Change my password"),
+    "account.forced": (
+        "管理者が設定した初期パスワードでログインしています。"
+        "続けるには、あなただけが知っているパスワードに変更してください。",
+        "You signed in with an initial password set by an administrator. "
+        "To continue, change it to a password only you know.",
+    ),
+    "account.current_password": ("現在のパスワード", "Current password"),
+    "account.current_hint": (
+        "管理者から伝えられた初期パスワードを入力してください。",
+        "Enter the initial password the administrator gave you.",
+    ),
+    "account.new_password": ("新しいパスワード", "New password"),
+    "account.new_hint": (
+        "10文字以上。ログインIDと同じものや、他のサービスと同じものは避けてください。",
+        "At least 10 characters; not your login, not one you use elsewhere.",
+    ),
+    "account.new_password_again": ("新しいパスワード（確認）", "New password again"),
+    "account.others_end": (
+        "変更すると、ほかの端末でのログインは終了します。",
+        "Changing it signs you out on other devices.",
+    ),
+    "account.password_submit": ("パスワードを変更する", "Change password"),
+    "account.code": ("確認コード", "Verification code"),
+    "account.code_hint": (
+        "認証アプリに表示されている6桁の数字か、回復コードを入力してください。",
+        "The 6 digits your authenticator app shows, or a recovery code.",
+    ),
+    "account.err_current_missing": (
+        "現在のパスワードを入力してください。",
+        "Enter your current password.",
+    ),
+    "account.err_new_short": (
+        "新しいパスワードは{n}文字以上で入力してください。",
+        "Use at least {n} characters for the new password.",
+    ),
+    "account.err_new_mismatch": (
+        "確認のため、新しいパスワードをもう一度同じように入力してください。",
+        "Type the same new password again to confirm it.",
+    ),
+    "account.err_code_missing": (
+        "認証アプリの6桁の数字か、回復コードを入力してください。",
+        "Enter the 6 digits from your app, or a recovery code.",
+    ),
+    "account.err_code_digits": (
+        "認証アプリに表示されている6桁の数字を入力してください。",
+        "Enter the 6 digits your app shows.",
+    ),
+    "account.totp_title": ("二段階認証", "Two-step sign-in"),
+    "account.totp_intro": (
+        "ログインのとき、パスワードに加えて、スマートフォンの認証アプリに表示される6桁の数字を入力します。"
+        "パスワードが知られても、他の人はログインできません。",
+        "At sign-in you enter, besides your password, 6 digits shown by an authenticator app "
+        "on your phone. Someone who learns your password still cannot sign in.",
+    ),
+    "account.totp_on": ("有効", "On"),
+    "account.totp_off": ("未設定", "Not set up"),
+    "account.start_title": ("二段階認証を設定する", "Set up two-step sign-in"),
+    "account.start_hint": (
+        "本人確認のため、現在のパスワードを入力してください。次の画面にQRコードが表示されます。",
+        "Enter your current password. The next page shows a QR code.",
+    ),
+    "account.start_submit": ("設定を始める", "Start"),
+    "account.totp_setup_title": ("二段階認証の設定", "Setting up two-step sign-in"),
+    "account.setup_step1": (
+        "スマートフォンに認証アプリ（Google Authenticator、"
+        "Microsoft Authenticator など）を入れます。",
+        "Install an authenticator app on your phone (Google Authenticator, Microsoft "
+        "Authenticator, …).",
+    ),
+    "account.setup_step2": (
+        "アプリで「QRコードをスキャン」を選び、下のQRコードを読み取ります。",
+        "In the app, choose to scan a QR code and scan the one below.",
+    ),
+    "account.setup_step3": (
+        "アプリに表示された6桁の数字を入力して、「設定を完了する」を押します。",
+        "Enter the 6 digits the app shows and press “Finish”.",
+    ),
+    "account.qr_label": (
+        "認証アプリで読み取るQRコード",
+        "QR code to scan with your authenticator app",
+    ),
+    "account.manual_entry": (
+        "QRコードを読み取れない場合",
+        "If the QR code cannot be scanned",
+    ),
+    "account.manual_hint": (
+        "アプリで「セットアップキーを入力」を選び、次の文字を入力してください（空白は不要です）。",
+        "In the app, choose to enter a setup key and type these characters (no spaces).",
+    ),
+    "account.code_six": ("アプリに表示された6桁の数字", "The 6 digits the app shows"),
+    "account.code_six_hint": (
+        "数字は30秒ごとに変わります。表示されている最新の数字を入力してください。",
+        "The digits change every 30 seconds; enter the ones shown now.",
+    ),
+    "account.confirm_submit": ("設定を完了する", "Finish"),
+    "account.cancel_setup": ("設定をやめてアカウントの画面に戻る", "Cancel and go back"),
+    "account.codes_title": ("回復コード", "Recovery codes"),
+    "account.totp_enabled": ("二段階認証を有効にしました。", "Two-step sign-in is on."),
+    "account.codes_renewed": (
+        "回復コードを作り直しました。以前の回復コードは使えません。",
+        "New recovery codes made; the old ones no longer work.",
+    ),
+    "account.codes_intro": (
+        "スマートフォンをなくしたときは、6桁の数字の代わりに次の回復コードを1つ入力してログインできます。"
+        "各コードは1回だけ使えます。",
+        "If you lose your phone, enter one of these codes instead of the 6 digits. "
+        "Each works once.",
+    ),
+    "account.codes_once": (
+        "回復コードはこの画面でしか表示されません。印刷するか書き写して、鍵のかかる場所に保管してください。",
+        "These codes are shown only now. Print or copy them and keep them locked away.",
+    ),
+    "account.codes_done": ("保管しました", "I have stored them"),
+    "account.renew_title": ("回復コードを作り直す", "New recovery codes"),
+    "account.renew_hint": (
+        "回復コードをなくしたときや、残りが少なくなったときに使います。",
+        "Use this when you lost your codes or few are left.",
+    ),
+    "account.renew_submit": ("回復コードを作り直す", "Make new codes"),
+    "account.disable_title": ("二段階認証を解除する", "Turn off two-step sign-in"),
+    "account.disable_hint": (
+        "スマートフォンを替えるときは、いったん解除してから設定し直してください。"
+        "解除すると、ほかの端末でのログインは終了します。",
+        "When you change phones, turn it off and set it up again. "
+        "Turning it off signs you out on other devices.",
+    ),
+    "account.disable_submit": ("二段階認証を解除する", "Turn off"),
+    "account.sessions_title": ("ログイン中の端末", "Where you are signed in"),
+    "account.sessions_intro": (
+        "覚えのないログインや、共用パソコンでのログインが残っていれば、終了してください。",
+        "End any sign-in you do not recognise or left open on a shared PC.",
+    ),
+    "account.signed_in_at": ("ログインした日時", "Signed in"),
+    "account.last_seen": ("最後に操作した日時", "Last active"),
+    "account.this_session": ("この画面", "This browser"),
+    "account.end_session": ("このログインを終了する", "Sign out there"),
+    "flash.password_changed": (
+        "パスワードを変更しました。ほかの端末でのログインは終了しました。",
+        "Password changed. You were signed out on other devices.",
+    ),
+    "flash.totp_disabled": (
+        "二段階認証を解除しました。ほかの端末でのログインは終了しました。",
+        "Two-step sign-in is off. You were signed out on other devices.",
+    ),
+    "flash.session_ended": ("そのログインを終了しました。", "That sign-in has ended."),
+}
