@@ -43,7 +43,7 @@ def test_admin_creates_organization_and_member(suite, admin):
     assert member.status_code == 201
     body = member.json()
     assert body["organization_id"] == org_id and set(body["roles"]) == {"member", "auditor"}
-    assert "password" not in member.text and "teacher-passphrase" not in member.text
+    assert "password" not in body and "teacher-passphrase" not in member.text
     assert login(suite.client, "teacher-1", "teacher-passphrase").status_code == 200
 
 
