@@ -157,4 +157,132 @@ ACCOUNT_MESSAGES: dict[str, tuple[str, str]] = {
         "Two-step sign-in is off. You were signed out on other devices.",
     ),
     "flash.session_ended": ("そのログインを終了しました。", "That sign-in has ended."),
+    "role_hint.admin": (
+        "組織・構成員・誓約書のひな形を管理します（事例の内容は見られません）",
+        "runs organizations, members and pledge texts (sees no case content)",
+    ),
+    "role_hint.coordinator": (
+        "事例・会議・会議録を扱う事務局です",
+        "runs cases, meetings and minutes",
+    ),
+    "role_hint.member": ("会議に出席する構成員です", "attends meetings"),
+    "role_hint.auditor": ("操作の記録（監査ログ）だけを確認します", "reads the audit log only"),
+    "admin.back": ("管理の画面に戻る", "Back to administration"),
+    "admin.locks": ("ログインが一時停止中の人", "Sign-in paused"),
+    "admin.locks_intro": (
+        "パスワードを続けて間違えたため、ログインが一時停止している人です。"
+        "本人からの連絡を確かめたうえで、すぐにログインできるように解除できます。",
+        "These people mistyped their password too often. After checking with them, "
+        "you can let them sign in again at once.",
+    ),
+    "admin.no_locks": (
+        "ログインが一時停止中の人はいません。",
+        "Nobody's sign-in is paused.",
+    ),
+    "admin.locked_until": ("停止が自動で解ける日時", "Paused until"),
+    "admin.lift": ("停止を解除する", "Let them sign in"),
+    "admin.locked_title": ("ログインが一時停止中です", "Sign-in paused"),
+    "admin.locked_text": (
+        "パスワードを続けて間違えたため、{until}までログインできません。",
+        "Too many wrong passwords: sign-in is paused until {until}.",
+    ),
+    "admin.initial_password": ("初期パスワードのまま", "Initial password"),
+    "admin.password_state": ("パスワード", "Password"),
+    "admin.two_step": ("二段階認証", "Two-step sign-in"),
+    "admin.member_title": ("構成員の情報", "Member"),
+    "admin.edit_member": ("氏名・所属機関・役割", "Name, organization, roles"),
+    "admin.new_initial_password": ("初期パスワードを設定し直す", "New initial password"),
+    "admin.new_initial_password_hint": (
+        "パスワードを忘れた人にだけ使います（10文字以上）。空欄なら変わりません。"
+        "本人は次のログインで自分のパスワードに変更します。",
+        "Only for someone who forgot theirs (10+ characters); leave empty to keep it. "
+        "They change it at their next sign-in.",
+    ),
+    "admin.save_member": ("この内容で保存する", "Save"),
+    "admin.leave_title": ("退任の手続き", "Departure"),
+    "admin.leave_text": (
+        "退任にすると、この人はログインできなくなり、ログイン中の画面もすぐに終了します。"
+        "この人用の鍵は破棄され、これまでに共有された事例や会議録も読めなくなります。",
+        "After departure this person cannot sign in and open sign-ins end at once. "
+        "Their keys are destroyed: nothing shared with them before can be read any more.",
+    ),
+    "admin.leave_confirm": (
+        "{name}さんを退任にすることを確認しました",
+        "I confirm that {name} leaves",
+    ),
+    "admin.back_title": ("在籍に戻す", "Return"),
+    "admin.back_text": (
+        "在籍に戻すと、新しい鍵が作られます。退任前に共有された内容は読めないままです。",
+        "A new key is made on return; what was shared before departure stays unreadable.",
+    ),
+    "admin.err_login": (
+        "ログインIDは半角の英小文字・数字・記号（. _ -）で、3〜64文字にしてください。",
+        "Use 3–64 lower-case letters, digits, . _ - for the login.",
+    ),
+    "admin.err_name": ("氏名を入力してください。", "Enter the name."),
+    "admin.err_org": ("所属機関を選んでください。", "Choose the organization."),
+    "admin.err_roles": ("役割を1つ以上選んでください。", "Choose at least one role."),
+    "admin.err_password": (
+        "初期パスワードは10文字以上で入力してください。",
+        "Use at least 10 characters for the initial password.",
+    ),
+    "admin.err_confirm_leave": (
+        "退任にするには、確認のチェックを入れてください。",
+        "Tick the confirmation to record the departure.",
+    ),
+    "admin.err_org_name": ("機関名を入力してください。", "Enter the organization's name."),
+    "admin.err_template": (
+        "誓約書の本文を20文字以上で入力してください。",
+        "Enter the pledge text (at least 20 characters).",
+    ),
+    "admin.template_hint": (
+        "公開すると、これから署名する人はこの版に署名します。署名済みの誓約書はそのまま有効です。",
+        "From now on people sign this version; pledges already signed stay valid.",
+    ),
+    "admin.published": ("公開日時", "Published"),
+    "admin.in_use": ("使用中", "In use"),
+    "admin.old_version": ("以前の版", "Earlier version"),
+    "admin.pledges_title": ("誓約書の提出状況", "Pledges of everyone"),
+    "admin.pledges_intro": (
+        "在籍中の全員について、会議の種類ごとに有効な誓約書があるかを示します。",
+        "For everyone active: a valid pledge for each conference kind, or none.",
+    ),
+    "admin.until": ("{day}まで", "until {day}"),
+    "admin.no_members": ("在籍中の人はいません。", "Nobody is active."),
+    "admin.key_store": ("暗号鍵の保管場所", "Where the master key is kept"),
+    "admin.key_store_file": (
+        "サーバー上の鍵ファイル（本人以外は読めない設定）",
+        "A key file on the server, readable by the service only",
+    ),
+    "admin.key_store_hsm": ("専用の鍵保管装置（HSM）", "A hardware security module"),
+    "admin.key_generation": ("暗号鍵の世代", "Master key generation"),
+    "admin.key_generation_n": ("第{n}世代", "generation {n}"),
+    "admin.key_renewal": ("鍵の更新", "Key renewal"),
+    "admin.key_current": (
+        "完了（{n}件すべて最新の鍵で保護）",
+        "Done ({n} items all protected by the newest key)",
+    ),
+    "admin.key_behind": (
+        "未完了（{n}件が古い鍵のまま）",
+        "Not finished ({n} items still under an older key)",
+    ),
+    "admin.member_keys_n": (
+        "{n}人分（退任により破棄した鍵: {destroyed}）",
+        "{n} people (destroyed on departure: {destroyed})",
+    ),
+    "admin.keys_hint": (
+        "事例や会議録は、一人ひとりの鍵で保護されています。"
+        "鍵の更新はサーバー管理者が行います（kasane keys rotate）。",
+        "Case content and minutes are protected by each person's own key. "
+        "Renewal is done by the server operator (kasane keys rotate).",
+    ),
+    "flash.member_left": (
+        "退任にしました。この人のログインは終了し、鍵は破棄されました。",
+        "Recorded the departure: their sign-ins ended and their keys were destroyed.",
+    ),
+    "flash.member_back": ("在籍に戻しました。", "Marked as active again."),
+    "flash.lock_lifted": (
+        "ログインの停止を解除しました。すぐにログインできます。",
+        "Sign-in is open again for them.",
+    ),
 }

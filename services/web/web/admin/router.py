@@ -1,4 +1,5 @@
-"""Admin pages: organizations, members and roles, pledge templates, key rotation status."""
+"""Admin pages: organizations, members (organization, roles, departure), sign-in locks,
+everyone's pledges, pledge texts and key status."""
 
 from __future__ import annotations
 
@@ -22,9 +23,10 @@ def _page(
     form: Any = None,
     which: str = "",
 ) -> Response:
+    data = service.overview(page.api)
     return render(
         page,
-        "admin/admin.html",
+        "admin/overview.html",
         status=status,
         errors=errors,
         nav="admin",
@@ -33,7 +35,8 @@ def _page(
         which=which,
         org_kind_options=[(k, page.t(f"orgkind.{k}")) for k in service.ORG_KINDS],
         roles=service.ROLES,
-        **service.overview(page.api),
+        org_options=[(o["id"], o["name"]) for o in data["orgs"]],
+        **data,
     )
 
 
@@ -41,6 +44,10 @@ def _page(
 def admin_home(page: SignedIn) -> Response:
     """The admin overview."""
     return _page(page)
+
+
+def _refused(error: ApiError) -> bool:
+    return error.status >= 500 or error.status in (401, 403, 404)
 
 
 def _submit(
@@ -55,7 +62,7 @@ def _submit(
     try:
         page.api.post(path, body)
     except ApiError as error:
-        if error.status >= 500 or error.status in (403, 404):
+        if _refused(error):
             raise
         return _page(
             page, errors=FormErrors.from_api(error, fields), status=422, form=form, which=which
@@ -67,6 +74,9 @@ def _submit(
 def add_organization(page: SignedIn, form: Form) -> Response:
     """Register an organization."""
     body = {"name": str(form.get("name") or "").strip(), "kind": str(form.get("kind") or "")}
+    if not body["name"]:
+        errors = FormErrors(fields={"org.name": [page.t("admin.err_org_name")]})
+        return _page(page, errors=errors, status=422, form=form, which="org")
     return _submit(
         page,
         form,
@@ -78,22 +88,104 @@ def add_organization(page: SignedIn, form: Form) -> Response:
     )
 
 
+def _org_ids(page: Page) -> set[str]:
+    return {o["id"] for o in page.api.get("/identity/organizations")}
+
+
 @router.post("/members")
 def add_member(page: SignedIn, form: Form) -> Response:
-    """Enroll a member with roles."""
-    fields = {
-        k: f"member.{k}" for k in ("login", "display_name", "organization_id", "roles", "password")
-    }
+    """Enroll a member with roles and an initial password (changed at first sign-in)."""
+    errors = service.member_errors(form, page.t, new=True, org_ids=_org_ids(page))
+    if errors:
+        return _page(page, errors=errors, status=422, form=form, which="member")
+    body = service.member_body(form, new=True)
     return _submit(
-        page, form, "member", "/identity/members", service.member_body(form), fields, "member_added"
+        page, form, "member", "/identity/members", body, service.MEMBER_FIELDS, "member_added"
     )
+
+
+def _member_page(
+    page: Page,
+    member_id: str,
+    errors: FormErrors | None = None,
+    status: int = 200,
+    form: Any = None,
+) -> Response:
+    member = page.api.get(f"/identity/members/{member_id}")
+    lock = next((x for x in page.api.get("/identity/locks") if x["member_id"] == member_id), None)
+    return render(
+        page,
+        "admin/member.html",
+        status=status,
+        errors=errors,
+        nav="admin",
+        page_title=page.t("admin.member_title"),
+        member=member,
+        lock=lock,
+        form=form,
+        org_options=[
+            (o["id"], o["name"])
+            for o in sorted(page.api.get("/identity/organizations"), key=lambda o: o["name"])
+        ],
+        roles=service.ROLES,
+    )
+
+
+@router.get("/members/{member_id}")
+def member_form(page: SignedIn, member_id: str) -> Response:
+    """One member: name, organization, roles, initial password, departure, lock."""
+    return _member_page(page, member_id)
+
+
+@router.post("/members/{member_id}")
+def update_member(page: SignedIn, member_id: str, form: Form) -> Response:
+    """Change a member's name, organization and roles (and give a new initial password)."""
+    errors = service.member_errors(form, page.t, new=False, org_ids=_org_ids(page))
+    if not errors:
+        try:
+            page.api.patch(f"/identity/members/{member_id}", service.member_body(form, new=False))
+        except ApiError as error:
+            if _refused(error):
+                raise
+            errors = FormErrors.from_api(error, service.MEMBER_FIELDS)
+    if errors:
+        return _member_page(page, member_id, errors, 422, form)
+    return redirect(page, f"/admin/members/{member_id}", flash="member_updated")
 
 
 @router.post("/members/{member_id}/active")
 def set_active(page: SignedIn, member_id: str, form: Form) -> Response:
-    """Mark a member as left (or back)."""
-    page.api.patch(f"/identity/members/{member_id}", {"active": form.get("active") == "yes"})
-    return redirect(page, "/admin", flash="member_updated")
+    """Departure (after a confirmation) or return of a member."""
+    leaving = form.get("active") != "yes"
+    if leaving and form.get("confirm") != "yes":
+        errors = FormErrors(fields={"confirm": [page.t("admin.err_confirm_leave")]})
+        return _member_page(page, member_id, errors, 422)
+    page.api.patch(f"/identity/members/{member_id}", {"active": not leaving})
+    return redirect(
+        page, f"/admin/members/{member_id}", flash="member_left" if leaving else "member_back"
+    )
+
+
+@router.post("/locks/{member_id}/lift")
+def lift_lock(page: SignedIn, member_id: str, form: Form) -> Response:
+    """Let a member sign in again at once."""
+    page.api.delete(f"/identity/locks/{member_id}")
+    back = "/admin" if form.get("back") == "overview" else f"/admin/members/{member_id}"
+    return redirect(page, back, flash="lock_lifted")
+
+
+@router.get("/pledges")
+def pledges(page: SignedIn) -> Response:
+    """Everyone's pledge for each conference kind."""
+    return render(
+        page,
+        "admin/pledges.html",
+        nav="admin",
+        page_title=page.t("admin.pledges_title"),
+        rows=service.pledge_table(page.api),
+        kinds=service.KINDS,
+        orgs={o["id"]: o["name"] for o in page.api.get("/identity/organizations")},
+    )
 
 
 @router.post("/pledge-templates")
@@ -103,6 +195,9 @@ def add_template(page: SignedIn, form: Form) -> Response:
         "conference_kind": str(form.get("conference_kind") or ""),
         "text": str(form.get("text") or ""),
     }
+    if len(body["text"].strip()) < 20:
+        errors = FormErrors(fields={"template.text": [page.t("admin.err_template")]})
+        return _page(page, errors=errors, status=422, form=form, which="template")
     return _submit(
         page,
         form,
