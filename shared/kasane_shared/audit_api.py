@@ -24,7 +24,7 @@ from kasane_shared.auth.tokens import TokenClaims
 from kasane_shared.db import SessionDep
 from kasane_shared.errors import KasaneError
 
-Auditor = Annotated[TokenClaims, Depends(RequireRole("auditor"))]
+LiveAuditor = RequireRole("auditor")
 Ref = tuple[str, str]
 # (request, session, auditor, search id) → whether identity recorded that search for this auditor.
 SearchCheck = Callable[[Request, Session, TokenClaims, str], bool]
@@ -74,9 +74,16 @@ def audit_router(
     *,
     search_known: SearchCheck | None = None,
     describe: Describer | None = None,
+    auditor_check: Callable[..., TokenClaims] = LiveAuditor,
 ) -> APIRouter:
-    """``GET /audit`` (filters), ``GET /audit/verify`` and ``POST /audit/describe``."""
+    """``GET /audit`` (filters), ``GET /audit/verify`` and ``POST /audit/describe``.
+
+    ``auditor_check`` admits auditors whose session is open (identity passes its own, which
+    reads its database instead of asking itself over HTTP).
+    """
     router = APIRouter(prefix="/audit", tags=["audit"])
+    # A default, not an Annotated alias: annotations here are strings read in module scope.
+    auditor_dependency = Depends(auditor_check)
 
     def logged(
         request: Request,
@@ -105,7 +112,7 @@ def audit_router(
     def read_log(
         request: Request,
         session: SessionDep,
-        auditor: Auditor,
+        auditor: TokenClaims = auditor_dependency,
         action: Annotated[str | None, Query(max_length=64)] = None,
         actor_id: IdQuery = None,
         target_type: Annotated[str | None, Query(max_length=32)] = None,
@@ -140,7 +147,10 @@ def audit_router(
 
     @router.get("/verify")
     def verify(
-        request: Request, session: SessionDep, auditor: Auditor, search_id: IdQuery = None
+        request: Request,
+        session: SessionDep,
+        auditor: TokenClaims = auditor_dependency,
+        search_id: IdQuery = None,
     ) -> dict[str, Any]:
         """Walk the whole chain: entries, ok, and where it first breaks."""
         report = verify_chain(session, model)
@@ -164,7 +174,10 @@ def audit_router(
 
     @router.post("/describe")
     def describe_targets(
-        data: DescribeRequest, request: Request, session: SessionDep, auditor: Auditor
+        data: DescribeRequest,
+        request: Request,
+        session: SessionDep,
+        auditor: TokenClaims = auditor_dependency,
     ) -> dict[str, dict[str, Any]]:
         """What the auditor may know of targets this service owns (``"type:id"`` → facts)."""
         refs = list(dict.fromkeys((t, i) for t, i in data.refs if t and i))

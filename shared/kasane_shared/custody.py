@@ -13,7 +13,9 @@ from urllib.parse import quote
 
 import httpx
 
+from kasane_shared.auth.liveness import LiveSession
 from kasane_shared.crypto import DataKey, Recipient, from_text
+from kasane_shared.errors import KasaneError
 from kasane_shared.service_client import ServiceClient
 
 BATCH = 500
@@ -34,6 +36,15 @@ class IdentityClient(ServiceClient):
     """Calls identity with the caller's token."""
 
     service_ja, service_en, code = "認証サービス", "identity service", "identity_unavailable"
+
+    def session(self, token: str) -> LiveSession | None:
+        """The caller's open session as identity holds it now, or None when it has ended."""
+        try:
+            return LiveSession.from_json(self._call("GET", "/session", token))
+        except KasaneError as error:
+            if error.status == 401:
+                return None
+            raise
 
     def me(self, token: str) -> dict[str, Any]:
         """The caller as identity knows them (live session checked)."""

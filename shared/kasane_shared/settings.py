@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     access_token_ttl_seconds: int = Field(default=300, ge=30, le=3600)
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_absolute_hours: int = Field(default=12, ge=1, le=72)
+    # How long agenda and minutes trust identity's answer that a session is open: the bound
+    # within which sign-out, password change, role change and departure reach every replica.
+    session_check_seconds: float = Field(default=5, ge=0, le=10)
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
 

@@ -17,6 +17,7 @@ from kasane_shared.app import create_service_app
 from agenda.audit_targets import describe
 from kasane_shared.audit_api import audit_router, search_known_at_identity
 
+from kasane_shared.auth.liveness import identity_session_check
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
 from kasane_shared.custody import IdentityClient
 from kasane_shared.db import Database, open_service_database
@@ -47,6 +48,7 @@ def create_app(
     app.state.token_verifier = TokenVerifier(
         jwks, issuer=settings.token_issuer, audience=settings.token_audience
     )
+    app.state.session_check = identity_session_check(app, settings.session_check_seconds)
     for router in (
         cases_router,
         plans_router,

@@ -12,7 +12,7 @@ from identity.auditlog.router import search_known_here
 from identity.auditlog.service import describe
 from identity.custody.router import router as custody_router
 from identity.custody.service import ensure_escrow_keys
-from identity.deps import SigningKeyCache
+from identity.deps import SigningKeyCache, live_auditor
 from identity.members.router import router as members_router
 from identity.oauth.router import router as oauth_router
 from identity.oauth.service import register_from_dir
@@ -90,6 +90,11 @@ def create_app(
         app.include_router(router)
     app.include_router(audit_search_router)
     app.include_router(
-        audit_router(AuditEntry, search_known=search_known_here, describe=describe)
+        audit_router(
+            AuditEntry,
+            search_known=search_known_here,
+            describe=describe,
+            auditor_check=live_auditor,
+        )
     )  # read-only, auditors only
     return app

@@ -14,9 +14,10 @@ from identity.members.models import Member
 from identity.sessions.service import live_session
 from identity.signing.service import current_signing_key, published_jwks
 from kasane_shared.auth.deps import CurrentClaims
-from kasane_shared.auth.tokens import TokenIssuer
+from kasane_shared.auth.liveness import session_ended
+from kasane_shared.auth.tokens import TokenClaims, TokenIssuer
 from kasane_shared.db import Database, SessionDep
-from kasane_shared.errors import KasaneError, forbidden
+from kasane_shared.errors import forbidden
 from kasane_shared.settings import Settings
 
 
@@ -34,23 +35,13 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 KekDep = Annotated[Any, Depends(get_kek)]
 
 
-def _session_ended() -> KasaneError:
-    return KasaneError(
-        401,
-        "session_ended",
-        "ログインの有効期限が切れたか、ログアウト済みです。もう一度ログインしてください。",
-        "Your session has ended. Please sign in again.",
-        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-    )
-
-
 def get_current_member(claims: CurrentClaims, session: SessionDep, settings: SettingsDep) -> Member:
     """The active member whose open session issued the caller's token."""
     if live_session(session, settings, claims.session_id) is None:
-        raise _session_ended()
+        raise session_ended()
     member = session.get(Member, claims.subject)
     if member is None or not member.active:
-        raise _session_ended()
+        raise session_ended()
     return member
 
 
@@ -74,6 +65,13 @@ def RequireRole(*roles: str) -> Callable[[Member], Member]:  # noqa: N802 - read
 
 
 AdminMember = Annotated[Member, Depends(RequireRole("admin"))]
+
+
+def live_auditor(
+    claims: CurrentClaims, _: Annotated[Member, Depends(RequireRole("auditor"))]
+) -> TokenClaims:
+    """An auditor whose session is open and who holds the role now (identity's own check)."""
+    return claims
 
 
 class SigningKeyCache:

@@ -1,7 +1,7 @@
 """Request dependencies: who is calling, and may they.
 
-Every service verifies tokens the same way; identity adds its own check that the session
-behind a token is still open (logout ends it at once there, and key custody lives there).
+Every service verifies tokens the same way and asks identity whether the session behind a
+member's token is still open (``liveness``); identity checks its own database directly.
 """
 
 from __future__ import annotations
@@ -61,10 +61,23 @@ def get_claims(request: Request) -> TokenClaims:
 CurrentClaims = Annotated[TokenClaims, Depends(get_claims)]
 
 
-def RequireRole(*roles: str) -> Callable[[TokenClaims], TokenClaims]:  # noqa: N802 - reads as a type
-    """A dependency that admits callers holding any of ``roles``."""
+def get_live_claims(request: Request, claims: CurrentClaims) -> TokenClaims:
+    """Verified claims whose session identity still holds open, with the current roles.
 
-    def check(claims: CurrentClaims) -> TokenClaims:
+    Every read and write of agenda and minutes goes through here; the app's
+    ``session_check`` asks identity (with a cache of a few seconds).
+    """
+    check = request.app.state.session_check
+    return check.live_claims(claims, request.state.bearer_token)
+
+
+LiveClaims = Annotated[TokenClaims, Depends(get_live_claims)]
+
+
+def RequireRole(*roles: str) -> Callable[[TokenClaims], TokenClaims]:  # noqa: N802 - reads as a type
+    """A dependency that admits callers whose open session holds any of ``roles``."""
+
+    def check(claims: LiveClaims) -> TokenClaims:
         if not any(claims.has_role(role) for role in roles):
             raise forbidden()
         return claims
@@ -101,8 +114,8 @@ class Caller:
         return self.claims.has_role("coordinator")
 
 
-def get_caller(request: Request, claims: CurrentClaims) -> Caller:
-    """The verified caller with their raw token."""
+def get_caller(request: Request, claims: LiveClaims) -> Caller:
+    """The verified caller, whose session is still open, with their raw token."""
     return Caller(claims, request.state.bearer_token)
 
 

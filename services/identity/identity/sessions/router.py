@@ -10,8 +10,8 @@ from identity.deps import CurrentMember, IssuerDep, KekDep, SettingsDep
 from identity.members import service as members
 from identity.members.schemas import MemberOut
 from identity.sessions import service
-from identity.sessions.schemas import LoginRequest, TokenResponse
-from kasane_shared.auth.deps import bearer_token
+from identity.sessions.schemas import LoginRequest, SessionStatus, TokenResponse
+from kasane_shared.auth.deps import CurrentClaims, bearer_token
 from kasane_shared.auth.tokens import InvalidToken
 from kasane_shared.db import SessionDep
 from kasane_shared.errors import KasaneError
@@ -82,18 +82,19 @@ def refresh(
 def logout(
     request: Request, response: Response, session: SessionDep, settings: SettingsDep
 ) -> Response:
-    """End the session (by cookie or by the bearer token's session); its tokens stop working."""
-    login_session = service.session_by_cookie(
-        session, settings, request.cookies.get(SESSION_COOKIE)
-    )
-    if login_session is None:
-        token = bearer_token(request)
-        if token:
-            try:
-                claims = request.app.state.token_verifier.verify(token)
-            except InvalidToken as error:
-                raise _no_session() from error
+    """End the session (the bearer token's, else the cookie's); its tokens stop working."""
+    login_session = None
+    token = bearer_token(request)
+    if token:
+        try:
+            claims = request.app.state.token_verifier.verify(token)
             login_session = service.live_session(session, settings, claims.session_id)
+        except InvalidToken:
+            login_session = None  # an expired token: the cookie may still name the session
+    if login_session is None:
+        login_session = service.session_by_cookie(
+            session, settings, request.cookies.get(SESSION_COOKIE)
+        )
     if login_session is None:
         raise _no_session()
     service.end_session(session, login_session, login_session.member_id)
@@ -102,6 +103,17 @@ def logout(
         SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=settings.cookie_secure
     )
     return response
+
+
+@router.get("/session", response_model=SessionStatus)
+def session_status(claims: CurrentClaims, member: CurrentMember) -> SessionStatus:
+    """Is the session behind this token still open: the other services ask before every call."""
+    return SessionStatus(
+        session_id=claims.session_id or "",
+        member_id=member.id,
+        organization_id=member.organization_id,
+        roles=[] if member.must_change_password else list(member.roles),
+    )
 
 
 @router.get("/me", response_model=MemberOut)

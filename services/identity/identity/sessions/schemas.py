@@ -21,3 +21,12 @@ class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "Bearer"
     expires_in: int
+
+
+class SessionStatus(BaseModel):
+    """The caller's open session: whose it is and the roles the member holds now."""
+
+    session_id: str
+    member_id: str
+    organization_id: str
+    roles: list[str]
