@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agenda.base import Base
@@ -18,6 +18,8 @@ class Case(IdMixin, SealedRecordMixin, Base):
     __tablename__ = "cases"
 
     status: Mapped[str] = mapped_column(String(16), default="potential", index=True)
+    # The city's case number, e.g. 「R8-0012」 (令和8年度の12件目); plain, so it can be searched.
+    number: Mapped[str | None] = mapped_column(String(16), unique=True)
     lead_organization_id: Mapped[str | None] = mapped_column(String(64))
     issue_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_by: Mapped[str] = mapped_column(String(64))
@@ -40,3 +42,27 @@ class Consent(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class CaseCounter(Base):
+    """The last case number given in one fiscal year (年度) of the city."""
+
+    __tablename__ = "case_counters"
+
+    fiscal_year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseStatusChange(IdMixin, SealedRecordMixin, Base):
+    """One move of a case's status (潜在→支援中→終結・中断) on a date; the reason is sealed."""
+
+    __tablename__ = "case_status_changes"
+
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    effective_on: Mapped[date] = mapped_column(Date)
+    # "coordinator" (moved on the page) or the plan decision that moved it ("plan_creation", …).
+    source: Mapped[str] = mapped_column(String(16), default="coordinator")
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

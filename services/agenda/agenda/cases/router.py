@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, status
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, status
 
 from agenda.audit import record
 from agenda import marks
 from agenda.cases import service
+from agenda.cases import status as status_service
 from agenda.cases.schemas import (
+    ISSUE_CODES,
+    CaseSort,
+    CaseStatus,
+    StatusChangeOut,
+    StatusMove,
     CaseCreate,
     CaseOut,
     CaseUpdate,
@@ -16,6 +25,7 @@ from agenda.cases.schemas import (
     ConsentWithdraw,
     TaxMark,
 )
+from agenda.cases.search import CaseFilter
 from agenda.context import CoordinatorCtx
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -29,10 +39,33 @@ def create_case(data: CaseCreate, ctx: CoordinatorCtx) -> CaseOut:
     return service.case_out(ctx, case, content, tax)
 
 
+IssueCode = Literal[ISSUE_CODES]  # type: ignore[valid-type]
+
+
 @router.get("", response_model=list[CaseOut])
-def list_cases(ctx: CoordinatorCtx) -> list[CaseOut]:
-    """Every case, with the titles the caller's keys open."""
-    out = service.list_cases(ctx)
+def list_cases(
+    ctx: CoordinatorCtx,
+    status_in: Annotated[list[CaseStatus], Query(alias="status", max_length=4)] = [],  # noqa: B006
+    organization_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
+    issue: Annotated[IssueCode | None, Query()] = None,
+    monitoring_due_before: Annotated[date | None, Query()] = None,
+    q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    sort: Annotated[CaseSort, Query()] = "created",
+) -> list[CaseOut]:
+    """Cases with the titles the caller's keys open: filtered, searched (title or number), sorted.
+
+    ``status`` may repeat; ``monitoring_due_before`` keeps cases whose newest plan's
+    monitoring date is on or before the date; ``q`` searches case numbers and titles.
+    """
+    wanted = CaseFilter(
+        status=tuple(dict.fromkeys(status_in)),
+        organization_id=organization_id,
+        issue=issue,
+        monitoring_due_before=monitoring_due_before,
+        q=q.strip() or None if q else None,
+        sort=sort,
+    )
+    out = service.list_cases(ctx, wanted)
     record(
         ctx.session,
         "case.list",
@@ -41,8 +74,23 @@ def list_cases(ctx: CoordinatorCtx) -> list[CaseOut]:
         None,
         count=len(out),
         opened=sum(1 for c in out if c.readable),
+        filtered=bool(status_in or organization_id or issue or monitoring_due_before or q),
     )
     return out
+
+
+@router.post("/{case_id}/status", response_model=StatusChangeOut, status_code=201)
+def move_status(case_id: str, data: StatusMove, ctx: CoordinatorCtx) -> StatusChangeOut:
+    """Move the case (潜在→支援中→終結・中断, or reopen) on a date, with the reason."""
+    case = service.get_case(ctx.session, case_id)
+    status_service.move(ctx, case, data.status, data.on, data.reason)
+    return status_service.history(ctx, case)[-1]
+
+
+@router.get("/{case_id}/status-changes", response_model=list[StatusChangeOut])
+def status_changes(case_id: str, ctx: CoordinatorCtx) -> list[StatusChangeOut]:
+    """Every status move of a case, oldest first, with its reason."""
+    return status_service.history(ctx, service.get_case(ctx.session, case_id))
 
 
 @router.get("/{case_id}", response_model=CaseOut)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from agenda.schemas_common import Id, StrictIn
 
@@ -91,12 +91,40 @@ class ConsentOut(BaseModel):
     warnings: list[dict] = Field(default_factory=list)
 
 
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+CaseSort = Literal["created", "updated", "number", "monitoring", "title"]
+
+
+class StatusMove(StrictIn):
+    """Move a case to another status on a date, saying why (e.g. 支援中 → 終結)."""
+
+    status: CaseStatus
+    on: date
+    reason: Reason
+
+
+class StatusChangeOut(BaseModel):
+    """One move of a case's status."""
+
+    id: str
+    from_status: str
+    to_status: str
+    to_label: str
+    effective_on: date
+    source: str
+    created_by: str
+    created_at: datetime
+    reason: str | None = None
+
+
 class CaseOut(BaseModel):
     """A case as a coordinator sees it: content if their keys open it, tax only with tax access."""
 
     id: str
+    number: str | None = None
     status: CaseStatus
     status_label: str
+    monitoring_on: date | None = None
     lead_organization_id: str | None
     issue_codes: list[str]
     readable: bool

@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session
 from agenda import access
 from agenda.access import active_consent
 from agenda.audit import record
+from agenda.cases import status
 from agenda.cases.models import Case, Consent
+from agenda.cases.numbering import next_number
+from agenda.cases.search import CaseFilter, find_cases
 from agenda.cases.schemas import (
     ISSUE_CODES,
     STATUS_LABELS,
@@ -36,6 +39,7 @@ from agenda.keys.service import (
     seal,
     tax_spans,
 )
+from agenda.scheduling import JST
 from kasane_shared.db import new_id, utcnow
 from kasane_shared.errors import conflict
 
@@ -114,6 +118,7 @@ def create_case(ctx: KeyContext, data: CaseCreate) -> Case:
     )
     case = Case(
         id=new_id(),
+        number=next_number(ctx.session, utcnow().astimezone(JST).date()),
         status=data.status,
         lead_organization_id=data.lead_organization_id,
         issue_codes=_codes(data.issues),
@@ -154,6 +159,7 @@ def case_out(
     consent = active_consent(ctx.session, case.id)
     out = CaseOut(
         id=case.id,
+        number=case.number,
         status=case.status,
         status_label=STATUS_LABELS[case.status],
         lead_organization_id=case.lead_organization_id,  # type: ignore[arg-type]
@@ -185,12 +191,9 @@ def case_out(
     return out
 
 
-def list_cases(ctx: KeyContext) -> list[CaseOut]:
-    """Every case, with the titles the coordinator's keys open."""
-    cases = list(ctx.session.scalars(select(Case).order_by(Case.created_at.desc(), Case.id)))
-    ensure_coordinator_access(ctx, cases)
-    opened = open_records(ctx, cases, (CONTENT,), KINDS)
-    return [case_out(ctx, c, opened.get((c.id, CONTENT)), None) for c in cases]
+def list_cases(ctx: KeyContext, wanted: CaseFilter | None = None) -> list[CaseOut]:
+    """The cases matching the filter, with the titles the coordinator's keys open."""
+    return find_cases(ctx, wanted or CaseFilter(), case_out)
 
 
 def full_values(content: dict[str, str], tax: dict[str, str]) -> dict[str, Any]:
@@ -215,8 +218,8 @@ def update_case(ctx: KeyContext, case: Case, data: CaseUpdate) -> Case:
             "lead_organization_id",
         )
         case.lead_organization_id = changes["lead_organization_id"]
-    if changes.get("status"):
-        case.status = changes["status"]
+    if changes.get("status") and changes["status"] != case.status:
+        status.move(ctx, case, changes["status"], utcnow().astimezone(JST).date(), "")
     sealed_changes = {
         k: v
         for k, v in changes.items()

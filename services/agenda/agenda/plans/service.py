@@ -7,6 +7,7 @@ import json
 from sqlalchemy import select
 
 from agenda.audit import record
+from agenda.cases import status
 from agenda.cases.models import Case
 from agenda.cases.service import check_organizations
 from agenda.errors import content_locked
@@ -86,6 +87,7 @@ def create_plan(ctx: KeyContext, case: Case, data: PlanCreate) -> SupportPlan:
         {CONTENT: content},
         {CONTENT: keep + [(ctx.caller.id, k, "author") for k in KINDS]},
     )
+    status.follow_plan(ctx, case, plan.status, PLAN_STATUS_LABELS[plan.status])
     record(
         ctx.session,
         "plan.create",

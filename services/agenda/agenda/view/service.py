@@ -159,9 +159,11 @@ def _cases(ctx: KeyContext, items: list[AgendaItem]) -> dict[str, Case]:
 
 
 def _item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, opened: dict) -> dict[str, Any]:
+    case = ctx.session.get(Case, item.case_id)
     base: dict[str, Any] = {
         "id": item.id,
         "case_id": item.case_id,
+        "case_number": case.number if case is not None else None,
         "purpose": item.purpose,
         "purpose_label": PURPOSE_LABELS[item.purpose],
         "order": item.position,

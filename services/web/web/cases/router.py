@@ -8,20 +8,12 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from web.cases import service
+from web.cases.work_router import MOVES
 from web.core import directory
 from web.core.errors import ApiError, FormErrors
 from web.core.page import Form, Page, SignedIn, redirect, render, role_page
 
 router = APIRouter(prefix="/cases", dependencies=[role_page("coordinator")])
-
-
-@router.get("")
-def list_cases(page: SignedIn) -> Response:
-    """Every case the coordinator runs."""
-    cases = sorted(page.api.get("/agenda/cases"), key=lambda c: c["updated_at"], reverse=True)
-    return render(
-        page, "cases/list.html", nav="cases", page_title=page.t("case.list_title"), cases=cases
-    )
 
 
 def _new_page(
@@ -61,7 +53,7 @@ def new_case(page: SignedIn, form: Form) -> Response:
     return redirect(page, f"/cases/{created['id']}", flash="case_created")
 
 
-def _detail_page(
+def detail_page(
     page: Page, case_id: str, errors: FormErrors | None = None, status: int = 200, form: Any = None
 ) -> Response:
     data = service.detail(page.api, case_id)
@@ -73,6 +65,7 @@ def _detail_page(
         nav="cases",
         page_title=data["case"].get("title") or page.t("case.untitled"),
         form=form or {},
+        moves=MOVES.get(data["case"]["status"], ()),
         **data,
     )
 
@@ -80,7 +73,7 @@ def _detail_page(
 @router.get("/{case_id}")
 def case_detail(page: SignedIn, case_id: str) -> Response:
     """A case: content (tax spans marked), consent history, plan history."""
-    return _detail_page(page, case_id)
+    return detail_page(page, case_id)
 
 
 @router.post("/{case_id}/consents")
@@ -95,7 +88,7 @@ def add_consent(page: SignedIn, case_id: str, form: Form) -> Response:
                 raise
             errors = FormErrors.from_api(error, service.CONSENT_FIELDS)
     if errors:
-        return _detail_page(page, case_id, errors, 422, form)
+        return detail_page(page, case_id, errors, 422, form)
     return redirect(page, f"/cases/{case_id}", flash="consent_added")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -59,6 +60,20 @@ def case_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
     return body, errors
 
 
+def text(form: FormData, name: str) -> str:
+    """A form value as stripped text."""
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def valid_date(value: str) -> str | None:
+    """A YYYY-MM-DD value, or None."""
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        return None
+
+
 def consent_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
     """The agenda API body from the consent form."""
     errors = FormErrors()
@@ -88,4 +103,5 @@ def detail(api: Api, case_id: str) -> dict[str, Any]:
         ),
         "orgs": directory.organizations(api),
         "people": directory.people(api),
+        "status_changes": api.get(f"/agenda/cases/{case_id}/status-changes"),
     }

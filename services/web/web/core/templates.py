@@ -111,6 +111,11 @@ def zip_org_names(ids: Any, orgs: dict[str, Any]) -> list[tuple[str, str]]:
     return [(i, orgs[i]["name"]) for i in ids]
 
 
+def zip_labels(values: Any, t: Any, prefix: str) -> list[tuple[str, str]]:
+    """(value, label) options for a select, labels from the catalog under ``prefix``."""
+    return [(v, t(f"{prefix}{v}")) for v in values]
+
+
 def purpose_options(purposes: Any, t: Any) -> list[tuple[str, str]]:
     """(purpose, label) options for a select."""
     return [(p, t(f"purpose.{p}")) for p in purposes]
@@ -151,6 +156,7 @@ def build_environment(translate: Any) -> Environment:
         zip_titles=zip_titles,
         purpose_options=purpose_options,
         zip_org_names=zip_org_names,
+        zip_labels=zip_labels,
     )
     env.globals["static_url"] = lambda name: f"/static/{name}?v={versions.get(name, '0')}"
     env.globals["_translate"] = translate
