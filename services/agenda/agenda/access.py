@@ -45,7 +45,11 @@ def active_consent(session: Session, case_id: str) -> Consent | None:
     """The newest consent of a case that is not withdrawn."""
     return session.scalar(
         select(Consent)
-        .where(Consent.case_id == case_id, Consent.withdrawn_at.is_(None))
+        .where(
+            Consent.case_id == case_id,
+            Consent.withdrawn_at.is_(None),
+            Consent.corrected_at.is_(None),
+        )
         .order_by(Consent.created_at.desc(), Consent.id)
         .limit(1)
     )

@@ -80,6 +80,7 @@ def _include_routers(app: FastAPI) -> None:
     from web.admin.router import router as admin
     from web.audit.router import router as audit
     from web.cases.router import router as cases
+    from web.cases.consent_router import router as consents
     from web.cases.work_router import router as case_work
     from web.home.router import router as home
     from web.meetings.change_router import router as meeting_changes
@@ -88,8 +89,8 @@ def _include_routers(app: FastAPI) -> None:
     from web.pledges.router import router as pledges
     from web.session.router import router as session
 
-    routers = (session, home, account, pledges, meeting_changes, meetings, case_work, cases)
-    for router in (*routers, minutes, admin, audit):
+    routers = (session, home, account, pledges, meeting_changes, meetings, case_work, consents)
+    for router in (*routers, cases, minutes, admin, audit):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

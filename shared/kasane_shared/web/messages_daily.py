@@ -115,6 +115,40 @@ DAILY_MESSAGES: dict[str, tuple[str, str]] = {
     "status.suspended": ("中断", "Suspended"),
     "flash.case_updated": ("事例を更新しました。", "Case updated."),
     "flash.case_status": ("事例の状況を変更しました。", "Status changed."),
+    "consent.withdraw_title": ("同意の撤回", "Withdraw the consent"),
+    "consent.withdraw_effect": (
+        "撤回は、本人または家族が同意を取り下げたときの操作です。撤回すると、この事例は重層的支援会議の議題にできなくなり、共有先の機関への鍵と税情報の鍵は取り消されます。元に戻すには新しい同意を記録する必要があります。",
+        "Withdrawal is for when the person or family takes the consent back. The case can no "
+        "longer go on a multi-layered conference agenda, and the organizations' keys and tax "
+        "keys are taken back. To undo it, record a new consent.",
+    ),
+    "consent.withdraw_error_hint": (
+        "日付や共有先を誤って登録した場合は、撤回ではなく「訂正する」を使ってください。",
+        "If the date or organizations were entered in error, use 「訂正する」 instead.",
+    ),
+    "consent.withdraw_reason": ("撤回の理由", "Reason"),
+    "consent.reason.person_request": ("本人の申し出", "The person's request"),
+    "consent.reason.family_request": ("家族の申し出", "The family's request"),
+    "consent.reason.other": ("その他", "Other"),
+    "consent.withdraw_do": ("撤回する", "Withdraw"),
+    "consent.correct": ("訂正する", "Correct"),
+    "consent.correct_title": ("誤って登録した同意の訂正", "Correct a consent entered in error"),
+    "consent.correct_intro": (
+        "訂正は事務局の入力誤りを直す操作で、本人の撤回としては記録されません。正しい内容を入力してください。",
+        "A correction fixes an entry mistake; it is not recorded as the person's withdrawal.",
+    ),
+    "consent.correct_reason": ("誤りの内容", "What was wrong"),
+    "consent.correction.wrong_date": ("同意を得た日の誤り", "Wrong date"),
+    "consent.correction.wrong_organizations": ("共有先の機関の誤り", "Wrong organizations"),
+    "consent.correction.wrong_tax": ("税情報の同意の有無の誤り", "Wrong tax coverage"),
+    "consent.correction.wrong_case": (
+        "別の事例に登録した（この事例には同意がない）",
+        "Entered on the wrong case (no consent for this case)",
+    ),
+    "consent.correction.other": ("その他の誤り", "Other mistake"),
+    "consent.correct_do": ("訂正を記録する", "Record the correction"),
+    "consent.corrected": ("訂正済み", "Corrected"),
+    "flash.consent_corrected": ("同意の登録を訂正しました。", "The consent entry was corrected."),
     "flash.meeting_updated": ("会議の日時・場所を変更しました。", "The meeting was changed."),
     "flash.meeting_cancelled": ("会議を中止しました。", "The meeting is cancelled."),
 }

@@ -42,6 +42,13 @@ class Consent(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawn_by: Mapped[str | None] = mapped_column(String(64))
+    withdrawal_reason: Mapped[str | None] = mapped_column(String(32))
+    # An entry made in error is corrected, not withdrawn: the person never took anything back.
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    corrected_by: Mapped[str | None] = mapped_column(String(64))
+    correction_reason: Mapped[str | None] = mapped_column(String(32))
+    replaced_by: Mapped[str | None] = mapped_column(String(32))
+    corrects_id: Mapped[str | None] = mapped_column(String(32))
 
 
 class CaseCounter(Base):

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 
 from agenda.audit import record
 from agenda import marks
-from agenda.cases import service
+from agenda.cases import consents, service
 from agenda.cases import status as status_service
 from agenda.cases.schemas import (
     ISSUE_CODES,
@@ -20,6 +20,8 @@ from agenda.cases.schemas import (
     CaseCreate,
     CaseOut,
     CaseUpdate,
+    ConsentCorrect,
+    ConsentCorrected,
     ConsentCreate,
     ConsentOut,
     ConsentWithdraw,
@@ -138,9 +140,23 @@ def withdraw_consent(
 ) -> dict:
     """Withdraw a consent: jusou and tax keys are taken back, tax data resealed."""
     consent, warnings = service.withdraw_consent(
-        ctx, service.get_case(ctx.session, case_id), consent_id
+        ctx, service.get_case(ctx.session, case_id), consent_id, data.reason if data else None
     )
     return service.consent_out(consent).model_dump() | {"warnings": warnings}
+
+
+@router.post("/{case_id}/consents/{consent_id}/correct", response_model=ConsentCorrected)
+def correct_consent(
+    case_id: str, consent_id: str, data: ConsentCorrect, ctx: CoordinatorCtx
+) -> ConsentCorrected:
+    """Correct an entry made in error (recorded as a correction, not the person's withdrawal)."""
+    case = service.get_case(ctx.session, case_id)
+    corrected, replacement, warnings = consents.correct(ctx, case, consent_id, data)
+    return ConsentCorrected(
+        corrected=service.consent_out(corrected),
+        replacement=service.consent_out(replacement) if replacement else None,
+        warnings=warnings,
+    )
 
 
 @router.post("/{case_id}/tax-marks", response_model=CaseOut)

@@ -86,7 +86,13 @@ class ConsentOut(BaseModel):
     obtained_by: str | None
     form_reference: str | None
     active: bool
+    state: Literal["active", "withdrawn", "corrected"] = "active"
     withdrawn_at: datetime | None
+    withdrawal_reason: str | None = None
+    corrected_at: datetime | None = None
+    correction_reason: str | None = None
+    replaced_by: str | None = None
+    corrects_id: str | None = None
     created_at: datetime
     warnings: list[dict] = Field(default_factory=list)
 
@@ -153,6 +159,24 @@ class ConsentCreate(StrictIn):
 
 
 class ConsentWithdraw(StrictIn):
-    """Withdrawing a consent (nothing to say but optional reason code)."""
+    """The person (or family) takes the consent back; an office mistake is a correction."""
 
     reason: Literal["person_request", "family_request", "error", "other"] | None = None
+
+
+CorrectionReason = Literal["wrong_date", "wrong_organizations", "wrong_tax", "wrong_case", "other"]
+
+
+class ConsentCorrect(StrictIn):
+    """Correct a consent entered in error; without ``replacement`` it should never have existed."""
+
+    reason: CorrectionReason
+    replacement: ConsentCreate | None = None
+
+
+class ConsentCorrected(BaseModel):
+    """The corrected entry and the consent now on file in its place (if any)."""
+
+    corrected: ConsentOut
+    replacement: ConsentOut | None
+    warnings: list[dict] = Field(default_factory=list)

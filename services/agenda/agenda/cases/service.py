@@ -257,8 +257,20 @@ def consent_out(consent: Consent) -> ConsentOut:
         covers_tax=consent.covers_tax,
         obtained_by=consent.obtained_by,
         form_reference=consent.form_reference,
-        active=consent.withdrawn_at is None,
+        active=consent.withdrawn_at is None and consent.corrected_at is None,
+        state=(
+            "corrected"
+            if consent.corrected_at
+            else "withdrawn"
+            if consent.withdrawn_at
+            else "active"
+        ),
         withdrawn_at=consent.withdrawn_at,
+        withdrawal_reason=consent.withdrawal_reason,
+        corrected_at=consent.corrected_at,
+        correction_reason=consent.correction_reason,
+        replaced_by=consent.replaced_by,
+        corrects_id=consent.corrects_id,
         created_at=consent.created_at,
     )
 
@@ -302,13 +314,21 @@ def list_consents(session: Session, case: Case) -> list[Consent]:
     )
 
 
-def withdraw_consent(ctx: KeyContext, case: Case, consent_id: str) -> tuple[Consent, list[dict]]:
+def withdraw_consent(
+    ctx: KeyContext, case: Case, consent_id: str, reason: str | None = None
+) -> tuple[Consent, list[dict]]:
     """Withdraw: jusou and tax wraps go, tax is resealed for escrow alone (trust rule 5)."""
     consent = ctx.session.get(Consent, consent_id)
     if consent is None or consent.case_id != case.id:
         from kasane_shared.errors import not_found
 
         raise not_found("同意", "Consent")
+    if consent.corrected_at is not None:
+        raise conflict(
+            "consent_closed",
+            "訂正済みの同意は撤回できません。",
+            "A corrected consent cannot be withdrawn.",
+        )
     if consent.withdrawn_at is not None:
         raise conflict(
             "already_withdrawn",
@@ -316,6 +336,7 @@ def withdraw_consent(ctx: KeyContext, case: Case, consent_id: str) -> tuple[Cons
             "This consent is already withdrawn.",
         )
     consent.withdrawn_at, consent.withdrawn_by = utcnow(), ctx.caller.id
+    consent.withdrawal_reason = reason
     ctx.session.flush()
     warnings = access.revoke_for_withdrawal(ctx, case)
     record(

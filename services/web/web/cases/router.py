@@ -66,6 +66,8 @@ def detail_page(
         page_title=data["case"].get("title") or page.t("case.untitled"),
         form=form or {},
         moves=MOVES.get(data["case"]["status"], ()),
+        # A form that failed validation keeps what was ticked.
+        picked_orgs=set(form.getlist("organization_ids")) if hasattr(form, "getlist") else set(),
         **data,
     )
 
@@ -90,10 +92,3 @@ def add_consent(page: SignedIn, case_id: str, form: Form) -> Response:
     if errors:
         return detail_page(page, case_id, errors, 422, form)
     return redirect(page, f"/cases/{case_id}", flash="consent_added")
-
-
-@router.post("/{case_id}/consents/{consent_id}/withdraw")
-def withdraw_consent(page: SignedIn, case_id: str, consent_id: str, form: Form) -> Response:
-    """Withdraw a consent: the case can no longer go on a 重層的支援会議 agenda."""
-    page.api.post(f"/agenda/cases/{case_id}/consents/{consent_id}/withdraw", {})
-    return redirect(page, f"/cases/{case_id}", flash="consent_withdrawn")

@@ -1,4 +1,4 @@
-"""case numbers per fiscal year, status changes with a sealed reason
+"""case numbers per fiscal year, status changes with a sealed reason, consent corrections
 
 Revision ID: 0004
 Revises: 0003
@@ -28,6 +28,15 @@ def upgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("number", sa.String(length=16), nullable=True))
         batch_op.create_unique_constraint("uq_cases_number", ["number"])
+    with op.batch_alter_table("consents", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("withdrawal_reason", sa.String(length=32), nullable=True))
+        batch_op.add_column(
+            sa.Column("corrected_at", kasane_shared.db.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(sa.Column("corrected_by", sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column("correction_reason", sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column("replaced_by", sa.String(length=32), nullable=True))
+        batch_op.add_column(sa.Column("corrects_id", sa.String(length=32), nullable=True))
     op.create_table(
         "case_counters",
         sa.Column("fiscal_year", sa.Integer(), nullable=False),
@@ -76,6 +85,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("consents", schema=None) as batch_op:
+        for name in (
+            "corrects_id",
+            "replaced_by",
+            "correction_reason",
+            "corrected_by",
+            "corrected_at",
+            "withdrawal_reason",
+        ):
+            batch_op.drop_column(name)
     with op.batch_alter_table("case_status_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_case_status_changes_case_id"))
     op.drop_table("case_status_changes")
