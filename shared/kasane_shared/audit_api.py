@@ -26,8 +26,11 @@ from kasane_shared.errors import KasaneError
 
 LiveAuditor = RequireRole("auditor")
 Ref = tuple[str, str]
-# (request, session, auditor, search id) → whether identity recorded that search for this auditor.
-SearchCheck = Callable[[Request, Session, TokenClaims, str], bool]
+# (request, session, auditor, search id) → the filters identity recorded for this auditor's
+# search, or None when it holds no such search.
+SearchCheck = Callable[[Request, Session, TokenClaims, str], dict[str, str] | None]
+# The filters a search is recorded with; a read naming the search must use exactly these.
+FILTERS = ("action", "actor_id", "target_type", "target_id", "since", "until")
 # (session, [(target type, target id)]) → what the auditor may know of each target.
 Describer = Callable[[Session, list[Ref]], dict[Ref, dict[str, Any]]]
 IdQuery = Annotated[str | None, Query(max_length=64)]
@@ -60,6 +63,12 @@ def _entry(entry: AuditEntryMixin, target: dict[str, Any] | None) -> dict[str, A
     }
 
 
+def _differs(request: Request, recorded: dict[str, str]) -> bool:
+    return any(
+        (request.query_params.get(name) or "") != (recorded.get(name) or "") for name in FILTERS
+    )
+
+
 def _unknown_search() -> KasaneError:
     return KasaneError(
         403,
@@ -72,7 +81,7 @@ def _unknown_search() -> KasaneError:
 def audit_router(
     model: type[AuditEntryMixin],
     *,
-    search_known: SearchCheck | None = None,
+    search_filters: SearchCheck | None = None,
     describe: Describer | None = None,
     auditor_check: Callable[..., TokenClaims] = LiveAuditor,
 ) -> APIRouter:
@@ -91,11 +100,22 @@ def audit_router(
         auditor: TokenClaims,
         search_id: str | None,
         action: str,
+        *,
+        same_filters: bool = False,
         **details: Any,
     ) -> None:
-        """Record this read here, unless it belongs to a search identity already recorded."""
+        """Record this read here, unless it belongs to a search identity already recorded.
+
+        A read under a recorded search must use that search's filters: one record cannot
+        stand for other searches.
+        """
         if search_id:
-            if search_known is None or not search_known(request, session, auditor, search_id):
+            recorded = (
+                search_filters(request, session, auditor, search_id) if search_filters else None
+            )
+            if recorded is None:
+                raise _unknown_search()
+            if same_filters and _differs(request, recorded):
                 raise _unknown_search()
             return
         append(session, model, action=action, actor_id=auditor.subject, details=details)
@@ -142,7 +162,15 @@ def audit_router(
         rows = list(session.scalars(query))
         described = targets(session, rows)
         found = [_entry(e, described.get((e.target_type, e.target_id))) for e in rows]  # type: ignore[arg-type]
-        logged(request, session, auditor, search_id, "audit.read", returned=len(found))
+        logged(
+            request,
+            session,
+            auditor,
+            search_id,
+            "audit.read",
+            same_filters=True,
+            returned=len(found),
+        )
         return found
 
     @router.get("/verify")
@@ -188,9 +216,11 @@ def audit_router(
     return router
 
 
-def search_known_at_identity(
+def search_filters_at_identity(
     request: Request, session: Session, auditor: TokenClaims, search_id: str
-) -> bool:
-    """Agenda and minutes ask identity, with the auditor's token, whether it holds the search."""
+) -> dict[str, str] | None:
+    """Agenda and minutes ask identity, with the auditor's token, for the recorded search."""
     token = getattr(request.state, "bearer_token", None)
-    return bool(token) and request.app.state.identity.audit_search_known(token, search_id)
+    if not token:
+        return None
+    return request.app.state.identity.audit_search_filters(token, search_id)

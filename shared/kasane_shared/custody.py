@@ -50,8 +50,8 @@ class IdentityClient(ServiceClient):
         """The caller as identity knows them (live session checked)."""
         return self._call("GET", "/me", token)
 
-    def audit_search_known(self, token: str, search_id: str) -> bool:
-        """Whether identity recorded this audit search for the caller (an auditor)."""
+    def audit_search_filters(self, token: str, search_id: str) -> dict[str, str] | None:
+        """The filters of the caller's (an auditor's) recorded search, or None without one."""
         try:
             response = self.http.request(
                 "GET",
@@ -61,10 +61,10 @@ class IdentityClient(ServiceClient):
         except (httpx.HTTPError, OSError) as error:
             raise self.unavailable() from error
         if response.status_code in (403, 404):
-            return False
+            return None
         if response.status_code != 200:
             raise self.unavailable()
-        return True
+        return dict(response.json().get("filters") or {})
 
     def members(self, token: str) -> list[dict[str, Any]]:
         """Active members."""

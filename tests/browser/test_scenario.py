@@ -139,19 +139,20 @@ def test_the_issue_scenario(server, browser):
 
     # The auditor finds each step in the logs, and every chain verifies.
     auditor_ctx, auditor = sign_in(browser, base, "demo-auditor")
-    auditor.goto("/audit?limit=1000")
+    auditor.goto("/audit?per_page=100")
     log = auditor.locator("table").inner_text()
-    for action in (
-        "case.create",
-        "meeting.create",
-        "item.create",
-        "agenda.view",
-        "pledge.sign",
-        "minutes.save",
-        "minutes.approve",
-        "minutes.export",
+    for event in (
+        "事例の登録",
+        "会議の設定",
+        "議題の追加",
+        "議題の閲覧",
+        "誓約書の署名",
+        "会議録の保存",
+        "会議録の承認",
+        "会議録（Word）の書き出し",
     ):
-        assert action in log, action
+        assert event in log, event
+    auditor.goto("/audit/verify")
     for service in ("identity", "agenda", "minutes"):
         assert "正常" in auditor.locator(f"#verify-{service}").inner_text()
     auditor.goto("/audit?service_name=minutes&action=minutes.export")

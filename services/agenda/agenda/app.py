@@ -15,7 +15,7 @@ from agenda.view.router import router as view_router
 from agenda.base import AuditEntry
 from kasane_shared.app import create_service_app
 from agenda.audit_targets import describe
-from kasane_shared.audit_api import audit_router, search_known_at_identity
+from kasane_shared.audit_api import audit_router, search_filters_at_identity
 
 from kasane_shared.auth.liveness import identity_session_check
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
@@ -59,6 +59,6 @@ def create_app(
     ):
         app.include_router(router)
     app.include_router(
-        audit_router(AuditEntry, search_known=search_known_at_identity, describe=describe)
+        audit_router(AuditEntry, search_filters=search_filters_at_identity, describe=describe)
     )  # read-only, auditors only
     return app

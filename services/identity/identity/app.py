@@ -8,7 +8,7 @@ from fastapi import FastAPI
 
 from identity.account.router import router as account_router
 from identity.auditlog.router import router as audit_search_router
-from identity.auditlog.router import search_known_here
+from identity.auditlog.router import search_filters_here
 from identity.auditlog.service import describe
 from identity.custody.router import router as custody_router
 from identity.custody.service import ensure_escrow_keys
@@ -92,7 +92,7 @@ def create_app(
     app.include_router(
         audit_router(
             AuditEntry,
-            search_known=search_known_here,
+            search_filters=search_filters_here,
             describe=describe,
             auditor_check=live_auditor,
         )

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from minutes.base import AuditEntry
 from kasane_shared.app import create_service_app
 from minutes.audit_targets import describe
-from kasane_shared.audit_api import audit_router, search_known_at_identity
+from kasane_shared.audit_api import audit_router, search_filters_at_identity
 import httpx
 
 from kasane_shared.auth.liveness import identity_session_check
@@ -43,7 +43,7 @@ def create_app(
     app.include_router(minutes_router)
     app.include_router(export_router)
     app.include_router(
-        audit_router(AuditEntry, search_known=search_known_at_identity, describe=describe)
+        audit_router(AuditEntry, search_filters=search_filters_at_identity, describe=describe)
     )  # read-only, auditors only
     app.state.token_verifier = TokenVerifier(
         jwks, issuer=settings.token_issuer, audience=settings.token_audience

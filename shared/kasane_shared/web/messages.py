@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kasane_shared.web.messages_account import ACCOUNT_MESSAGES
+from kasane_shared.web.messages_audit import AUDIT_MESSAGES
 from kasane_shared.web.messages_daily import DAILY_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -418,22 +419,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "admin.template_text": ("本文", "Text"),
     "admin.current": ("現行", "Current"),
     "audit.title": ("監査ログ", "Audit log"),
-    "audit.verify": (
-        "改ざん検知（ハッシュチェーンの検証）",
-        "Tamper check (hash chain verification)",
-    ),
+    "audit.verify": ("改ざんの確認", "Tamper check"),
     "audit.chain_ok": ("正常（{n}件）", "OK ({n} entries)"),
-    "audit.chain_broken": ("異常あり（{seq}番目）", "Broken at entry {seq}"),
+    "audit.chain_broken": ("異常あり（{seq}番目の記録）", "Broken at entry {seq}"),
     "audit.entries": ("記録", "Entries"),
     "audit.service": ("サービス", "Service"),
     "audit.all": ("すべて", "All"),
-    "audit.action": ("操作", "Action"),
+    "audit.action": ("操作", "Event"),
     "audit.action_hint": (
         "前方一致（例: agenda. / minutes.export）",
         "Prefix match (e.g. agenda. / minutes.export)",
     ),
-    "audit.actor": ("操作した人", "Actor"),
-    "audit.since": ("この日以降", "Since"),
+    "audit.actor": ("操作した人", "Person"),
+    "audit.since": ("期間（この日から）", "From"),
     "audit.limit": ("表示件数", "Limit"),
     "audit.filter": ("絞り込む", "Filter"),
     "audit.when": ("日時", "When"),
@@ -482,6 +480,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 MESSAGES.update(DAILY_MESSAGES)
 MESSAGES.update(ACCOUNT_MESSAGES)
+MESSAGES.update(AUDIT_MESSAGES)
 
 
 def translate(key: str, lang: str = "ja", **values: Any) -> str:

@@ -9,43 +9,51 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from identity.audit import record
 from identity.base import AuditEntry
 from identity.custody.models import MemberKey
 from identity.members.models import Member
 from identity.organizations.models import Organization
 from identity.pledges.models import Pledge, PledgeTemplate
 from identity.sessions.models import LoginSession
+from kasane_shared.audit import append
 
 SEARCH_TARGET = "audit_search"
-SEARCH_ACTIONS = ("audit.search", "audit.export")
+SEARCH_ACTIONS = {"search": "audit.search", "export": "audit.export", "verify": "audit.verify"}
 # A search's paging and its CSV export reuse the record for this long.
 SEARCH_LIFETIME = timedelta(hours=2)
 
 
 def record_search(
-    session: Session, auditor_id: str, filters: dict[str, str], *, export: bool
+    session: Session, auditor_id: str, filters: dict[str, str], *, purpose: str
 ) -> str:
-    """Record one search (its filters: ids, codes and dates only) and name it for the services."""
+    """Record one search, export or verification (filters: ids, codes and dates only)."""
     search_id = secrets.token_hex(16)
-    action = "audit.export" if export else "audit.search"
-    record(session, action, auditor_id, SEARCH_TARGET, search_id, **filters)
+    # The filters are the details as they are (one of them is even called "action").
+    append(
+        session,
+        AuditEntry,
+        action=SEARCH_ACTIONS[purpose],
+        actor_id=auditor_id,
+        target_type=SEARCH_TARGET,
+        target_id=search_id,
+        details=filters,
+    )
     return search_id
 
 
-def search_known(session: Session, auditor_id: str, search_id: str) -> bool:
-    """Whether this auditor's search was recorded here recently."""
+def search_filters(session: Session, auditor_id: str, search_id: str) -> dict[str, str] | None:
+    """The filters of this auditor's search recorded here recently, or None."""
     oldest = (datetime.now(UTC) - SEARCH_LIFETIME).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     found = session.scalar(
-        select(AuditEntry.seq).where(
+        select(AuditEntry).where(
             AuditEntry.target_type == SEARCH_TARGET,
             AuditEntry.target_id == search_id,
             AuditEntry.actor_id == auditor_id,
-            AuditEntry.action.in_(SEARCH_ACTIONS),
+            AuditEntry.action.in_(tuple(SEARCH_ACTIONS.values())),
             AuditEntry.recorded_at >= oldest,
         )
     )
-    return found is not None
+    return None if found is None else {k: str(v) for k, v in found.details.items()}
 
 
 def _names(session: Session, member_ids: set[str]) -> dict[str, str]:
