@@ -44,11 +44,13 @@ EVENTS: dict[str, Name] = {
     "case.read": ("事例の閲覧", "Case read"),
     "case.list": ("事例一覧の閲覧", "Case list read"),
     "case.update": ("事例の変更", "Case changed"),
+    "case.status": ("事例の状況の変更", "Case status changed"),
     "case.tax_mark": ("事例の税情報の指定", "Case: tax data marked"),
     "case.tax_unmark": ("事例の税情報の指定解除", "Case: tax mark removed"),
     "case.tax_keep": ("事例の「税情報ではない」確認", "Case: confirmed not tax data"),
     "consent.create": ("同意の記録", "Consent recorded"),
     "consent.withdraw": ("同意の撤回", "Consent withdrawn"),
+    "consent.correct": ("同意の記録の訂正", "Consent record corrected"),
     "plan.create": ("支援プランの作成", "Support plan made"),
     "plan.list": ("支援プランの閲覧", "Support plans read"),
     # Meetings and agendas (agenda)

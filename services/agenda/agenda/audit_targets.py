@@ -23,10 +23,10 @@ def _meeting(meeting: Meeting) -> dict[str, Any]:
 
 
 def _case(case: Case) -> dict[str, Any]:
-    # The case number (issue 15) where cases carry one; otherwise the day it was opened.
+    # The case number; cases opened before numbering read by the day they were opened.
     return {
         "kind": "case",
-        "number": getattr(case, "number", None),
+        "number": case.number,
         "opened_on": case.created_at.date().isoformat(),
     }
 
