@@ -101,7 +101,7 @@ def settings(key_dir: Path) -> Settings:
 @pytest.fixture(scope="session")
 def kek(key_dir: Path) -> FileKeyProvider:
     """The run's KEK provider (a key file, mode 0600)."""
-    return FileKeyProvider(key_dir / "kek.json")
+    return FileKeyProvider(key_dir / "kek.json", create=True)
 
 
 @dataclass

@@ -7,16 +7,26 @@ and rolls back on any error (or keeps an audited refusal, see ``KasaneError.keep
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 from alembic import command
 from alembic.config import Config
 from fastapi import Depends, Request
-from sqlalchemy import Connection, DateTime, String, TypeDecorator, create_engine, event
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    String,
+    TypeDecorator,
+    create_engine,
+    event,
+    make_url,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
@@ -74,9 +84,41 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def ensure_private_dir(path: Path) -> None:
+    """Create a data directory readable by its owner only, and tighten one that is looser."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    st = path.stat()
+    if st.st_mode & 0o077 and st.st_uid == os.geteuid():
+        path.chmod(0o700)
+
+
+def _private_sqlite_files(url: str) -> None:
+    """SQLite files (with WAL and shared memory) readable and writable by their owner only.
+
+    SQLite creates a database with the process umask (0644 by default) and its -wal and -shm
+    files with the database file's mode, so making the main file 0600 first covers all three.
+    """
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite reports the missing folder itself
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    os.close(fd)
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            st = name.stat()
+        except FileNotFoundError:
+            continue
+        if st.st_mode & 0o077 and st.st_uid == os.geteuid():
+            name.chmod(0o600)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for a service database; SQLite gets WAL, foreign keys and serialized writes."""
     if url.startswith("sqlite"):
+        _private_sqlite_files(url)
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -153,7 +195,7 @@ def open_service_database(
     if db is not None:
         return db
     url = settings.database_url(service)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(settings.data_dir)
     if migrate:
         upgrade_database(f"{service}:migrations", url)
     return Database.from_url(url)
@@ -189,6 +231,7 @@ __all__ = [
     "IdMixin",
     "SessionDep",
     "UTCDateTime",
+    "ensure_private_dir",
     "get_session",
     "make_engine",
     "new_id",

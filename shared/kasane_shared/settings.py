@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     key_file: Path | None = None
     pkcs11_module: str = "/usr/lib/softhsm/libsofthsm2.so"
     pkcs11_token_label: str = "kasane"
-    pkcs11_pin: str | None = None
+    # The PIN comes from a 0600 file only (never from the environment).
     pkcs11_pin_file: Path | None = None
 
     cookie_secure: bool = False

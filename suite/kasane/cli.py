@@ -75,8 +75,10 @@ def _upgrade_one(script: str, url: str) -> None:
 def _db_upgrade(args: argparse.Namespace) -> int:
     from kasane_shared.settings import Settings
 
+    from kasane_shared.db import ensure_private_dir
+
     settings = Settings()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(settings.data_dir)
     for service in args.service or SERVICES:
         _upgrade_one(MIGRATIONS[service], settings.database_url(service))
         print(f"{service}: 最新の版に更新しました (upgraded to head)")
@@ -358,6 +360,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from kasane_shared.errors import KasaneError
 
     args = build_parser().parse_args(argv)
+    # Whatever this process creates (databases, key files, anchors) is its owner's alone.
+    os.umask(0o077)
     try:
         return int(args.func(args) or 0)
     except CryptoError as error:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
 from identity.base import AuditEntry
 from identity.custody.models import MemberKey
-from identity.custody.service import enroll
+from identity.custody.service import AUDIT_LISTED_MAX, enroll
 from identity.pledges.models import Pledge
 from kasane_shared.crypto import (
+    Binding,
     Recipient,
     from_text,
     new_data_key,
@@ -180,16 +183,11 @@ def test_every_unwrap_and_refusal_is_audited(suite, people, identity, tokens):
         (people.members["demo-member-2"], "refused"),
         (m1, "partial"),
     ]
-    assert (
-        rows[0].details["opened"][0]["record_id"] == "case-1" and rows[0].details["refused"] == []
-    )
-    assert (
-        rows[1].details["refused"][0]["reason"] == "not_yours"
-        and rows[1].details["refused"][0]["record_id"] == "case-1"
-    )
-    assert [r["reason"] for r in rows[2].details["refused"]] == ["malformed"] and len(
-        rows[2].details["opened"]
-    ) == 1
+    assert rows[0].details["opened"][0]["record_id"] == "case-1"
+    assert rows[0].details["opened_count"] == 1 and rows[0].details["refused"] == {}
+    # A refused wrap's header is unauthenticated: only the reason is counted, no text copied.
+    assert rows[1].details["refused"] == {"not_yours": 1} and rows[1].details["opened"] == []
+    assert rows[2].details["refused"] == {"malformed": 1} and rows[2].details["opened_count"] == 1
 
 
 def test_grant_by_rewrap_from_escrow(suite, people, identity, tokens):
@@ -301,3 +299,61 @@ def test_unwrap_bad_input(suite, people, tokens):
     )
     assert_problem(suite.client.post("/identity/keys/unwrap", json={"wrapped": ["x"]}), 401)
     assert_problem(suite.client.get("/identity/escrow-keys/nothing", headers=headers), 404)
+
+
+def test_unwrap_audit_copies_no_caller_chosen_text(suite, people, identity, tokens):
+    """Finding 12: forged wraps with long strings must not grow the audit entry."""
+    m1, m2 = people.members["demo-member-1"], people.members["demo-member-2"]
+    keys = identity.public_keys(tokens["demo-coordinator"], [m1, m2])
+    filler = "x" * 500  # three of them still fit the 4096-character limit of a wrap
+    forged = [
+        wrap_data_key(
+            new_data_key(),
+            Binding("agenda", filler, filler + str(n), filler, "shien"),
+            keys[m1 if n % 2 else m2],
+        )
+        for n in range(40)
+    ]
+    genuine = _wrap_of(_sealed_for(identity, tokens["demo-coordinator"], [m1]), m1)
+    results = identity.unwrap(tokens["demo-member-1"], [genuine, *forged])
+    assert results[0] is not None and results[1:] == [None] * 40
+    with suite.dbs["identity"].session() as session:
+        entry = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "key.unwrap")
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        ).one()
+    assert filler not in json.dumps(entry.details)
+    assert entry.details["refused"] == {"malformed": 40}
+    assert entry.details["opened"] == [
+        {
+            "service": "agenda",
+            "table": "cases",
+            "record_id": "case-1",
+            "audience": "content",
+            "kind": "shien",
+        }
+    ]
+
+
+def test_unwrap_audit_names_at_most_a_capped_number_of_records(suite, people, identity, tokens):
+    m1 = people.members["demo-member-1"]
+    recipient = identity.public_keys(tokens["demo-coordinator"], [m1])[m1]
+    count = AUDIT_LISTED_MAX + 30
+    wraps = [
+        wrap_data_key(
+            new_data_key(), Binding("agenda", "cases", f"c{n}", "content", "shien"), recipient
+        )
+        for n in range(count)
+    ]
+    assert all(identity.unwrap(tokens["demo-member-1"], wraps))
+    with suite.dbs["identity"].session() as session:
+        entry = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "key.unwrap")
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        ).one()
+    assert entry.details["opened_count"] == count
+    assert len(entry.details["opened"]) == AUDIT_LISTED_MAX

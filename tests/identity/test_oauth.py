@@ -9,14 +9,16 @@ import pytest
 from fastapi import Depends, FastAPI
 from fastapi.testclient import TestClient
 from joserfc import jwt
+from sqlalchemy import select
 
+from identity.oauth.models import OAuthClient
 from identity.oauth.service import register_client
 from kasane_shared.app import create_service_app
 from kasane_shared.auth.service_tokens import ServiceCaller, ServiceTokenSource, require_scope
 from kasane_shared.auth.tokens import TokenIssuer, generate_signing_key
 from kasane_shared.custody import IdentityClient
 from kasane_shared.sealing import RecordRef, seal_audience
-from tests.helpers import auth, token_for
+from tests.helpers import assert_problem, auth, token_for
 
 SECRETS = {"agenda": "a" * 40, "minutes": "m" * 40, "bare": "b" * 40}
 TOKEN_URL = "/identity/oauth/token"
@@ -192,6 +194,24 @@ def test_service_token_without_the_scope_cannot_rewrap(suite, people, clients):
         "/identity/keys/rewrap", json={"items": [item]}, headers=auth(_service_token(suite, "bare"))
     )
     assert response.status_code == 403
+
+
+def test_disabled_client_loses_rewrap_power_before_its_token_expires(suite, people, clients):
+    coordinator = token_for(suite.client, "demo-coordinator")
+    sealed = _escrow_sealed(suite, people, coordinator, "agenda")
+    item = {
+        "escrow_wrap": sealed.escrow_wrap,
+        "member_id": people.members["demo-member-1"],
+        "conference_kind": "shien",
+    }
+    token = _service_token(suite, "agenda")
+    with suite.dbs["identity"].session() as session:
+        row = session.scalar(select(OAuthClient).where(OAuthClient.client_id == "agenda"))
+        row.active = False
+    response = suite.client.post(
+        "/identity/keys/rewrap", json={"items": [item]}, headers=auth(token)
+    )
+    assert_problem(response, 403, "forbidden")
 
 
 def test_service_token_never_unwraps_nor_acts_as_a_member(suite, people, clients):

@@ -35,7 +35,7 @@ def mode_of(path) -> int:
 
 
 def test_file_is_created_on_first_use_with_mode_0600(key_path):
-    provider = FileKeyProvider(key_path)
+    provider = FileKeyProvider(key_path, create=True)
     assert not key_path.exists()  # nothing happens before first use
     assert provider.current_version() == 1
     assert mode_of(key_path) == 0o600
@@ -48,14 +48,14 @@ def test_file_is_created_on_first_use_with_mode_0600(key_path):
 def test_creation_mode_ignores_the_umask(key_path, umask):
     old = os.umask(umask)
     try:
-        FileKeyProvider(key_path).current_version()
+        FileKeyProvider(key_path, create=True).current_version()
     finally:
         os.umask(old)
     assert mode_of(key_path) == 0o600
 
 
 def test_seal_open_round_trip(key_path):
-    provider = FileKeyProvider(key_path)
+    provider = FileKeyProvider(key_path, create=True)
     sealed = provider.seal(b"secret", AAD)
     assert isinstance(provider, KeyProvider)
     assert sealed_kek_version(sealed) == 1
@@ -64,14 +64,14 @@ def test_seal_open_round_trip(key_path):
 
 
 def test_other_aad_fails(key_path):
-    provider = FileKeyProvider(key_path)
+    provider = FileKeyProvider(key_path, create=True)
     sealed = provider.seal(b"secret", AAD)
     with pytest.raises(CryptoError):
         provider.open(sealed, AAD + b"x")
 
 
 def test_every_bit_flip_fails(key_path):
-    provider = FileKeyProvider(key_path)
+    provider = FileKeyProvider(key_path, create=True)
     sealed = provider.seal(b"private key bytes", AAD)
     for bit in range(len(sealed) * 8):
         tampered = bytearray(sealed)
@@ -85,17 +85,17 @@ def test_every_bit_flip_fails(key_path):
 
 @pytest.mark.parametrize("loose", [0o644, 0o640, 0o604, 0o660, 0o601])
 def test_loose_mode_is_refused(key_path, loose):
-    FileKeyProvider(key_path).current_version()
+    FileKeyProvider(key_path, create=True).current_version()
     os.chmod(key_path, loose)
     with pytest.raises(KeyFileError) as err:
-        FileKeyProvider(key_path).current_version()
+        FileKeyProvider(key_path, create=True).current_version()
     assert err.value.code == "key_file_mode"
     assert "0600" in str(err.value) and "権限" in str(err.value)
     assert isinstance(err.value, CryptoError)
 
 
 def test_running_provider_refuses_after_chmod(key_path):
-    provider = FileKeyProvider(key_path)
+    provider = FileKeyProvider(key_path, create=True)
     sealed = provider.seal(b"x", AAD)
     os.chmod(key_path, 0o644)
     with pytest.raises(KeyFileError):
@@ -120,12 +120,12 @@ def test_invalid_key_file_is_refused(key_path, content):
     os.write(fd, content)
     os.close(fd)
     with pytest.raises(KeyFileError) as err:
-        FileKeyProvider(key_path).current_version()
+        FileKeyProvider(key_path, create=True).current_version()
     assert err.value.code == "key_file_invalid"
 
 
 def test_rotation_keeps_old_values_and_reseal_moves_them(key_path):
-    provider = FileKeyProvider(key_path)
+    provider = FileKeyProvider(key_path, create=True)
     old = provider.seal(b"member private key", AAD)
     assert provider.rotate() == 2
     assert provider.current_version() == 2
@@ -140,9 +140,9 @@ def test_rotation_keeps_old_values_and_reseal_moves_them(key_path):
 
 
 def test_rotation_by_another_process_is_picked_up(key_path):
-    service = FileKeyProvider(key_path)
+    service = FileKeyProvider(key_path, create=True)
     old = service.seal(b"v", AAD)
-    cli = FileKeyProvider(key_path)  # as `kasane keys rotate` would
+    cli = FileKeyProvider(key_path, create=True)  # as `kasane keys rotate` would
     cli.rotate()
     moved = reseal(old, AAD, cli)
     assert service.open(moved, AAD) == b"v"
@@ -150,7 +150,7 @@ def test_rotation_by_another_process_is_picked_up(key_path):
 
 
 def test_concurrent_first_use_creates_one_key(key_path):
-    providers = [FileKeyProvider(key_path) for _ in range(8)]
+    providers = [FileKeyProvider(key_path, create=True) for _ in range(8)]
     sealed: list[bytes] = []
     threads = [
         threading.Thread(target=lambda p=p: sealed.append(p.seal(b"v", AAD))) for p in providers
@@ -159,12 +159,12 @@ def test_concurrent_first_use_creates_one_key(key_path):
         t.start()
     for t in threads:
         t.join()
-    reader = FileKeyProvider(key_path)
+    reader = FileKeyProvider(key_path, create=True)
     assert [reader.open(s, AAD) for s in sealed] == [b"v"] * 8
 
 
 def test_unknown_version_fails(key_path):
-    provider = FileKeyProvider(key_path)
+    provider = FileKeyProvider(key_path, create=True)
     sealed = bytearray(provider.seal(b"v", AAD))
     sealed[2:6] = (7).to_bytes(4, "big")
     with pytest.raises(CryptoError) as err:
@@ -173,15 +173,15 @@ def test_unknown_version_fails(key_path):
 
 
 def test_value_of_another_provider_kind_is_refused(key_path):
-    sealed = bytearray(FileKeyProvider(key_path).seal(b"v", AAD))
+    sealed = bytearray(FileKeyProvider(key_path, create=True).seal(b"v", AAD))
     sealed[1] = 0x02
     with pytest.raises(CryptoError) as err:
-        FileKeyProvider(key_path).open(bytes(sealed), AAD)
+        FileKeyProvider(key_path, create=True).open(bytes(sealed), AAD)
     assert err.value.code == "wrong_provider"
 
 
 def test_member_private_key_sealing_binds_member_and_version(key_path):
-    provider = FileKeyProvider(key_path)
+    provider = FileKeyProvider(key_path, create=True)
     private, _ = generate_member_keypair()
     sealed = seal_private_key(provider, "member-a", 1, private)
     assert open_private_key(provider, "member-a", 1, sealed) == private

@@ -75,7 +75,9 @@ def make_provider(softhsm_token):
 
     def make():
         made.append(
-            Pkcs11KeyProvider(softhsm_token.module, softhsm_token.label, softhsm_token.pin, prefix)
+            Pkcs11KeyProvider(
+                softhsm_token.module, softhsm_token.label, softhsm_token.pin, prefix, create=True
+            )
         )
         return made[-1]
 
@@ -156,7 +158,7 @@ def test_member_private_key_round_trip(make_provider):
 
 
 def test_migration_from_the_key_file(make_provider, tmp_path):
-    file_provider = FileKeyProvider(tmp_path / "kek.json")
+    file_provider = FileKeyProvider(tmp_path / "kek.json", create=True)
     token = make_provider()
     sealed = file_provider.seal(b"v", AAD)
     with pytest.raises(CryptoError) as err:

@@ -11,7 +11,7 @@ from identity.auditlog.router import router as audit_search_router
 from identity.auditlog.router import search_filters_here
 from identity.auditlog.service import describe
 from identity.custody.router import router as custody_router
-from identity.custody.service import ensure_escrow_keys
+from identity.custody.service import ensure_escrow_keys, ensure_kek
 from identity.deps import SigningKeyCache, live_auditor
 from identity.members.router import router as members_router
 from identity.oauth.router import router as oauth_router
@@ -25,26 +25,18 @@ from identity.base import AuditEntry
 from kasane_shared.app import create_service_app
 from kasane_shared.audit_api import audit_router
 from kasane_shared.auth.tokens import TokenVerifier
-from kasane_shared.crypto.kek import FileKeyProvider, KeyProvider
+from kasane_shared.crypto.kek import KeyProvider
 from kasane_shared.db import Database, open_service_database
+from kasane_shared.key_provider import make_key_provider
 from kasane_shared.settings import Settings
 
-
-def make_key_provider(settings: Settings) -> KeyProvider:
-    """The KEK provider the settings choose (a local key file by default)."""
-    if settings.key_provider == "pkcs11":
-        from kasane_shared.crypto.kek import Pkcs11KeyProvider
-
-        pin = settings.pkcs11_pin
-        if settings.pkcs11_pin_file is not None:
-            pin = settings.pkcs11_pin_file.read_text().strip()
-        return Pkcs11KeyProvider(settings.pkcs11_module, settings.pkcs11_token_label, pin or "")
-    return FileKeyProvider(settings.resolved_key_file)
+__all__ = ["create_app", "make_key_provider", "prepare_database"]
 
 
 def prepare_database(db: Database, kek: Any, settings: Settings | None = None) -> None:
     """First-run content every deployment needs: pledge texts, a signing key, service clients."""
     with db.session() as session:
+        ensure_kek(session, kek)
         ensure_default_templates(session)
         current_signing_key(session, kek)
         ensure_escrow_keys(session, kek)

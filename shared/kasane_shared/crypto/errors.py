@@ -53,6 +53,10 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "鍵ファイルの権限が緩すぎます（0600 にしてください）。",
         "The key file's permissions are too loose (must be 0600).",
     ),
+    "key_file_missing": (
+        "鍵ファイルが見つかりません。保管場所から戻すか KASANE_KEY_FILE で指定してください。",
+        "The key file is missing. Restore it or point KASANE_KEY_FILE at it.",
+    ),
     "key_file_invalid": (
         "鍵ファイルを読み込めません。",
         "The key file cannot be read.",

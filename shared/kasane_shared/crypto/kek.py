@@ -43,6 +43,14 @@ class KeyProvider(abc.ABC):
     kind: int = 0  # provider kind byte in the sealed header
 
     @abc.abstractmethod
+    def has_keys(self) -> bool:
+        """Whether the provider holds a KEK already (a key file exists, the token has one)."""
+
+    @abc.abstractmethod
+    def create_first(self) -> int:
+        """Create KEK version 1 where none exists; only for a deployment that has no data yet."""
+
+    @abc.abstractmethod
     def current_version(self) -> int:
         """The KEK version new seals use."""
 
@@ -104,12 +112,17 @@ def reseal(
 
 
 class FileKeyProvider(KeyProvider):
-    """KEKs in a local JSON key file (mode 0600), created on first use."""
+    """KEKs in a local JSON key file (mode 0600).
+
+    A missing file is created on first use only when ``create`` is true: a deployment that
+    already holds sealed data must fail loudly rather than start over with a new KEK.
+    """
 
     kind = PROVIDER_FILE
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, create: bool = False) -> None:
         self._path = Path(path)
+        self._create_missing = create
         self._lock = threading.Lock()
         self._stamp: tuple[int, ...] | None = None
         self._current = 0
@@ -119,6 +132,18 @@ class FileKeyProvider(KeyProvider):
     def path(self) -> Path:
         """The key file's path."""
         return self._path
+
+    def has_keys(self) -> bool:
+        """Whether the key file exists."""
+        return self._path.exists()
+
+    def create_first(self) -> int:
+        """Create the key file with KEK version 1 (no-op when another process just did)."""
+        with self._lock:
+            self._create()
+            self._stamp = None
+            self._refresh()
+            return self._current
 
     def current_version(self) -> int:
         """The KEK version new seals use."""
@@ -157,10 +182,12 @@ class FileKeyProvider(KeyProvider):
                 raise CryptoError("unknown_kek_version", f"version {version}") from None
 
     def _refresh(self) -> None:
-        """Load the key file if it changed since the last load; create it if missing."""
+        """Load the key file if it changed since the last load (create it if allowed)."""
         try:
             st = os.stat(self._path)
         except FileNotFoundError:
+            if not self._create_missing:
+                raise KeyFileError("key_file_missing", missing_key_file_hint(self._path)) from None
             self._create()
             st = os.stat(self._path)
         except OSError as exc:
@@ -226,6 +253,14 @@ class FileKeyProvider(KeyProvider):
             yield
         finally:
             os.close(fd)
+
+
+def missing_key_file_hint(path: Path) -> str:
+    """What to do when the key file is not where the settings say."""
+    return (
+        f"{path} does not exist: restore the deployment's key file there or point "
+        "KASANE_KEY_FILE at it (a new KEK would not open anything already sealed)"
+    )
 
 
 def _stamp(st: os.stat_result) -> tuple[int, ...]:

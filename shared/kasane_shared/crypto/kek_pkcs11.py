@@ -35,6 +35,8 @@ class Pkcs11KeyProvider(KeyProvider):
         token_label: str,
         user_pin: str,
         key_label_prefix: str = "kasane-kek-",
+        *,
+        create: bool = False,
     ) -> None:
         if not key_label_prefix:
             raise KeyProviderError("invalid_argument", "key_label_prefix must not be empty")
@@ -53,8 +55,22 @@ class Pkcs11KeyProvider(KeyProvider):
             raise KeyProviderError("provider_unavailable", f"{type(exc).__name__}: {exc}") from None
         with self._lock:
             self._scan()
+            if not self._keys and create:
+                self._generate(1)
+
+    def has_keys(self) -> bool:
+        """Whether the token holds a KEK under this label prefix."""
+        with self._lock:
+            self._scan()
+            return bool(self._keys)
+
+    def create_first(self) -> int:
+        """Generate KEK version 1 in the token unless one is there already."""
+        with self._lock:
+            self._scan()
             if not self._keys:
                 self._generate(1)
+            return max(self._keys)
 
     def close(self) -> None:
         """Close the token session (also logs this process out of the token)."""

@@ -28,6 +28,7 @@ from identity.deps import (
     get_current_member,
 )
 from identity.members.models import Member
+from identity.oauth.service import active_client
 from kasane_shared.auth.deps import get_claims
 from kasane_shared.auth.service_tokens import ServiceCaller, service_caller
 from kasane_shared.crypto import CryptoError, parse_wrap_header
@@ -53,6 +54,14 @@ def rewrap_caller(
     """A coordinator's live session, or a service token holding ``custody:rewrap``."""
     service_token = service_caller(request)
     if service_token is not None:
+        # The token alone is not enough: a client disabled (or stripped of the scope) since
+        # the token was issued loses rewrap power now, not when the token expires.
+        client = active_client(session, service_token.client_id)
+        if client is None or REWRAP_SCOPE not in client.scopes:
+            raise forbidden(
+                "このサービスのクライアントは無効化されています。",
+                "This service's client is disabled.",
+            )
         return _service_actor(service_token)
     member = get_current_member(get_claims(request), session, settings)
     if "coordinator" not in member.roles:

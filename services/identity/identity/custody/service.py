@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ from kasane_shared.crypto import (
     CryptoError,
     DataKey,
     KeyProvider,
+    KeyProviderError,
     Recipient,
     encode_public_key,
     generate_member_keypair,
@@ -97,6 +99,22 @@ def enroll(
         suite=suite,
     )
     return key
+
+
+def ensure_kek(session: Session, kek: KeyProvider) -> None:
+    """Create the first KEK only for an empty deployment; never start over on sealed data."""
+    if kek.has_keys():
+        return
+    sealed_data = session.scalar(select(func.count()).select_from(MemberKey)) or session.scalar(
+        select(func.count()).select_from(SigningKey)
+    )
+    if sealed_data:
+        kek.current_version()  # raises the provider's own explanation (missing file, no key)
+        raise KeyProviderError(
+            "key_file_missing",
+            "the identity database holds keys sealed under a KEK the provider does not have",
+        )
+    kek.create_first()
 
 
 def ensure_escrow_keys(session: Session, kek: KeyProvider) -> None:
@@ -177,6 +195,20 @@ class _Opener:
         return self._pledges[(member_id, kind)]
 
 
+# A wrap's binding names a Kasane record: ids of this shape only, so whatever the audit log
+# copies from a (validated) wrap is short and plain, never caller-chosen text.
+_ID_SHAPE = re.compile(r"[a-z0-9_:-]{1,64}")
+# At most this many opened records are named in one unwrap's audit entry; the rest are counted.
+AUDIT_LISTED_MAX = 200
+
+
+def _well_formed(binding: Binding) -> bool:
+    return binding.service in ESCROW_SERVICES and all(
+        _ID_SHAPE.fullmatch(value)
+        for value in (binding.table, binding.record_id, binding.audience, binding.conference_kind)
+    )
+
+
 def _unwrap_one(
     opener: _Opener, member: Member, wrapped: str
 ) -> tuple[DataKey | None, str | None, dict[str, Any]]:
@@ -184,6 +216,22 @@ def _unwrap_one(
         header = parse_wrap_header(wrapped)
     except CryptoError as error:
         return None, error.code, {}
+    if not _well_formed(header.binding):
+        return None, "malformed", {}
+    if header.member_id != member.id:
+        return None, "not_yours", {}
+    if header.conference_kind not in CONFERENCE_KINDS:
+        return None, "unknown_kind", {}
+    if not opener.has_pledge(member.id, header.conference_kind):
+        return None, "no_pledge", {}
+    private = opener.private_key(member.id, header.key_version)
+    if private is None:
+        return None, "key_destroyed", {}
+    try:
+        key = unwrap_data_key(wrapped, header.binding, member.id, header.key_version, private)
+    except CryptoError as error:
+        return None, error.code, {}
+    # Only now is the header authenticated (HPKE info covers it): name the record.
     where = {
         "service": header.binding.service,
         "table": header.binding.table,
@@ -191,23 +239,7 @@ def _unwrap_one(
         "audience": header.binding.audience,
         "kind": header.conference_kind,
     }
-    if header.member_id != member.id:
-        return None, "not_yours", where
-    if header.conference_kind not in CONFERENCE_KINDS:
-        return None, "unknown_kind", where
-    if not opener.has_pledge(member.id, header.conference_kind):
-        return None, "no_pledge", where
-    private = opener.private_key(member.id, header.key_version)
-    if private is None:
-        return None, "key_destroyed", where
-    try:
-        return (
-            unwrap_data_key(wrapped, header.binding, member.id, header.key_version, private),
-            None,
-            where,
-        )
-    except CryptoError as error:
-        return None, error.code, where
+    return key, None, where
 
 
 def unwrap_batch(
@@ -215,15 +247,21 @@ def unwrap_batch(
 ) -> list[UnwrapResult]:
     """Open each wrap the member is entitled to; refuse (and audit) the rest."""
     opener = _Opener(session, kek)
-    results, opened, refused = [], [], []
+    results, opened = [], []
+    refused: dict[str, int] = {}
     for item in wrapped:
         key, error, where = _unwrap_one(opener, member, item)
-        (opened if key else refused).append(where | ({"reason": error} if error else {}))
+        if key is not None:
+            opened.append(where)
+        else:
+            reason = error or "refused"
+            refused[reason] = refused.get(reason, 0) + 1
         results.append(UnwrapResult(data_key=to_text(key.to_bytes()) if key else None, error=error))
     unwraps = metrics_for("identity").unwraps
     unwraps.labels("opened").inc(len(opened))
-    unwraps.labels("refused").inc(len(refused))
-    # One entry per batch naming every unwrap and refusal: a view opens dozens of keys at once.
+    unwraps.labels("refused").inc(sum(refused.values()))
+    # One entry per batch naming what was opened (validated ids, capped) and counting refusals
+    # by reason: a refused wrap's header is unauthenticated, so none of its text is copied.
     outcome = "refused" if refused and not opened else "partial" if refused else "ok"
     record(
         session,
@@ -232,7 +270,8 @@ def unwrap_batch(
         "member",
         member.id,
         outcome=outcome,
-        opened=opened,
+        opened=opened[:AUDIT_LISTED_MAX],
+        opened_count=len(opened),
         refused=refused,
     )
     return results

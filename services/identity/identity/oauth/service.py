@@ -126,6 +126,12 @@ def register_from_dir(session: Session, folder: Path) -> list[str]:
     return done
 
 
+def active_client(session: Session, client_id: str) -> OAuthClient | None:
+    """The registered client with this id if it is still active."""
+    row = session.scalar(select(OAuthClient).where(OAuthClient.client_id == client_id))
+    return row if row is not None and row.active else None
+
+
 class RegisteredClient(ClientMixin):
     """Authlib's view of a stored client."""
 

@@ -99,7 +99,10 @@ def check_second_factor(member: Member, code: str | None, kek: Any, recovery: bo
     for drift in (0, -1, 1):
         at = now + timedelta(seconds=30 * drift)
         step = totp.timecode(at)
-        if secrets.compare_digest(totp.at(at), code) and step != member.totp_last_step:
+        # Steps only move forward: a code of an older step than the last used one is refused,
+        # so a code seen after a newer sign-in cannot be replayed within the drift window.
+        fresh = member.totp_last_step is None or step > member.totp_last_step
+        if fresh and secrets.compare_digest(totp.at(at), code):
             member.totp_last_step = step
             return True
     return False
