@@ -108,7 +108,7 @@ def problem_response(request: Request, error: KasaneError) -> JSONResponse:
 
 # Pydantic error types → (Japanese, English) templates; ``{ctx}`` keys come from the error.
 _VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
-    "missing": ("必須項目です。", "This field is required."),
+    "missing": ("この項目を入力してください（必須です）。", "This field is required."),
     "extra_forbidden": ("この項目は受け付けていません。", "This field is not allowed."),
     "string_too_long": (
         "{max_length}文字以内で入力してください。",
@@ -119,7 +119,7 @@ _VALIDATION_MESSAGES: dict[str, tuple[str, str]] = {
         "At least {min_length} characters.",
     ),
     "too_long": ("{max_length}件以内にしてください。", "At most {max_length} entries."),
-    "too_short": ("{min_length}件以上にしてください。", "At least {min_length} entries."),
+    "too_short": ("{min_length}つ以上選んでください。", "Choose at least {min_length}."),
     "string_type": ("文字列で入力してください。", "Must be a string."),
     "int_type": ("整数で入力してください。", "Must be an integer."),
     "int_parsing": ("整数で入力してください。", "Must be an integer."),

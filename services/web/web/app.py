@@ -9,7 +9,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -21,8 +21,9 @@ from kasane_shared.web import MESSAGES, STATIC_DIR, translate
 from web.core import csrf
 from web.core.api import SESSION_COOKIE, Services, block_cookies
 from web.core.errors import ApiError, CsrfRefused, PasswordChangeRequired, SessionEnded
+from web.core.error_pages import error_page, unexpected_page
 from web.core.headers import WebHeadersMiddleware
-from web.core.page import _page, login_url, render
+from web.core.page import login_url
 from web.core.templates import build_environment
 
 log = logging.getLogger("kasane.web")
@@ -99,18 +100,6 @@ def _include_routers(app: FastAPI) -> None:
         return {"status": "ok", "service": "web"}
 
 
-def _error_page(request: Request, status: int, key: str, detail: str | None = None) -> Response:
-    page = _page(request)
-    return render(
-        page,
-        "error.html",
-        status=status,
-        me=None,
-        page_title=page.t(f"error.{key}_title"),
-        message=detail or page.t(f"error.{key}"),
-    )
-
-
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(SessionEnded)
     async def _ended(request: Request, exc: SessionEnded) -> Response:
@@ -130,7 +119,7 @@ def _install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     async def _csrf(request: Request, exc: CsrfRefused) -> Response:
-        return _error_page(request, 403, "csrf")
+        return error_page(request, 403, "csrf")
 
     @app.exception_handler(ApiError)
     async def _api(request: Request, exc: ApiError) -> Response:
@@ -138,30 +127,25 @@ def _install_handlers(app: FastAPI) -> None:
             exc.status, "bad_request"
         )
         status = exc.status if 400 <= exc.status < 600 else 502
-        return _error_page(request, status, key, exc.detail or None)
+        return error_page(request, status, key, exc.detail or None)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         key = {404: "not_found", 405: "bad_request", 403: "forbidden"}.get(
             exc.status_code, "bad_request"
         )
-        return _error_page(request, exc.status_code, key)
+        return error_page(request, exc.status_code, key)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        return _error_page(request, 400, "bad_request")
+        return error_page(request, 400, "bad_request")
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         # The type only: exception text may quote case content.
         route = getattr(request.scope.get("route"), "path", "?")
         log.error("unexpected %s on %s %s", type(exc).__name__, request.method, route)
-        return HTMLResponse(
-            '<!doctype html><html lang="ja"><title>エラー</title>'
-            "<h1>内部エラーが発生しました。</h1>"
-            '<p><a href="/">ホームへ</a></p></html>',
-            status_code=500,
-        )
+        return unexpected_page(request)
 
 
 def index_json() -> JSONResponse:

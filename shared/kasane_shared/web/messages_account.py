@@ -4,6 +4,23 @@ from __future__ import annotations
 
 ACCOUNT_MESSAGES: dict[str, tuple[str, str]] = {
     "nav.account": ("アカウント", "My account"),
+    "error.back_previous": ("前の画面に戻る", "Back to the previous page"),
+    "error.back_meetings": ("会議の一覧に戻る", "Back to the meetings"),
+    "error.back_cases": ("事例の一覧に戻る", "Back to the cases"),
+    "error.back_pledges": ("誓約書の画面に戻る", "Back to pledges"),
+    "error.back_admin": ("管理の画面に戻る", "Back to administration"),
+    "error.back_audit": ("監査ログに戻る", "Back to the audit log"),
+    "error.back_account": ("アカウントの画面に戻る", "Back to my account"),
+    "error.internal_title": ("エラーが発生しました", "Something went wrong"),
+    "error.internal": (
+        "処理の途中でエラーが発生しました。時間をおいてから、もう一度お試しください。"
+        "続く場合はシステム管理者に連絡してください。",
+        "Something went wrong. Please try again later, and tell the system operator if it "
+        "keeps happening.",
+    ),
+    "meeting.agenda_title": ("会議の議題", "Meeting agenda"),
+    "case.detail_title": ("事例の詳細", "Case"),
+    "pledge.check_number": ("本文の確認番号", "Text check number"),
     "account.title": ("アカウント", "My account"),
     "account.back": ("アカウントの画面に戻る", "Back to my account"),
     "account.password_title": ("パスワードの変更", "Change password"),

@@ -63,7 +63,7 @@ def detail_page(
         status=status,
         errors=errors,
         nav="cases",
-        page_title=data["case"].get("title") or page.t("case.untitled"),
+        page_title=page.t("case.detail_title"),
         form=form or {},
         moves=MOVES.get(data["case"]["status"], ()),
         # A form that failed validation keeps what was ticked.

@@ -46,7 +46,7 @@ def case_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
     errors = FormErrors()
     title = str(form.get("title") or "").strip()
     if not title:
-        errors.add("title", t("form.missing"))
+        errors.add("title", t("form.enter", label=t("case.title")))
     body: dict[str, Any] = {
         "title": title,
         "summary": str(form.get("summary") or ""),
@@ -80,7 +80,7 @@ def consent_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
     obtained = str(form.get("obtained_on") or "").strip()
     orgs = [o for o in form.getlist("organization_ids") if isinstance(o, str)]
     if not obtained:
-        errors.add("obtained_on", t("form.missing"))
+        errors.add("obtained_on", t("form.enter", label=t("consent.obtained_on")))
     if not orgs:
         errors.add("organization_ids", t("case.err_orgs"))
     body: dict[str, Any] = {

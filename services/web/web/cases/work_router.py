@@ -118,7 +118,7 @@ def move_status(page: SignedIn, case_id: str, form: Form) -> Response:
     }
     errors = FormErrors()
     if not body["reason"]:
-        errors.add("reason", page.t("form.missing"))
+        errors.add("reason", page.t("form.enter", label=page.t("case.status_reason")))
     if not errors:
         try:
             page.api.post(f"/agenda/cases/{case_id}/status", body)

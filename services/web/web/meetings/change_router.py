@@ -81,7 +81,7 @@ def _change_body(form: Any, t: Any) -> tuple[dict[str, Any], FormErrors]:
             errors.add(name, t("meeting.err_time"))
     for name in ("title", "place"):
         if not service.text(form, name):
-            errors.add(name, t("form.missing"))
+            errors.add(name, t("form.enter", label=t(f"meeting.{name}")))
     body: dict[str, Any] = {
         "title": service.text(form, "title"),
         "place": service.text(form, "place"),

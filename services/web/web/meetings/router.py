@@ -107,7 +107,7 @@ def agenda(page: SignedIn, meeting_id: str) -> Response:
         page,
         "meetings/agenda.html",
         nav="meetings",
-        page_title=view["meeting"]["title"],
+        page_title=page.t("meeting.agenda_title"),
         view=view,
         meeting=view["meeting"],
         meeting_id=meeting_id,
@@ -129,7 +129,7 @@ def _manage_page(
         status=status,
         errors=errors,
         nav="meetings",
-        page_title=data["meeting"]["title"],
+        page_title=page.t("meeting.manage_link"),
         item_form=item_form or {},
         **data,
     )

@@ -78,9 +78,9 @@ def meeting_body(form: FormData, t: Any) -> tuple[dict[str, Any], FormErrors]:
         starts_at = datetime.combine(day, start, JST).isoformat() if day and start else ""
         ends_at = datetime.combine(day, end, JST).isoformat() if day and end else ""
     if not text(form, "title"):
-        errors.add("title", t("form.missing"))
+        errors.add("title", t("form.enter", label=t("meeting.title")))
     if not text(form, "place"):
-        errors.add("place", t("form.missing"))
+        errors.add("place", t("form.enter", label=t("meeting.place")))
     if text(form, "kind") not in PURPOSES:
         errors.add("kind", t("meeting.err_kind"))
     body: dict[str, Any] = {
