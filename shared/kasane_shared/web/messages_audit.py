@@ -59,6 +59,7 @@ AUDIT_MESSAGES: dict[str, tuple[str, str]] = {
     "audit.t_tax_part": ("税情報の部分", "a tax part"),
     "audit.t_reason": ("（理由: {reason}）", " (reason: {reason})"),
     "audit.t_records": ("{n}件: {records}", "{n}: {records}"),
+    "audit.t_count": ("{what} {n}件", "{what}: {n}"),
     "audit.csv_when": ("日時", "When"),
     "audit.csv_service": ("サービス", "Service"),
     "audit.csv_seq": ("番号", "No."),

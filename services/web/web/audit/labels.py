@@ -107,6 +107,11 @@ class Labeller:
     def _detail_value(self, key: str, value: Any) -> str:
         if key in ("opened", "refused") and isinstance(value, list):
             return self._records(value)
+        if key == "refused" and isinstance(value, dict):  # refusals counted by reason
+            return "、".join(
+                self.t("audit.t_count", what=value_text(reason, self.lang), n=n)
+                for reason, n in value.items()
+            )
         if key in ID_DETAILS and isinstance(value, str):
             facts = self.related.get(f"{ID_DETAILS[key]}:{value}")
             if key == "meeting_id":
