@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     session_check_seconds: float = Field(default=5, ge=0, le=10)
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Failures from one address (over any logins, from browsers not known to the account)
+    # before that address pauses; pauses start at a minute and double up to the lockout.
+    login_source_max_failures: int = Field(default=20, ge=1, le=1000)
+    # How long a browser that signed in is remembered for the account (its own pauses).
+    login_device_days: int = Field(default=180, ge=1, le=730)
 
     key_provider: str = Field(default="file", pattern="^(file|pkcs11)$")
     key_file: Path | None = None

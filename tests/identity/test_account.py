@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from identity.base import AuditEntry
 from identity.members.models import Member
+from identity.sessions.models import LoginThrottle
 from kasane_shared.db import utcnow
 from tests.helpers import PASSWORD, assert_problem, auth, login, token_for
 
@@ -191,7 +192,8 @@ def test_admin_sees_and_lifts_a_lock(suite, people):
     assert login(suite.client, "demo-member-4").status_code == 200
     assert _actions(suite, "member.unlock") == 1
     assert_problem(suite.client.delete("/identity/locks/nobody", headers=auth(admin)), 404)
+    for _ in range(suite.settings.login_max_failures):
+        login(suite.client, "demo-member-4", "wrong-password")
     with suite.dbs["identity"].session() as session:
-        member = session.get(Member, member_id)
-        member.locked_until = utcnow() - timedelta(seconds=1)
+        session.execute(update(LoginThrottle).values(paused_until=utcnow() - timedelta(seconds=1)))
     assert suite.client.get("/identity/locks", headers=auth(admin)).json() == []

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pyotp
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from identity.base import AuditEntry
 from identity.members.models import Member
+from identity.sessions.models import LoginThrottle
 from kasane.demo import DEMO_PASSWORD
 from kasane_shared.db import utcnow
 from tests.helpers import PASSWORD, assert_problem, auth, login, token_for
@@ -53,30 +54,38 @@ def test_messages_in_english_on_request(suite, people):
 
 def test_lockout_after_repeated_failures(suite, people):
     limit = suite.settings.login_max_failures
-    minutes = suite.settings.login_lockout_minutes
     for _ in range(limit - 2):
         first = assert_problem(login(suite.client, "demo-member-2", "wrong-password"), 401)
         assert "次に間違えると" not in first["detail"]
-    # The last try before the lock says so, and for how long.
+    # The last try before the pause says so, and for how long (pauses start at a minute).
     last = assert_problem(login(suite.client, "demo-member-2", "wrong-password"), 401)
-    assert f"次に間違えると、このアカウントは{minutes}分間" in last["detail"]
-    # The failure that locks says how long.
-    locking = assert_problem(login(suite.client, "demo-member-2", "wrong-password"), 429, "locked")
-    assert f"あと{minutes}分間ログインできません" in locking["detail"]
-    # Now even the right password is refused until the lock passes.
+    assert "次に間違えると、このアカウントは1分間" in last["detail"]
+    # The failure that pauses says how long.
+    pausing = login(suite.client, "demo-member-2", "wrong-password")
+    locking = assert_problem(pausing, 429, "locked")
+    assert "あと1分間ログインできません" in locking["detail"]
+    assert pausing.headers["retry-after"] == "60"
+    # Now even the right password from this (unknown) browser waits until the pause passes.
     locked = assert_problem(login(suite.client, "demo-member-2"), 429, "locked")
-    assert f"{minutes}分間" in locked["detail"] and "管理者" in locked["detail"]
+    assert "1分間" in locked["detail"] and "管理者" in locked["detail"]
+    _end_pauses(suite)
+    # The next failure pauses twice as long: the delays grow.
+    longer = login(suite.client, "demo-member-2", "wrong-password")
+    assert longer.status_code == 429 and longer.headers["retry-after"] == "120"
+    _end_pauses(suite)
     with suite.dbs["identity"].session() as session:
-        member = session.scalar(select(Member).where(Member.login == "demo-member-2"))
-        assert member.locked_until is not None
-        member.locked_until = utcnow() - timedelta(seconds=1)
         lockouts = session.scalar(
             select(func.count())
             .select_from(AuditEntry)
             .where(AuditEntry.action == "session.lockout")
         )
-        assert lockouts == 1
+        assert lockouts == 2
     assert login(suite.client, "demo-member-2").status_code == 200
+
+
+def _end_pauses(suite) -> None:
+    with suite.dbs["identity"].session() as session:
+        session.execute(update(LoginThrottle).values(paused_until=utcnow() - timedelta(seconds=1)))
 
 
 def test_success_resets_failure_count(suite, people):

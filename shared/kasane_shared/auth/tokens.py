@@ -72,16 +72,18 @@ class TokenIssuer:
         session_id: str | None = None,
         scopes: list[str] | tuple[str, ...] = (),
         audience: str | None = None,
+        ttl_seconds: int | None = None,
     ) -> tuple[str, int]:
-        """A signed token and its lifetime in seconds."""
+        """A signed token and its lifetime in seconds (the issuer's unless ``ttl_seconds``)."""
         now = int(time.time())
+        ttl = ttl_seconds or self.ttl
         claims: dict[str, Any] = {
             "iss": self.issuer,
             "aud": audience or self.audience,
             "sub": subject,
             "iat": now,
             "nbf": now,
-            "exp": now + self.ttl,
+            "exp": now + ttl,
             "jti": new_id(),
             "roles": list(roles),
         }
@@ -92,7 +94,7 @@ class TokenIssuer:
         if scopes:
             claims["scope"] = " ".join(scopes)
         header = {"alg": ALGORITHM, "kid": self.key.kid, "typ": "at+jwt"}
-        return jwt.encode(header, claims, self.key, algorithms=[ALGORITHM]), self.ttl
+        return jwt.encode(header, claims, self.key, algorithms=[ALGORITHM]), ttl
 
 
 JwksSource = Callable[[], dict[str, Any]]

@@ -101,8 +101,7 @@ def end_own_session(session_id: str, member: CurrentMember, session: SessionDep)
 def locks(session: SessionDep, _: AdminMember) -> list[LockOut]:
     """Members whose sign-in is paused after repeated failures (admin)."""
     return [
-        LockOut(member_id=m.id, locked_until=m.locked_until)  # type: ignore[arg-type]
-        for m in service.locked_members(session)
+        LockOut(member_id=m.id, locked_until=until) for m, until in service.locked_members(session)
     ]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pyotp
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from identity.audit import record
 from identity.members.models import Member
 from identity.passwords import check_policy, hash_password, verify_password
+from identity.sessions import throttle
 from identity.sessions.models import LoginSession
 from identity.sessions.service import (
     TOTP_ISSUER,
@@ -92,7 +93,6 @@ def change_password(
     check_policy(new_password, login=member.login, demo=demo, field="new_password")
     member.password_hash = hash_password(new_password)
     member.must_change_password = False
-    member.failed_logins, member.locked_until = 0, None
     ended = end_other_sessions(session, member, session_id, "password_change")
     record(session, "member.password_change", member.id, "member", member.id, ended_sessions=ended)
 
@@ -219,15 +219,15 @@ def end_own_session(session: Session, member: Member, session_id: str) -> None:
 
 
 def unlock(session: Session, member: Member, actor_id: str) -> None:
-    """An admin lifts a sign-in lock (and forgets the failures that led to it)."""
-    member.failed_logins, member.locked_until = 0, None
-    record(session, "member.unlock", actor_id, "member", member.id)
+    """An admin lifts a member's sign-in pauses (and forgets the failures that led to them)."""
+    lifted = throttle.clear_member(session, member.id)
+    record(session, "member.unlock", actor_id, "member", member.id, pauses=lifted)
 
 
-def locked_members(session: Session) -> list[Member]:
-    """Members whose sign-in is paused now."""
-    return list(
-        session.scalars(
-            select(Member).where(Member.locked_until.is_not(None), Member.locked_until > utcnow())
-        )
-    )
+def locked_members(session: Session) -> list[tuple[Member, datetime]]:
+    """Members whose sign-in is paused now (from unknown browsers or one of theirs), until when."""
+    paused = throttle.paused_members(session)
+    if not paused:
+        return []
+    members = session.scalars(select(Member).where(Member.id.in_(list(paused))))
+    return sorted(((m, paused[m.id]) for m in members), key=lambda pair: pair[0].login)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response, status
 from identity.deps import CurrentMember, IssuerDep, KekDep, SettingsDep
 from identity.members import service as members
 from identity.members.schemas import MemberOut
-from identity.sessions import service
+from identity.sessions import service, throttle
 from identity.sessions.schemas import LoginRequest, SessionStatus, TokenResponse
 from kasane_shared.auth.deps import CurrentClaims, bearer_token
 from kasane_shared.auth.tokens import InvalidToken
@@ -41,15 +41,37 @@ def _issue(issuer: Any, member: Any, session_id: str) -> TokenResponse:
 @router.post("/session", response_model=TokenResponse)
 def login(
     data: LoginRequest,
+    request: Request,
     response: Response,
     session: SessionDep,
     settings: SettingsDep,
     kek: KekDep,
     issuer: IssuerDep,
 ) -> TokenResponse:
-    """Sign in with login, password (and TOTP where enabled): an access token and session cookie."""
-    member = service.authenticate(session, settings, kek, data.login, data.password, data.totp)
+    """Sign in with login, password (and TOTP where enabled): an access token and session cookie.
+
+    The browser also gets a device token (``kasane_device``): failures from a browser the
+    account knows pause only that browser, so a stranger cannot lock the owner out.
+    """
+    verifier = request.app.state.token_verifier
+    devices = request.cookies.get(throttle.DEVICE_COOKIE)
+    attempt = service.Attempt(
+        throttle.address_of(request),
+        lambda member_id: throttle.known_device(verifier, devices, member_id),
+    )
+    member = service.authenticate(
+        session, settings, kek, data.login, data.password, data.totp, attempt
+    )
     login_session, cookie_token = service.open_session(session, settings, member)
+    response.set_cookie(
+        throttle.DEVICE_COOKIE,
+        throttle.remember_device(issuer, verifier, settings, devices, member.id),
+        max_age=settings.login_device_days * 86400,
+        httponly=True,
+        secure=settings.cookie_secure,
+        samesite="lax",
+        path="/",
+    )
     response.set_cookie(
         SESSION_COOKIE,
         cookie_token,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from identity.audit import record
 from identity.members.models import Member
 from identity.passwords import DEMO_PASSWORD, hash_password, needs_rehash, verify_password
+from identity.sessions import throttle
 from identity.sessions.models import LoginSession
 from kasane_shared.db import utcnow
 from kasane_shared.errors import KasaneError
@@ -38,21 +40,21 @@ def _bad_credentials() -> KasaneError:
     )
 
 
-def _last_try(minutes: int) -> KasaneError:
-    # Said only where the next failure locks the account (a known login: the lock says as much).
+def _last_try(pause_minutes: int) -> KasaneError:
+    # Said only where the next failure starts a pause (a known login: the pause says as much).
     return KasaneError(
         401,
         "invalid_credentials",
         "ログインIDまたはパスワードが正しくありません。"
-        f"次に間違えると、このアカウントは{minutes}分間ログインできなくなります。",
+        f"次に間違えると、このアカウントは{pause_minutes}分間ログインできなくなります。",
         "The login or password is not correct. "
-        f"One more failure locks this account for {minutes} minutes.",
+        f"One more failure pauses sign-in to this account for {pause_minutes} minutes.",
         keep_changes=True,
     )
 
 
 def _locked(retry_after: int) -> KasaneError:
-    minutes = max(1, math.ceil(retry_after / 60))
+    minutes = throttle.minutes(retry_after)
     return KasaneError(
         429,
         "locked",
@@ -60,6 +62,19 @@ def _locked(retry_after: int) -> KasaneError:
         "時間をおいてからお試しください。急ぐ場合は、管理者にロックの解除を依頼してください。",
         f"Too many failed sign-ins: this account is locked for {minutes} more minutes. "
         "Try again later, or ask an administrator to lift the lock.",
+        keep_changes=True,
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _throttled(retry_after: int) -> KasaneError:
+    minutes = throttle.minutes(retry_after)
+    return KasaneError(
+        429,
+        "throttled",
+        f"この接続元からのログインの失敗が続いたため、あと{minutes}分間ログインできません。"
+        "時間をおいてからお試しください。",
+        f"Too many failed sign-ins from this address: try again in {minutes} minutes.",
         keep_changes=True,
         headers={"Retry-After": str(retry_after)},
     )
@@ -108,59 +123,84 @@ def check_second_factor(member: Member, code: str | None, kek: Any, recovery: bo
     return False
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """Where a sign-in comes from: the address, and the browser's device tokens (if any)."""
+
+    address: str
+    device_of: Callable[[str], str | None] = lambda _member_id: None
+
+
+def _refused(session: Session, member: Member | None, reason: str) -> None:
+    member_id = member.id if member is not None else None
+    target = ("member", member_id) if member_id else (None, None)
+    record(session, "session.login", member_id, *target, outcome="refused", reason=reason)
+
+
 def _register_failure(
-    session: Session, member: Member, settings: Settings, reason: str
+    session: Session, settings: Settings, member: Member, scope: throttle.Scope, attempt: Attempt
 ) -> KasaneError:
-    member.failed_logins += 1
-    minutes = settings.login_lockout_minutes
-    locked = member.failed_logins >= settings.login_max_failures
-    if locked:
-        member.locked_until = utcnow() + timedelta(minutes=minutes)
-        member.failed_logins = 0
-        record(session, "session.lockout", member.id, "member", member.id, outcome="refused")
-    record(
-        session, "session.login", member.id, "member", member.id, outcome="refused", reason=reason
-    )
-    if locked:
-        return _locked(minutes * 60)
-    if member.failed_logins == settings.login_max_failures - 1:
-        return _last_try(minutes)
+    """Count a wrong password or code against the member's scope (and a stranger's address)."""
+    if scope.scope != throttle.DEVICE:
+        throttle.fail(session, settings, throttle.source(settings, attempt.address))
+    pause, left = throttle.fail(session, settings, scope)
+    if pause:
+        record(
+            session,
+            "session.lockout",
+            member.id,
+            "member",
+            member.id,
+            outcome="refused",
+            scope=scope.scope,
+            seconds=pause,
+        )
+        return _locked(pause)
+    if left == 1:
+        return _last_try(throttle.minutes(throttle.next_pause(settings, scope, scope.limit - 1)))
     return _bad_credentials()
 
 
 def authenticate(
-    session: Session, settings: Settings, kek: Any, login: str, password: str, totp: str | None
+    session: Session,
+    settings: Settings,
+    kek: Any,
+    login: str,
+    password: str,
+    totp: str | None,
+    attempt: Attempt,
 ) -> Member:
-    """The member these credentials prove (``totp``: a 6-digit code or a recovery code)."""
+    """The member these credentials prove (``totp``: a 6-digit code or a recovery code).
+
+    Failures pause the member's own scope (this browser when it signed in before, otherwise
+    every browser the account does not know) and, for unknown browsers, the address.
+    """
     member = session.scalar(select(Member).where(Member.login == login))
     matches = verify_password(member.password_hash if member else None, password)
+    device_id = attempt.device_of(member.id) if member is not None else None
+    if device_id is None:
+        waiting = throttle.paused_for(session, throttle.source(settings, attempt.address))
+        if waiting:
+            _refused(session, member, "throttled")
+            raise _throttled(waiting)
     if member is None or not member.active:
-        record(session, "session.login", None, outcome="refused", reason="unknown_or_inactive")
+        throttle.fail(session, settings, throttle.source(settings, attempt.address))
+        _refused(session, None, "unknown_or_inactive")
         raise _bad_credentials()
-    now = utcnow()
-    if member.locked_until is not None and member.locked_until > now:
-        record(
-            session,
-            "session.login",
-            member.id,
-            "member",
-            member.id,
-            outcome="refused",
-            reason="locked",
-        )
-        raise _locked(int((member.locked_until - now).total_seconds()) + 1)
+    scope = (
+        throttle.device(settings, member.id, device_id)
+        if device_id
+        else throttle.account(settings, member.id)
+    )
+    waiting = throttle.paused_for(session, scope)
+    if waiting:
+        _refused(session, member, "locked")
+        raise _locked(waiting)
     if not matches:
-        raise _register_failure(session, member, settings, "password")
+        _refused(session, member, "password")
+        raise _register_failure(session, settings, member, scope, attempt)
     if password == DEMO_PASSWORD and not settings.demo:
-        record(
-            session,
-            "session.login",
-            member.id,
-            "member",
-            member.id,
-            outcome="refused",
-            reason="demo_password",
-        )
+        _refused(session, member, "demo_password")
         raise _bad_credentials()
     if not check_second_factor(member, totp, kek):
         if totp is None:
@@ -170,8 +210,9 @@ def authenticate(
                 "確認コード（6桁）を入力してください。",
                 "Enter the 6-digit verification code.",
             )
-        raise _register_failure(session, member, settings, "totp")
-    member.failed_logins, member.locked_until = 0, None
+        _refused(session, member, "totp")
+        raise _register_failure(session, settings, member, scope, attempt)
+    throttle.clear(session, scope)
     if needs_rehash(member.password_hash):
         member.password_hash = hash_password(password)
     return member

@@ -17,6 +17,7 @@ from kasane_shared.observability.context import propagation_headers
 from web.core.errors import ApiError, SessionEnded
 
 SESSION_COOKIE = "kasane_session"
+DEVICE_COOKIE = "kasane_device"
 
 
 def block_cookies(client: Any) -> Any:
@@ -49,6 +50,7 @@ class Login:
     access_token: str
     expires_in: int
     session_cookie: str
+    device_cookie: str | None = None
 
 
 def _unavailable() -> ApiError:
@@ -78,12 +80,14 @@ class Api:
         *,
         token: str | None = None,
         cookie: str | None = None,
+        extra_headers: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
         headers = {
             "Accept-Language": self.lang,
             "Accept": "application/json",
             **propagation_headers(),
+            **(extra_headers or {}),
         }
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -151,17 +155,37 @@ class Api:
         self.access = body["access_token"]
         self.refreshed = (body["access_token"], int(body["expires_in"]))
 
-    def login(self, login: str, password: str, totp: str | None) -> Login:
-        """Sign in at identity; the session cookie identity set is handed to the browser."""
+    def login(
+        self,
+        login: str,
+        password: str,
+        totp: str | None,
+        *,
+        device: str | None = None,
+        address: str | None = None,
+    ) -> Login:
+        """Sign in at identity; the session and device cookies it set go to the browser.
+
+        The browser's device token and address go along, so identity pauses that browser (or
+        that address) after failures, not everyone signing in through these pages.
+        """
         body: dict[str, Any] = {"login": login, "password": password}
         if totp:
             body["totp"] = totp
-        response = self._send("POST", "/identity/session", json=body)
+        extra = {"X-Forwarded-For": address} if address else {}
+        if device:
+            extra["Cookie"] = f"{DEVICE_COOKIE}={device}"
+        response = self._send("POST", "/identity/session", json=body, extra_headers=extra)
         result = self._result(response, raw=False)
         cookie = response.cookies.get(SESSION_COOKIE)
         if not cookie:
             raise _unavailable()
-        return Login(result["access_token"], int(result["expires_in"]), cookie)
+        return Login(
+            result["access_token"],
+            int(result["expires_in"]),
+            cookie,
+            response.cookies.get(DEVICE_COOKIE),
+        )
 
     def logout(self) -> None:
         """End the session at identity (its tokens stop opening anything at once)."""

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from kasane_shared.auth.deps import ACCESS_COOKIE
-from web.core.api import SESSION_COOKIE
+from web.core.api import DEVICE_COOKIE, SESSION_COOKIE
 from web.core.errors import ApiError, FormErrors
 from web.core.page import LANG_COOKIE, Form, PageDep, redirect, render, safe_next
 from web.session import service
@@ -66,7 +66,15 @@ def login(page: PageDep, form: Form) -> Response:
             status=422,
         )
     try:
-        result = service.sign_in(page.api, login_name, password, totp)
+        client = page.request.client
+        result = service.sign_in(
+            page.api,
+            login_name,
+            password,
+            totp,
+            device=page.request.cookies.get(DEVICE_COOKIE),
+            address=client.host if client is not None else None,
+        )
     except ApiError as error:
         field_errors, show_totp = service.login_errors(error, bool(form.get("totp_shown")))
         return _login_page(
@@ -80,6 +88,9 @@ def login(page: PageDep, form: Form) -> Response:
     hours = page.request.app.state.settings.session_absolute_hours
     page.cookies.append((SESSION_COOKIE, result.session_cookie, hours * 3600))
     page.cookies.append((ACCESS_COOKIE, result.access_token, result.expires_in))
+    if result.device_cookie:
+        days = page.request.app.state.settings.login_device_days
+        page.cookies.append((DEVICE_COOKIE, result.device_cookie, days * 86400))
     return redirect(page, next_path)
 
 

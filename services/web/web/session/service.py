@@ -8,9 +8,17 @@ from web.core.errors import ApiError, FormErrors
 FIELDS = {"login": "login", "password": "password", "totp": "totp"}
 
 
-def sign_in(api: Api, login: str, password: str, totp: str | None) -> Login:
+def sign_in(
+    api: Api,
+    login: str,
+    password: str,
+    totp: str | None,
+    *,
+    device: str | None = None,
+    address: str | None = None,
+) -> Login:
     """Sign in at identity (raises ApiError with the refusal)."""
-    return api.login(login, password, totp or None)
+    return api.login(login, password, totp or None, device=device, address=address)
 
 
 def login_errors(error: ApiError, totp_shown: bool) -> tuple[FormErrors, bool]:
