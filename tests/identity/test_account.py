@@ -141,6 +141,18 @@ def test_totp_cannot_be_switched_off_with_a_token_alone(suite, people):
     assert _actions(suite, "member.totp_disable") == 1
 
 
+def test_turning_totp_on_ends_the_other_sign_ins_everywhere(suite, people):
+    stolen = token_for(suite.client, "demo-member-3")
+    own = token_for(suite.client, "demo-member-3")
+    assert suite.client.get("/agenda/meetings", headers=auth(stolen)).status_code == 200
+    for app in (suite.suite.agenda, suite.suite.minutes):
+        app.state.session_check.forget()  # what agenda remembers lasts at most a few seconds
+    _enable_totp(suite, own)
+    assert_problem(suite.client.get("/identity/me", headers=auth(stolen)), 401, "session_ended")
+    assert_problem(suite.client.get("/agenda/meetings", headers=auth(stolen)), 401)
+    assert suite.client.get("/agenda/meetings", headers=auth(own)).status_code == 200
+
+
 def test_recovery_codes_can_be_renewed(suite, people):
     token = token_for(suite.client, "demo-member-2")
     totp, old = _enable_totp(suite, token)

@@ -57,10 +57,18 @@ def begin_totp(
 
 @router.post("/me/totp/confirm", response_model=RecoveryCodes)
 def confirm_totp(
-    data: TotpConfirm, member: CurrentMember, session: SessionDep, kek: KekDep
+    data: TotpConfirm,
+    member: CurrentMember,
+    claims: CurrentClaims,
+    session: SessionDep,
+    kek: KekDep,
 ) -> RecoveryCodes:
-    """Turn the second factor on with a code from the authenticator; the recovery codes, once."""
-    return RecoveryCodes(recovery_codes=service.confirm_totp(session, member, data.code, kek))
+    """Turn the second factor on with a code from the authenticator; the recovery codes, once.
+
+    Other sign-ins end: they were opened without the second factor.
+    """
+    codes = service.confirm_totp(session, member, data.code, kek, claims.session_id)
+    return RecoveryCodes(recovery_codes=codes)
 
 
 @router.post("/me/totp/disable", status_code=status.HTTP_204_NO_CONTENT)

@@ -123,8 +123,13 @@ def _new_recovery_codes(member: Member) -> list[str]:
     return codes
 
 
-def confirm_totp(session: Session, member: Member, code: str, kek: Any) -> list[str]:
-    """Turn the second factor on once the authenticator shows a right code; new recovery codes."""
+def confirm_totp(
+    session: Session, member: Member, code: str, kek: Any, session_id: str | None
+) -> list[str]:
+    """Turn the second factor on once the authenticator shows a right code; new recovery codes.
+
+    Every other sign-in of the member ends (it was opened without the second factor).
+    """
     if member.totp_enabled:
         raise conflict(
             "totp_enabled", "二段階認証はすでに有効です。", "Two-step sign-in is already on."
@@ -144,7 +149,8 @@ def confirm_totp(session: Session, member: Member, code: str, kek: Any) -> list[
             "The code is wrong. Enter the 6 digits your app shows now.",
         )
     codes = _new_recovery_codes(member)
-    record(session, "member.totp_enable", member.id, "member", member.id)
+    ended = end_other_sessions(session, member, session_id, "totp_enable")
+    record(session, "member.totp_enable", member.id, "member", member.id, ended_sessions=ended)
     return codes
 
 
