@@ -36,6 +36,7 @@ def test_cancel_a_meeting_and_read_the_cancelled_invitation(server, browser):
     coordinator.get_by_label("場所").fill("かさね市役所 5階 中止試験室")
     coordinator.get_by_label("社協 二郎").check()
     coordinator.get_by_role("button", name="この内容で会議を設定する").click()
+    coordinator.wait_for_load_state()
     if coordinator.locator("#check").count():  # a closed day or a clash: confirm it
         coordinator.get_by_role("button", name="確認して登録する").click()
     coordinator.wait_for_url(re.compile(r"/meetings/[0-9a-f]+/manage$"))
