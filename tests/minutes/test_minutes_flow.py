@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select, text, update
@@ -281,6 +282,10 @@ def test_word_copy_holds_only_what_the_reader_may_read(suite, jusou, tokens):
         f"/minutes/meetings/{meeting_id}/minutes.docx", headers=auth(tokens["demo-member-1"])
     )
     assert entitled.status_code == 200 and "attachment" in entitled.headers["content-disposition"]
+    # RFC 6266: the Japanese name in filename*, an ASCII fallback in filename.
+    disposition = entitled.headers["content-disposition"]
+    assert 'filename="2026-12-01_minutes.docx"' in disposition
+    assert "filename*=UTF-8''" + quote("令和8年12月1日_重層的支援会議_会議録.docx") in disposition
     parts = _docx_text(entitled.content)
     body = parts["word/document.xml"]
     assert GENERAL_SAID in body and TAX_SAID in body and "令和" in body

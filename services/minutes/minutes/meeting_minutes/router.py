@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response, status
 
 from kasane_shared.auth.deps import CoordinatorCaller, CurrentCaller
 from kasane_shared.db import SessionDep
+from kasane_shared.wareki import era_year, to_jst
 from minutes.deps import AgendaDep, IdentityDep
 from minutes.meeting_minutes import export_service, service
 from minutes.meeting_minutes.schemas import CommentIn, CommentOut, MinutesIn, MinutesOut, TaxMark
@@ -134,6 +137,19 @@ def change_tax_mark(
     return service.change_tax_mark(session, identity, agenda, caller, meeting_id, data)
 
 
+KIND_LABELS = {"shien": "支援会議", "jusou": "重層的支援会議"}
+
+
+def content_disposition(starts_at: datetime, kind: str) -> str:
+    """RFC 6266: 「令和8年12月22日_支援会議_会議録.docx」 as filename*, ASCII as the fallback."""
+    day = to_jst(starts_at).date()
+    era, year = era_year(day)
+    label = f"{era}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    name = f"{label}_{KIND_LABELS.get(kind, '会議')}_会議録.docx"
+    fallback = f"{day.isoformat()}_minutes.docx"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 export_router = APIRouter(prefix="/meetings/{meeting_id}", tags=["minutes"])
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -153,12 +169,13 @@ def download_docx(
     content, document = export_service.export_docx(
         session, identity, agenda, caller, meeting_id, version
     )
-    filename = f"minutes-{document.document_id}.docx"
     return Response(
         content,
         media_type=DOCX,
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": content_disposition(
+                document.starts_at, document.conference_kind
+            ),
             "Cache-Control": "no-store",
         },
     )
