@@ -47,7 +47,8 @@ def _build(data_dir: Path) -> tuple[Any, Any, Any]:
     from kasane_shared.custody import IdentityClient
     from kasane_shared.settings import Settings
 
-    settings = Settings(data_dir=data_dir, demo=False)
+    # Production-like: the key file apart from the data directory.
+    settings = Settings(data_dir=data_dir / "var", key_file=data_dir / "keys" / "kek.json")
     identity_app = identity.app.create_app(settings)
     jwks = identity_app.state.signing_keys
     agenda_app = agenda.app.create_app(settings, jwks=jwks)

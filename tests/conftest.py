@@ -88,14 +88,20 @@ def dbs(engines: dict[str, Engine]) -> Iterator[dict[str, Database]]:
 
 @pytest.fixture(scope="session")
 def key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory holding this run's KEK file."""
+    """A directory holding this run's KEK file."""
     return tmp_path_factory.mktemp("keys")
 
 
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory of this run (the key file is kept apart from it, as in production)."""
+    return tmp_path_factory.mktemp("data")
+
+
 @pytest.fixture
-def settings(key_dir: Path) -> Settings:
+def settings(data_dir: Path, key_dir: Path) -> Settings:
     """Settings of a production-like deployment (not demo mode)."""
-    return Settings(data_dir=key_dir, demo=False)
+    return Settings(data_dir=data_dir, key_file=key_dir / "kek.json", demo=False)
 
 
 @pytest.fixture(scope="session")

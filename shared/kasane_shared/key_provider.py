@@ -58,4 +58,23 @@ def make_key_provider(settings: Settings) -> KeyProvider:
     return FileKeyProvider(settings.resolved_key_file, create=False)
 
 
-__all__ = ["make_key_provider", "read_private_file"]
+def check_key_placement(settings: Settings, kek: KeyProvider) -> None:
+    """Outside demo mode, refuse a key file inside the data directory.
+
+    A plain copy of the data directory (a backup, a stolen disk) would then hold both the
+    sealed keys and the key that opens them.
+    """
+    if settings.demo or not isinstance(kek, FileKeyProvider):
+        return
+    key_file = kek.path.resolve()
+    data_dir = settings.data_dir.resolve()
+    if key_file.is_relative_to(data_dir):
+        raise KeyFileError(
+            "key_file_in_data_dir",
+            f"{key_file} is inside the data directory {data_dir}: move it to a separate, "
+            "backed-up place and set KASANE_KEY_FILE=/path/outside/kek.json "
+            "(or use a token: KASANE_KEY_PROVIDER=pkcs11)",
+        )
+
+
+__all__ = ["check_key_placement", "make_key_provider", "read_private_file"]

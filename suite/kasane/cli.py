@@ -191,52 +191,6 @@ def _client_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def _keys_rotate(args: argparse.Namespace) -> int:
-    from kasane_shared.settings import Settings
-
-    from identity.app import make_key_provider
-    from identity.custody.service import rotate_kek
-    from kasane_shared.db import Database
-
-    settings = Settings()
-    kek = make_key_provider(settings)
-    db = Database.from_url(settings.database_url("identity"))
-    try:
-        with db.session() as session:
-            version = rotate_kek(session, kek, None)
-    finally:
-        db.dispose()
-    print(
-        f"鍵暗号化鍵を更新しました: 版 {version} "
-        f"(KEK rotated to version {version}; everything re-sealed)"
-    )
-    return 0
-
-
-def _keys_status(args: argparse.Namespace) -> int:
-    from kasane_shared.settings import Settings
-
-    import json
-
-    from identity.app import make_key_provider
-    from identity.custody.service import key_status
-    from kasane_shared.db import Database
-
-    settings = Settings()
-    db = Database.from_url(settings.database_url("identity"))
-    try:
-        with db.session() as session:
-            print(
-                json.dumps(
-                    key_status(session, make_key_provider(settings)).model_dump(),
-                    ensure_ascii=False,
-                )
-            )
-    finally:
-        db.dispose()
-    return 0
-
-
 def _service(name: str) -> str:
     # argparse's `choices` rejects an empty `nargs="*"` list, so check names here.
     if name not in SERVICES:
@@ -248,6 +202,8 @@ def _service(name: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
+    from kasane.cli_keys import add_keys_commands
+
     parser = argparse.ArgumentParser(
         prog="kasane", description="Kasane（重ね）: 支援会議・重層的支援会議のための会議システム"
     )
@@ -288,15 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(func=_audit_verify)
 
-    keys = commands.add_parser("keys", help="鍵管理 (keys)").add_subparsers(
-        dest="keys_command", required=True
-    )
-    keys.add_parser(
-        "rotate", help="KEKを更新し秘密鍵を再封印 (rotate the KEK, re-seal private keys)"
-    ).set_defaults(func=_keys_rotate)
-    keys.add_parser("status", help="KEKの版と封印数 (KEK version and what it seals)").set_defaults(
-        func=_keys_status
-    )
+    add_keys_commands(commands)
 
     admin = commands.add_parser("admin", help="管理 (administration)").add_subparsers(
         dest="admin_command", required=True

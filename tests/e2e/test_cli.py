@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -56,15 +57,29 @@ def test_serve_demo_health_login_and_logout(served):
     assert key_file.stat().st_mode & 0o077 == 0
 
 
-def test_demo_password_refused_outside_demo(served):
+def test_demo_password_refused_outside_demo(served, tmp_path_factory):
     base, data_dir = served
-    # The same data directory served without --demo refuses the demo password.
-    port = _free_port()
     env = {**os.environ, "KASANE_DATA_DIR": str(data_dir)}
     env.pop("KASANE_DEMO", None)
+    env.pop("KASANE_KEY_FILE", None)
+    # Outside demo mode the key file may not live in the data directory.
+    refused = subprocess.run(
+        [*KASANE, "serve", "--port", str(_free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert refused.returncode == 2 and "KASANE_KEY_FILE" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    # Moved to a place of its own, the same data directory serves without --demo and
+    # refuses the demo password.
+    key_file = tmp_path_factory.mktemp("keys") / "kek.json"
+    shutil.copy2(data_dir / "kek.json", key_file)
+    port = _free_port()
     process = subprocess.Popen(
         [*KASANE, "serve", "--port", str(port)],
-        env=env,
+        env={**env, "KASANE_KEY_FILE": str(key_file)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -107,11 +122,21 @@ def test_keys_rotate_while_serving(served):
     after = json.loads(_run(["keys", "status"], data_dir).stdout)
     assert after["kek_version"] == before["kek_version"] + 1
     assert set(after["sealed_by_kek_version"]) == {str(after["kek_version"])}
+    # Nothing is sealed under the old version any more: it can be destroyed.
+    retired = _run(["keys", "retire", str(before["kek_version"])], data_dir)
+    assert retired.returncode == 0, retired.stderr
+    assert json.loads(_run(["keys", "status"], data_dir).stdout)["kek_versions"] == [
+        after["kek_version"]
+    ]
+    assert _run(["keys", "retire", str(after["kek_version"])], data_dir).returncode == 2
+    assert _run(["keys", "rotate-signing"], data_dir).returncode == 0
     # The running server keeps working: sign-in uses the re-sealed signing key.
     login = httpx.post(
         f"{base}/identity/session", json={"login": "demo-member-2", "password": "demo-password"}
     )
     assert login.status_code == 200
+    jwks = httpx.get(f"{base}/identity/.well-known/jwks.json").json()
+    assert len(jwks["keys"]) == 2  # the new key and the old one, until its tokens expire
 
 
 def test_key_file_with_loose_mode_is_refused(tmp_path):

@@ -251,7 +251,7 @@ def test_legacy_x25519_keys_still_open(suite, people, identity, tokens):
 def test_kek_rotation_keeps_everything_readable(suite, people, identity, tokens):
     import pyotp
 
-    from identity.custody.service import rotate_kek
+    from identity.custody.rotation import rotate_kek
 
     m1 = people.members["demo-member-1"]
     wrap = _wrap_of(_sealed_for(identity, tokens["demo-coordinator"], [m1]), m1)

@@ -48,3 +48,16 @@ def test_missing_key_file_is_never_replaced_when_the_database_holds_keys(tmp_pat
         _start(settings)
     assert err.value.code == "key_file_missing"
     assert not key_file.exists()  # nothing was created in its place
+
+
+def test_key_file_inside_the_data_dir_is_refused_outside_demo_mode(tmp_path):
+    data_dir = tmp_path / "var"
+    with pytest.raises(KeyFileError) as err:
+        _start(Settings(data_dir=data_dir, demo=False))
+    assert err.value.code == "key_file_in_data_dir" and "KASANE_KEY_FILE" in err.value.detail
+    assert not (data_dir / "kek.json").exists()
+
+
+def test_demo_mode_keeps_its_key_file_in_the_data_dir(tmp_path):
+    _start(Settings(data_dir=tmp_path / "var", demo=True))
+    assert (tmp_path / "var" / "kek.json").exists()

@@ -11,7 +11,8 @@ from identity.auditlog.router import router as audit_search_router
 from identity.auditlog.router import search_filters_here
 from identity.auditlog.service import describe
 from identity.custody.router import router as custody_router
-from identity.custody.service import ensure_escrow_keys, ensure_kek
+from identity.custody.rotation import ensure_kek
+from identity.custody.service import ensure_escrow_keys
 from identity.deps import SigningKeyCache, live_auditor
 from identity.members.router import router as members_router
 from identity.oauth.router import router as oauth_router
@@ -27,7 +28,7 @@ from kasane_shared.audit_api import audit_router
 from kasane_shared.auth.tokens import TokenVerifier
 from kasane_shared.crypto.kek import KeyProvider
 from kasane_shared.db import Database, open_service_database
-from kasane_shared.key_provider import make_key_provider
+from kasane_shared.key_provider import check_key_placement, make_key_provider
 from kasane_shared.settings import Settings
 
 __all__ = ["create_app", "make_key_provider", "prepare_database"]
@@ -54,6 +55,7 @@ def create_app(
     """Build the identity app on its own database (migrated to head unless told otherwise)."""
     db = open_service_database(settings, "identity", db=db, migrate=migrate)
     kek = kek or make_key_provider(settings)
+    check_key_placement(settings, kek)
     prepare_database(db, kek, settings)
 
     app = create_service_app(

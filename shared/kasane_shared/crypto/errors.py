@@ -57,6 +57,11 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "鍵ファイルが見つかりません。保管場所から戻すか KASANE_KEY_FILE で指定してください。",
         "The key file is missing. Restore it or point KASANE_KEY_FILE at it.",
     ),
+    "key_file_in_data_dir": (
+        "鍵ファイルがデータディレクトリの中にあります。"
+        "KASANE_KEY_FILE で別の場所を指定してください。",
+        "The key file is inside the data directory. Set KASANE_KEY_FILE to a place outside it.",
+    ),
     "key_file_invalid": (
         "鍵ファイルを読み込めません。",
         "The key file cannot be read.",

@@ -59,6 +59,14 @@ class KeyProvider(abc.ABC):
         """Create a new KEK version, make it current, and return it; old versions still open."""
 
     @abc.abstractmethod
+    def versions(self) -> list[int]:
+        """Every KEK version the provider still holds, oldest first."""
+
+    @abc.abstractmethod
+    def retire(self, version: int) -> None:
+        """Destroy KEK ``version`` (never the current one): what it sealed opens no more."""
+
+    @abc.abstractmethod
     def _encrypt(self, version: int, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
         """AES-256-GCM encrypt under KEK `version`; returns ct || tag."""
 
@@ -163,6 +171,27 @@ class FileKeyProvider(KeyProvider):
             self._stamp = None
             self._refresh()
             return version
+
+    def versions(self) -> list[int]:
+        """KEK versions in the key file, oldest first."""
+        with self._lock:
+            self._refresh()
+            return sorted(self._aeads)
+
+    def retire(self, version: int) -> None:
+        """Remove KEK ``version`` from the key file (the file is rewritten atomically)."""
+        with self._lock, self._file_lock():
+            self._stamp = None
+            self._refresh()
+            doc = self._read_doc()
+            if str(version) not in doc["keys"]:
+                raise CryptoError("unknown_kek_version", f"version {version}")
+            if doc["current"] == version:
+                raise CryptoError("invalid_argument", "the current KEK version cannot be retired")
+            del doc["keys"][str(version)]
+            self._write(doc, replace=True)
+            self._stamp = None
+            self._refresh()
 
     def _encrypt(self, version: int, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
         return self._aead(version).encrypt(nonce, plaintext, aad)

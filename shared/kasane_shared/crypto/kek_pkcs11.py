@@ -100,6 +100,26 @@ class Pkcs11KeyProvider(KeyProvider):
             self._generate(version)
             return version
 
+    def versions(self) -> list[int]:
+        """KEK versions present in the token, oldest first."""
+        with self._lock:
+            self._scan()
+            return sorted(self._keys)
+
+    def retire(self, version: int) -> None:
+        """Destroy the token object of KEK ``version`` (never the current one)."""
+        with self._lock:
+            self._scan()
+            if version not in self._keys:
+                raise CryptoError("unknown_kek_version", f"version {version}")
+            if version == max(self._keys):
+                raise CryptoError("invalid_argument", "the current KEK version cannot be retired")
+            try:
+                self._keys[version].destroy()
+            except PKCS11Error as exc:
+                raise KeyProviderError("provider_unavailable", type(exc).__name__) from None
+            self._scan()
+
     def _encrypt(self, version: int, nonce: bytes, plaintext: bytes, aad: bytes) -> bytes:
         with self._lock:
             key = self._key(version)

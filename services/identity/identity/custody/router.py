@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Depends, Query, Request
 
 from identity.custody import service
+from identity.custody.rotation import key_status as key_status_of
 from identity.custody.schemas import (
     KeyStatus,
     PublicKeyOut,
@@ -139,4 +140,4 @@ def rewrap(
 @router.get("/keys/status", response_model=KeyStatus)
 def key_status(session: SessionDep, _: AdminMember, kek: KekDep) -> KeyStatus:
     """KEK version and what each version seals (admin; no key material)."""
-    return service.key_status(session, kek)
+    return key_status_of(session, kek)

@@ -76,6 +76,7 @@ class KeyStatus(BaseModel):
 
     provider: str
     kek_version: int
+    kek_versions: list[int] = Field(default_factory=list)
     sealed_by_kek_version: dict[str, int]
     member_keys: int
     destroyed_member_keys: int

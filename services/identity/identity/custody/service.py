@@ -18,25 +18,20 @@ from sqlalchemy.orm import Session
 
 from identity.audit import record
 from identity.custody.models import MemberKey
-from identity.custody.schemas import KeyStatus, RewrapItem, RewrapResult, UnwrapResult
+from identity.custody.schemas import RewrapItem, RewrapResult, UnwrapResult
 from identity.members.models import Member
 from identity.pledges.service import status as pledge_status
-from identity.signing.models import SigningKey
 from kasane_shared.crypto import (
     Binding,
     CryptoError,
     DataKey,
     KeyProvider,
-    KeyProviderError,
     Recipient,
     encode_public_key,
     generate_member_keypair,
     open_private_key,
     parse_wrap_header,
-    reseal,
-    reseal_private_key,
     seal_private_key,
-    sealed_kek_version,
     to_text,
     unwrap_data_key,
     wrap_data_key,
@@ -99,22 +94,6 @@ def enroll(
         suite=suite,
     )
     return key
-
-
-def ensure_kek(session: Session, kek: KeyProvider) -> None:
-    """Create the first KEK only for an empty deployment; never start over on sealed data."""
-    if kek.has_keys():
-        return
-    sealed_data = session.scalar(select(func.count()).select_from(MemberKey)) or session.scalar(
-        select(func.count()).select_from(SigningKey)
-    )
-    if sealed_data:
-        kek.current_version()  # raises the provider's own explanation (missing file, no key)
-        raise KeyProviderError(
-            "key_file_missing",
-            "the identity database holds keys sealed under a KEK the provider does not have",
-        )
-    kek.create_first()
 
 
 def ensure_escrow_keys(session: Session, kek: KeyProvider) -> None:
@@ -335,51 +314,3 @@ def rewrap_batch(
         )
         results.append(result)
     return results
-
-
-def rotate_kek(session: Session, kek: KeyProvider, actor_id: str | None) -> int:
-    """New KEK version; re-seal every private key, signing key and TOTP secret under it."""
-    version = kek.rotate()
-    from identity.sessions.service import totp_aad
-    from identity.signing.service import signing_key_aad
-
-    for key in session.scalars(select(MemberKey).where(MemberKey.private_sealed.is_not(None))):
-        key.private_sealed = reseal_private_key(kek, key.owner_id, key.version, key.private_sealed)  # type: ignore[arg-type]
-    for signing in session.scalars(select(SigningKey)):
-        signing.private_sealed = reseal(signing.private_sealed, signing_key_aad(signing.kid), kek)
-    for member in session.scalars(select(Member).where(Member.totp_secret_sealed.is_not(None))):
-        member.totp_secret_sealed = reseal(member.totp_secret_sealed, totp_aad(member.id), kek)  # type: ignore[arg-type]
-    record(session, "kek.rotate", actor_id, "kek", str(version))
-    return version
-
-
-def key_status(session: Session, kek: KeyProvider) -> KeyStatus:
-    """Which KEK version seals what: lets an admin see that a rotation finished."""
-    counts: dict[str, int] = {}
-    sealed = [
-        k.private_sealed
-        for k in session.scalars(select(MemberKey).where(MemberKey.private_sealed.is_not(None)))
-    ]
-    sealed += [s.private_sealed for s in session.scalars(select(SigningKey))]
-    sealed += list(
-        session.scalars(
-            select(Member.totp_secret_sealed).where(Member.totp_secret_sealed.is_not(None))
-        )
-    )
-    for value in sealed:
-        version = str(sealed_kek_version(value))
-        counts[version] = counts.get(version, 0) + 1
-    total = session.scalar(select(func.count()).select_from(MemberKey)) or 0
-    destroyed = (
-        session.scalar(
-            select(func.count()).select_from(MemberKey).where(MemberKey.destroyed_at.is_not(None))
-        )
-        or 0
-    )
-    return KeyStatus(
-        provider=type(kek).__name__,
-        kek_version=kek.current_version(),
-        sealed_by_kek_version=counts,
-        member_keys=total,
-        destroyed_member_keys=destroyed,
-    )
