@@ -50,3 +50,15 @@ def assert_problem(response: Response, status: int, code: str | None = None) -> 
     if code is not None:
         assert body["code"] == code, body
     return body
+
+
+def first_sign_in(client: TestClient, login_name: str, initial_password: str) -> str:
+    """A token for a member an admin just created: the initial password is changed first."""
+    initial = token_for(client, login_name, initial_password)
+    changed = client.put(
+        "/identity/me/password",
+        json={"current_password": initial_password, "new_password": initial_password + "-own"},
+        headers=auth(initial),
+    )
+    assert changed.status_code == 204, changed.text
+    return token_for(client, login_name, initial_password + "-own")

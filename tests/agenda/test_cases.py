@@ -54,9 +54,10 @@ def test_other_coordinator_gets_content_by_grant(suite, people, coordinator, api
         "password": "kasane-test-passphrase",
     }
     second = suite.client.post("/identity/members", json=body, headers=admin.headers).json()
-    from tests.helpers import token_for
+    from tests.helpers import first_sign_in
 
-    token = token_for(suite.client, "second-coordinator")
+    # A member an admin creates holds no role until the initial password is changed.
+    token = first_sign_in(suite.client, "second-coordinator", body["password"])
     for template in suite.client.get("/identity/pledge-templates", headers=auth(token)).json():
         if template["current"]:
             suite.client.post(
