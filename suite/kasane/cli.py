@@ -291,6 +291,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="許可するスコープ (repeatable): custody:rewrap, agenda:plans.write",
     )
     client.set_defaults(func=_client_create)
+
+    from kasane.cli_backup import register as register_backup
+
+    register_backup(commands)
     return parser
 
 

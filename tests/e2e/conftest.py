@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -28,16 +29,16 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-@pytest.fixture
-def served(tmp_path):
-    """`kasane serve --demo` in its own process on a free port."""
+@contextmanager
+def running_suite(data_dir, *, demo: bool = True, **env_extra: str):
+    """`kasane serve [--demo]` on ``data_dir`` in its own process; yields its base URL."""
     port = free_port()
-    env = {**os.environ, "KASANE_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "KASANE_DATA_DIR": str(data_dir), **env_extra}
     env.pop("KASANE_IDENTITY_URL", None)
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
+    log = data_dir / "serve.log"
+    with log.open("a") as out:
         process = subprocess.Popen(
-            [*KASANE, "serve", "--demo", "--port", str(port)],
+            [*KASANE, "serve", *(["--demo"] if demo else []), "--port", str(port)],
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -53,7 +54,14 @@ def served(tmp_path):
                 time.sleep(0.5)
             if process.poll() is not None:
                 raise AssertionError(log.read_text())
-        yield base, tmp_path
+        yield base
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def served(tmp_path):
+    """`kasane serve --demo` in its own process on a free port."""
+    with running_suite(tmp_path) as base:
+        yield base, tmp_path

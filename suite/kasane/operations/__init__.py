@@ -1,0 +1,1 @@
+"""Operations across the services: backup, restore and retention (the suite's CLI uses them)."""
