@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     log_format: str = Field(default="json", pattern="^(json|text)$")
     metrics_token_file: Path | None = None
 
+    # Retention (each city's 文書管理規程 decides; these are defaults to change): a closed
+    # case and everything about it is destroyed this many years after it was closed,
+    # counted from the closing day or from 1 April after it (翌年度起算).
+    retention_case_years: int = Field(default=5, ge=1, le=100)
+    retention_count_from: str = Field(default="closed_on", pattern="^(closed_on|next_fiscal_year)$")
+
     def database_url(self, service: str) -> str:
         """The configured URL of a service's own database, or its SQLite file in the data dir."""
         url = getattr(self, f"{service}_database_url")

@@ -292,9 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     client.set_defaults(func=_client_create)
 
-    from kasane.cli_backup import register as register_backup
+    from kasane import cli_backup, cli_retention
 
-    register_backup(commands)
+    cli_backup.register(commands)
+    cli_retention.register(commands)
     return parser
 
 

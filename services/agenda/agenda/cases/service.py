@@ -50,7 +50,9 @@ def get_case(session: Session, case_id: str) -> Case:
     """One case or a 404."""
     case = session.get(Case, case_id)
     if case is None:
-        raise case_not_found()
+        from agenda.retention.service import shredded
+
+        raise shredded(session, "case", case_id) or case_not_found()
     return case
 
 

@@ -364,7 +364,11 @@ def items_of(session: Session, meeting_id: str) -> list[AgendaItem]:
 def get_item(session: Session, meeting: Meeting, item_id: str) -> AgendaItem:
     """One item of this meeting or a 404."""
     item = session.get(AgendaItem, item_id)
-    if item is None or item.meeting_id != meeting.id:
+    if item is None:
+        from agenda.retention.service import shredded
+
+        raise shredded(session, "agenda_item", item_id) or item_not_found()
+    if item.meeting_id != meeting.id:
         raise item_not_found()
     return item
 
