@@ -24,7 +24,7 @@ MEMBERS = [
 
 
 def kasane(args: list[str], data_dir: Path, passphrase_file: Path | None, **env: str):
-    environment = {**os.environ, "KASANE_DATA_DIR": str(data_dir), **env}
+    environment = {**os.environ, "KASANE_DATA_DIR": str(data_dir), "KASANE_DEMO": "true", **env}
     environment.pop("KASANE_BACKUP_PASSPHRASE_FILE", None)
     if passphrase_file is not None:
         environment["KASANE_BACKUP_PASSPHRASE_FILE"] = str(passphrase_file)
@@ -79,8 +79,10 @@ def cli(monkeypatch, capsys):
     """The kasane command in this process (no interpreter start-up per call)."""
     from kasane.cli import main
 
-    def run(args: list[str], data_dir: Path, passphrase_file: Path | None):
+    def run(args: list[str], data_dir: Path, passphrase_file: Path | None, demo: bool = True):
         monkeypatch.setenv("KASANE_DATA_DIR", str(data_dir))
+        # Demo data: its key file may sit beside it (outside demo mode it may not).
+        monkeypatch.setenv("KASANE_DEMO", "true" if demo else "false")
         if passphrase_file is None:
             monkeypatch.delenv("KASANE_BACKUP_PASSPHRASE_FILE", raising=False)
         else:
@@ -274,16 +276,23 @@ def test_postgres_backup_and_restore_with_pg_dump(pg_databases, cli, monkeypatch
     monkeypatch.setenv("KASANE_ADMIN_PASSWORD", "admin-password-for-tests")
     for name, url in pg_databases["source"].items():
         monkeypatch.setenv(name, url)
+    from kasane_shared.crypto.kek import FileKeyProvider
+
+    # A production layout: the key file apart from the data directory.
+    (tmp_path / "keys").mkdir(mode=0o700)
+    FileKeyProvider(tmp_path / "keys" / "kek.json", create=True).current_version()
+    monkeypatch.setenv("KASANE_KEY_FILE", str(tmp_path / "keys" / "kek.json"))
     source_dir = tmp_path / "source"
-    assert cli(["db", "upgrade"], source_dir, None).returncode == 0
+    assert cli(["db", "upgrade"], source_dir, None, demo=False).returncode == 0
     created = cli(
         ["admin", "create", "--login", "pgadmin", "--display-name", "管理", "--organization", "市"],
         source_dir,
         None,
+        demo=False,
     )
     assert created.returncode == 0, created.stderr
     backup = tmp_path / "backup"
-    made = cli(["backup", "create", str(backup)], source_dir, passphrase)
+    made = cli(["backup", "create", str(backup)], source_dir, passphrase, demo=False)
     assert made.returncode == 0, made.stderr
     assert sorted(p.name for p in backup.iterdir()) == [
         "agenda.pgdump",
@@ -294,9 +303,17 @@ def test_postgres_backup_and_restore_with_pg_dump(pg_databases, cli, monkeypatch
     assert cli(["backup", "verify", str(backup)], tmp_path, passphrase).returncode == 0
     for name, url in pg_databases["target"].items():
         monkeypatch.setenv(name, url)
-    restored = cli(["backup", "restore", str(backup)], tmp_path / "target", passphrase)
+    # Outside demo mode a key file inside the data directory is refused before any write.
+    monkeypatch.delenv("KASANE_KEY_FILE")
+    inside = cli(["backup", "restore", str(backup)], tmp_path / "target", passphrase, demo=False)
+    assert inside.returncode == 2 and "KASANE_KEY_FILE" in inside.stderr
+    assert not (tmp_path / "target").exists()
+    monkeypatch.setenv("KASANE_KEY_FILE", str(tmp_path / "keys-restored" / "kek.json"))
+    restored = cli(["backup", "restore", str(backup)], tmp_path / "target", passphrase, demo=False)
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.count("audit chain OK") == 3
+    restored_key = tmp_path / "keys-restored" / "kek.json"
+    assert restored_key.read_bytes() == (tmp_path / "keys" / "kek.json").read_bytes()
 
     def audit_heads(urls: dict[str, str]) -> list[tuple]:
         heads = []
@@ -313,5 +330,6 @@ def test_postgres_backup_and_restore_with_pg_dump(pg_databases, cli, monkeypatch
 
     assert audit_heads(pg_databases["target"]) == audit_heads(pg_databases["source"])
     # A target that now holds tables is refused without --force.
-    again = cli(["backup", "restore", str(backup)], tmp_path / "target2", passphrase)
+    monkeypatch.setenv("KASANE_KEY_FILE", str(tmp_path / "keys-again" / "kek.json"))
+    again = cli(["backup", "restore", str(backup)], tmp_path / "target2", passphrase, demo=False)
     assert again.returncode == 2 and "--force" in again.stderr

@@ -96,11 +96,8 @@ class ServiceMetrics:
             registry=reg,
         )
         self.argon2_in_progress = Gauge(
-            "kasane_argon2_in_progress", "Argon2id password hashes being computed now", registry=reg
-        )
-        self.argon2_waiting = Gauge(
-            "kasane_argon2_waiting",
-            "Argon2id password hashes waiting for a free slot",
+            "kasane_argon2_in_progress",
+            "Argon2id password hashes being computed now (beyond the core count they queue)",
             registry=reg,
         )
         self.pool = _PoolCollector()

@@ -46,6 +46,12 @@ def restore(settings: Settings, directory: Path, passphrase: str, *, force: bool
 
 def _provider(settings: Settings, opened: Opened, scratch: Path) -> object:
     if opened.key_file is not None:
+        from kasane_shared.crypto.kek import FileKeyProvider
+        from kasane_shared.key_provider import check_key_placement
+
+        # The server refuses a key file inside the data directory outside demo mode:
+        # refuse before writing one there.
+        check_key_placement(settings, FileKeyProvider(settings.resolved_key_file))
         return key_file_provider(opened.key_file, scratch)
     if settings.key_provider != "pkcs11":
         raise refused(
