@@ -149,6 +149,7 @@ DETAILS: dict[str, Name] = {
     "kind": ("種類", "Kind"),
     "items": ("議題の数", "Items"),
     "count": ("件数", "Count"),
+    "filtered": ("絞り込み", "Filtered"),
     "returned": ("表示した件数", "Shown"),
     "described": ("名前を調べた件数", "Looked up"),
     "opened": ("開いた記録", "Opened"),

@@ -57,6 +57,8 @@ class Labeller:
         kind, target_id = entry.get("target_type"), entry.get("target_id")
         if not kind:
             return ""
+        if not target_id:  # e.g. the case list: the kind is the whole target
+            return target_kind(kind, self.lang)
         facts = entry.get("target") or self.related.get(f"{kind}:{target_id}") or {}
         word = target_kind(kind, self.lang)
         if kind == "meeting":
@@ -140,7 +142,7 @@ class Labeller:
         pairs = []
         details = entry.get("details") or {}
         for key, value in details.items():
-            if key in HIDDEN_DETAILS or value in (None, "", []):
+            if key in HIDDEN_DETAILS or value in (None, "", [], {}):
                 continue
             if key == "target_id":
                 kind = details.get("target_type")

@@ -127,7 +127,9 @@ def related(api: Api, search_id: str, rows: list[dict[str, Any]]) -> dict[str, d
         kind = details.get("target_type")
         if isinstance(details.get("target_id"), str) and kind in OWNERS:
             wanted[OWNERS[kind]].add((kind, details["target_id"]))
-        for opened in (*(details.get("opened") or []), *(details.get("refused") or [])):
+        # Key openings list their records; elsewhere "opened" is a count (agenda.view).
+        listed = [v for k in ("opened", "refused") if isinstance(v := details.get(k), list)]
+        for opened in (item for items in listed for item in items):
             if not isinstance(opened, dict) or opened.get("service") not in wanted:
                 continue
             kind = TABLE_KINDS.get(str(opened.get("table")))
