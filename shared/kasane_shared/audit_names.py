@@ -36,6 +36,7 @@ EVENTS: dict[str, Name] = {
     "key.enroll": ("個人の鍵の作成", "Personal key made"),
     "key.destroy": ("個人の鍵の破棄", "Personal key destroyed"),
     "kek.rotate": ("暗号鍵の更新", "Master key renewed"),
+    "kek.retire": ("古い暗号鍵の廃止", "Old master key retired"),
     "signing_key.rotate": ("署名鍵の更新", "Signing key renewed"),
     "oauth.client.register": ("連携サービスの登録", "Service client registered"),
     "oauth.token": ("連携サービスの認証", "Service client sign-in"),
@@ -85,6 +86,8 @@ EVENTS: dict[str, Name] = {
     "minutes.tax_mark": ("会議録の税情報の指定", "Minutes: tax data marked"),
     "minutes.tax_unmark": ("会議録の税情報の指定解除", "Minutes: tax mark removed"),
     "minutes.tax_keep": ("会議録の「税情報ではない」確認", "Minutes: confirmed not tax data"),
+    # Retention (agenda and minutes)
+    "retention.shred": ("保存期間を過ぎた記録の消去", "Records past retention erased"),
     # The audit log itself (every service)
     "audit.search": ("監査ログの検索", "Audit log searched"),
     "audit.export": ("監査ログの書き出し（CSV）", "Audit log exported (CSV)"),
@@ -111,6 +114,7 @@ GROUPS: dict[str, Name] = {
     "item": ("議題に関する操作", "Agenda items"),
     "minutes": ("会議録に関する操作", "Minutes"),
     "audit": ("監査ログに関する操作", "Audit log"),
+    "retention": ("保存期間に関する操作", "Retention"),
 }
 OTHER: Name = ("その他の操作", "Other")
 
