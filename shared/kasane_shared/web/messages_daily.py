@@ -117,10 +117,10 @@ DAILY_MESSAGES: dict[str, tuple[str, str]] = {
     "flash.case_status": ("事例の状況を変更しました。", "Status changed."),
     "consent.withdraw_title": ("同意の撤回", "Withdraw the consent"),
     "consent.withdraw_effect": (
-        "撤回は、本人または家族が同意を取り下げたときの操作です。撤回すると、この事例は重層的支援会議の議題にできなくなり、共有先の機関への鍵と税情報の鍵は取り消されます。元に戻すには新しい同意を記録する必要があります。",
+        "撤回は、本人または家族が同意を取り下げたときの操作です。撤回すると、この事例は重層的支援会議の議題にできなくなり、共有先の機関の構成員は、この事例の内容と税情報を読めなくなります。元に戻すには新しい同意を記録する必要があります。",
         "Withdrawal is for when the person or family takes the consent back. The case can no "
-        "longer go on a multi-layered conference agenda, and the organizations' keys and tax "
-        "keys are taken back. To undo it, record a new consent.",
+        "longer go on a multi-layered conference agenda, and members of the organizations can "
+        "no longer read the case or its tax data. To undo it, record a new consent.",
     ),
     "consent.withdraw_error_hint": (
         "日付や共有先を誤って登録した場合は、撤回ではなく「訂正する」を使ってください。",
