@@ -185,12 +185,17 @@ MEASURE = """() => {
     .filter(td => td.offsetParent !== null)
     .map(td => td.getBoundingClientRect().width)
     .filter(w => w < 40);
+  const small = [...document.querySelectorAll(
+      'button, a.button, .site-nav a, select, input:not([type=hidden]):not([type=checkbox])'
+      + ':not([type=radio])')]
+    .filter(el => el.offsetParent !== null && el.getBoundingClientRect().height < 44)
+    .map(el => el.outerHTML.slice(0, 80));
   return {scroll: document.documentElement.scrollWidth, view: window.innerWidth,
-          narrow: narrow.length};
+          narrow: narrow.length, small: small};
 }"""
 
 
-def test_phone_width_nothing_scrolls_sideways(server, browser):
+def test_phone_width_nothing_scrolls_sideways_and_targets_are_44px(server, browser):
     problems = {}
     for login, paths in PHONE_PAGES.items():
         context, page = open_page(browser, server, phone=True)
@@ -205,7 +210,7 @@ def test_phone_width_nothing_scrolls_sideways(server, browser):
         for path in paths:
             page.goto(path)
             measured = page.evaluate(MEASURE)
-            if measured["scroll"] > measured["view"] or measured["narrow"]:
+            if measured["scroll"] > measured["view"] or measured["narrow"] or measured["small"]:
                 problems[f"{login} {path}"] = measured
         shot(page, f"22-phone-{login}")
         context.close()
