@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     pkcs11_pin_file: Path | None = None
 
     cookie_secure: bool = False
+    # A city may require that minutes are approved by someone other than their author.
+    minutes_separate_approver: bool = False
     # Split mode: a file holding the password of this service's database role (Docker secret);
     # it is put into the database URL so the URL itself carries no secret.
     database_password_file: Path | None = None

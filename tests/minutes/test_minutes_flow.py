@@ -107,18 +107,28 @@ def test_coordinator_starts_from_the_points_of_each_purpose(suite, coordinator, 
     )
 
 
+def _submit(suite, tokens, meeting_id: str) -> None:
+    response = _minutes(suite, tokens["demo-coordinator"], meeting_id, "POST", "/submit")
+    assert response.status_code == 200, response.text
+
+
 def test_shien_minutes_mask_tax_for_every_reader(suite, shien, tokens):
     _, meeting_id, _ = shien
-    for login in ("demo-member-1", "demo-member-2", "demo-coordinator"):
+    _submit(suite, tokens, meeting_id)
+    for login in ("demo-member-1", "demo-member-2"):
         response = _minutes(suite, tokens[login], meeting_id)
         assert response.status_code == 200
         assert GENERAL_SAID in response.text and DECIDED in response.text
         assert TAX_SAID not in response.text and TAX_PLACEHOLDER in response.text
         assert response.json()["items"][0]["tax_masked"] is True
+    # The author reads their own words in full, whatever the consent.
+    own = _minutes(suite, tokens["demo-coordinator"], meeting_id).json()["items"][0]
+    assert TAX_SAID in own["discussion"] and own["tax_masked"] is False and own["tax_spans"]
 
 
 def test_member_without_pledge_gets_no_content(suite, shien, tokens):
     _, meeting_id, _ = shien
+    _submit(suite, tokens, meeting_id)
     response = _minutes(suite, tokens["demo-member-4"], meeting_id)
     assert response.status_code == 200
     body = response.json()
@@ -137,6 +147,7 @@ def test_save_warns_about_attendees_without_pledge(suite, coordinator, people, t
 
 def test_jusou_scope_and_tax_consent(suite, jusou, tokens):
     _, meeting_id, _ = jusou
+    _submit(suite, tokens, meeting_id)
     in_scope = _minutes(suite, tokens["demo-member-1"], meeting_id)
     assert TAX_SAID in in_scope.text and in_scope.json()["items"][0]["tax_masked"] is False
     out_of_scope = _minutes(suite, tokens["demo-member-2"], meeting_id)
@@ -212,29 +223,39 @@ def test_correction_keeps_the_approved_version(suite, shien, tokens, people):
     token = tokens["demo-coordinator"]
     _minutes(suite, token, meeting_id, "POST", "/submit")
     first = _minutes(suite, token, meeting_id, "POST", "/approve").json()
-    second = _minutes(suite, token, meeting_id, "POST", "/corrections")
+    reason = {"reason": "決定事項の記載漏れ"}
+    second = _minutes(suite, token, meeting_id, "POST", "/corrections", json=reason)
     assert (
         second.status_code == 201
         and second.json()["version"] == 2
         and second.json()["status"] == "draft"
     )
-    assert GENERAL_SAID in second.text and TAX_SAID not in second.text
-    # The writer cannot see the tax part; editing text around the mask is refused, unchanged
-    # text keeps it.
-    masked_discussion = second.json()["items"][0]["discussion"]
+    # The author reads and edits their own words in full, tax included, whatever the consent.
+    assert GENERAL_SAID in second.text and TAX_SAID in second.text
+    full_discussion = second.json()["items"][0]["discussion"]
     body = {
         "attendance": [people.members["demo-member-1"]],
         "items": [
             {
                 **_draft(item_id, org=people.organizations["council"]),
-                "discussion": masked_discussion + "追記",
+                "discussion": full_discussion + "追記",
+                "decisions": "訂正後の決定",
             }
         ],
     }
-    assert_problem(_minutes(suite, token, meeting_id, "PUT", json=body), 409, "tax_text_edit")
-    body["items"][0]["discussion"] = masked_discussion
-    body["items"][0]["decisions"] = "訂正後の決定"
     assert _minutes(suite, token, meeting_id, "PUT", json=body).status_code == 200
+    # Members keep the approved version while the correction is a draft and in review.
+    member = tokens["demo-member-1"]
+    assert _minutes(suite, member, meeting_id).json()["version"] == 1
+    assert_problem(_minutes(suite, member, meeting_id, params={"version": 2}), 404)
+    _minutes(suite, token, meeting_id, "POST", "/submit")
+    kept = _minutes(suite, member, meeting_id).json()
+    assert kept["version"] == 1 and kept["review_version"] == 2
+    assert kept["items"][0]["decisions"] == DECIDED
+    reviewed = _minutes(suite, member, meeting_id, params={"version": 2}).json()
+    assert reviewed["status"] == "in_review" and reviewed["items"][0]["decisions"] == "訂正後の決定"
+    assert "追記" in reviewed["items"][0]["discussion"]
+    assert TAX_SAID not in reviewed["items"][0]["discussion"]
     _minutes(suite, token, meeting_id, "POST", "/submit")
     assert _minutes(suite, token, meeting_id, "POST", "/approve").json()["version"] == 2
     old = _minutes(suite, token, meeting_id, params={"version": 1}).json()
@@ -243,16 +264,18 @@ def test_correction_keeps_the_approved_version(suite, shien, tokens, people):
         and old["content_hash"] == first["content_hash"]
         and old["items"][0]["decisions"] == DECIDED
     )
+    assert _minutes(suite, member, meeting_id).json()["version"] == 2
     versions = _minutes(suite, token, meeting_id, path="/versions").json()
     assert [v["status"] for v in versions] == ["superseded", "approved"]
+    assert [v["correction_reason"] for v in versions] == [None, "決定事項の記載漏れ"]
 
 
-@pytest.mark.parametrize("approved", [False, True], ids=["draft", "approved"])
+@pytest.mark.parametrize("approved", [False, True], ids=["in_review", "approved"])
 def test_flipped_bit_fails_closed(suite, shien, tokens, approved):
     _, meeting_id, _ = shien
     token = tokens["demo-coordinator"]
+    _minutes(suite, token, meeting_id, "POST", "/submit")
     if approved:
-        _minutes(suite, token, meeting_id, "POST", "/submit")
         _minutes(suite, token, meeting_id, "POST", "/approve")
     with suite.dbs["minutes"].session() as session:
         item = session.scalar(select(MinutesItem))
@@ -305,6 +328,7 @@ def test_word_copy_holds_only_what_the_reader_may_read(suite, jusou, tokens):
 
 def test_word_copy_without_tax_entitlement(suite, shien, tokens):
     _, meeting_id, _ = shien
+    _submit(suite, tokens, meeting_id)
     content = suite.client.get(
         f"/minutes/meetings/{meeting_id}/minutes.docx", headers=auth(tokens["demo-member-1"])
     ).content
@@ -351,8 +375,30 @@ def test_mark_a_missed_span(suite, coordinator, people, tokens):
         },
     )
     assert marked.status_code == 200, marked.text
+    _submit(suite, tokens, meeting_id)
     member = _minutes(suite, tokens["demo-member-1"], meeting_id)
     assert missed not in member.text and TAX_PLACEHOLDER in member.text
+    # The author still reads the marked words and can take the mark off again.
+    own = _minutes(suite, tokens["demo-coordinator"], meeting_id).json()["items"][0]
+    assert missed in own["discussion"] and own["tax_spans"] == [
+        [start, start + len(missed), "discussion"]
+    ]
+    unmarked = _minutes(
+        suite,
+        tokens["demo-coordinator"],
+        meeting_id,
+        "POST",
+        "/tax-marks",
+        json={
+            "agenda_item_id": item_id,
+            "field": "discussion",
+            "action": "unmark",
+            "start": start,
+            "end": start + len(missed),
+        },
+    )
+    assert unmarked.status_code == 200, unmarked.text
+    assert missed in _minutes(suite, tokens["demo-member-1"], meeting_id).text
     with suite.dbs["minutes"].session() as session:
         assert (
             session.scalar(select(AuditEntry).where(AuditEntry.action == "minutes.tax_mark"))

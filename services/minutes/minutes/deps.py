@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kasane_shared.custody import IdentityClient
+from kasane_shared.settings import Settings
 from minutes.agenda_client import AgendaClient
 
 
@@ -20,5 +21,11 @@ def get_agenda(request: Request) -> AgendaClient:
     return request.app.state.agenda
 
 
+def get_settings(request: Request) -> Settings:
+    """The process's settings (the city's choices among them)."""
+    return request.app.state.settings
+
+
 IdentityDep = Annotated[IdentityClient, Depends(get_identity)]
 AgendaDep = Annotated[AgendaClient, Depends(get_agenda)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]

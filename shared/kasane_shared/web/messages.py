@@ -11,6 +11,7 @@ from typing import Any
 from kasane_shared.web.messages_account import ACCOUNT_MESSAGES
 from kasane_shared.web.messages_audit import AUDIT_MESSAGES
 from kasane_shared.web.messages_daily import DAILY_MESSAGES
+from kasane_shared.web.messages_review import REVIEW_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.name": ("Kasane（重ね）", "Kasane"),
@@ -488,6 +489,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 MESSAGES.update(DAILY_MESSAGES)
+MESSAGES.update(REVIEW_MESSAGES)
 MESSAGES.update(ACCOUNT_MESSAGES)
 MESSAGES.update(AUDIT_MESSAGES)
 

@@ -34,6 +34,7 @@ class Minutes(IdMixin, Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     content_hash: Mapped[str | None] = mapped_column(String(64))
     corrects_id: Mapped[str | None] = mapped_column(String(32))
+    submitted_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class MinutesItem(IdMixin, SealedRecordMixin, Base):
@@ -79,4 +80,25 @@ class MinutesComment(IdMixin, SealedRecordMixin, Base):
     minutes_id: Mapped[str] = mapped_column(ForeignKey("minutes.id"), index=True)
     author_id: Mapped[str] = mapped_column(String(64))
     agenda_item_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MinutesConfirmation(IdMixin, Base):
+    """An attendee's 「確認しました」 on one version in review."""
+
+    __tablename__ = "confirmations"
+    __table_args__ = (UniqueConstraint("minutes_id", "member_id"),)
+
+    minutes_id: Mapped[str] = mapped_column(ForeignKey("minutes.id"), index=True)
+    member_id: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CorrectionReason(IdMixin, SealedRecordMixin, Base):
+    """Why a corrected version was started, sealed for the attendees and the coordinator."""
+
+    __tablename__ = "correction_reasons"
+
+    minutes_id: Mapped[str] = mapped_column(ForeignKey("minutes.id"), index=True, unique=True)
+    author_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -11,9 +11,17 @@ from fastapi import APIRouter, Query, Response, status
 from kasane_shared.auth.deps import CoordinatorCaller, CurrentCaller
 from kasane_shared.db import SessionDep
 from kasane_shared.wareki import era_year, to_jst
-from minutes.deps import AgendaDep, IdentityDep
-from minutes.meeting_minutes import export_service, service
-from minutes.meeting_minutes.schemas import CommentIn, CommentOut, MinutesIn, MinutesOut, TaxMark
+from minutes.deps import AgendaDep, IdentityDep, SettingsDep
+from minutes.meeting_minutes import export_service, review, service
+from minutes.meeting_minutes.schemas import (
+    CommentIn,
+    CommentOut,
+    ConfirmationOut,
+    CorrectionIn,
+    MinutesIn,
+    MinutesOut,
+    TaxMark,
+)
 
 router = APIRouter(prefix="/meetings/{meeting_id}/minutes", tags=["minutes"])
 
@@ -28,7 +36,8 @@ def read_minutes(
     version: Annotated[int | None, Query(ge=1, le=10000)] = None,
 ) -> MinutesOut:
     """The minutes as the caller may read them (a coordinator gets a skeleton before a draft)."""
-    return service.caller_view(session, identity, agenda, caller, meeting_id, version=version)
+    view = service.caller_view(session, identity, agenda, caller, meeting_id, version=version)
+    return review.add_review_state(session, caller, view)
 
 
 @router.put("", response_model=MinutesOut)
@@ -64,39 +73,70 @@ def approve(
     caller: CoordinatorCaller,
     identity: IdentityDep,
     agenda: AgendaDep,
+    settings: SettingsDep,
 ) -> MinutesOut:
     """Approve the minutes in review: they become immutable, with content hash and approver."""
+    review.require_separate_approver(
+        session, settings.minutes_separate_approver, caller, meeting_id
+    )
     return service.approve(session, identity, agenda, caller, meeting_id)
 
 
 @router.post("/corrections", response_model=MinutesOut, status_code=status.HTTP_201_CREATED)
 def start_correction(
     meeting_id: str,
+    data: CorrectionIn,
     session: SessionDep,
     caller: CoordinatorCaller,
     identity: IdentityDep,
     agenda: AgendaDep,
 ) -> MinutesOut:
-    """Start a corrected version; the approved one is kept."""
-    return service.start_correction(session, identity, agenda, caller, meeting_id)
+    """Start a corrected version with its reason; the approved one is kept."""
+    draft = service.start_correction(session, identity, agenda, caller, meeting_id)
+    if draft.id is not None:
+        minutes = service.shown_version(session, meeting_id, draft.version, True)
+        if minutes is not None:
+            review.seal_reason(session, identity, caller, minutes, data.reason)
+    return draft
 
 
 @router.get("/versions")
 def list_versions(
-    meeting_id: str, session: SessionDep, caller: CurrentCaller, agenda: AgendaDep
+    meeting_id: str,
+    session: SessionDep,
+    caller: CurrentCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
 ) -> list[dict[str, object]]:
-    """Every version: number, status, approver, hash (no content)."""
+    """Every version the caller may know of: status, who, when, hash, the correction reason."""
+    kind = agenda.agenda_view(caller.token, meeting_id)["meeting"]["kind"]
+    rows = service.versions(session, meeting_id, caller.has_role("coordinator"))
+    return review.version_rows(session, identity, caller, kind, rows)
+
+
+@router.post("/confirmations", response_model=ConfirmationOut, status_code=status.HTTP_201_CREATED)
+def confirm(
+    meeting_id: str,
+    session: SessionDep,
+    caller: CurrentCaller,
+    identity: IdentityDep,
+    agenda: AgendaDep,
+) -> ConfirmationOut:
+    """「確認しました」: an attendee confirms the version in review."""
+    return review.confirm(session, identity, agenda, caller, meeting_id)
+
+
+@router.get("/confirmations", response_model=list[ConfirmationOut])
+def list_confirmations(
+    meeting_id: str,
+    session: SessionDep,
+    caller: CoordinatorCaller,
+    agenda: AgendaDep,
+    version: Annotated[int, Query(ge=1, le=10000)],
+) -> list[ConfirmationOut]:
+    """Who confirmed a version (coordinators)."""
     agenda.agenda_view(caller.token, meeting_id)
-    return [
-        {
-            "version": m.version,
-            "status": m.status,
-            "approved_by": m.approved_by,
-            "approved_at": m.approved_at,
-            "content_hash": m.content_hash,
-        }
-        for m in service.versions(session, meeting_id)
-    ]
+    return review.confirmations(session, meeting_id, version)
 
 
 @router.post("/comments", response_model=CommentOut, status_code=status.HTTP_201_CREATED)

@@ -55,6 +55,8 @@ class ItemOut(BaseModel):
 
     agenda_item_id: str
     case_id: str | None
+    case_number: str | None = None
+    case_title: str | None = None
     purpose: str
     purpose_label: str
     position: int
@@ -67,6 +69,21 @@ class ItemOut(BaseModel):
     redacted: Literal["consent_scope", "no_pledge", "not_attending"] | None = None
     tax_masked: bool = False
     tax_spans: list[tuple[int, int, str]] | None = None
+
+
+class ConfirmationOut(BaseModel):
+    """An attendee's 「確認しました」 on a version in review."""
+
+    member_id: str
+    version: int
+    confirmed_at: datetime
+
+
+class CorrectionIn(BaseModel):
+    """Why a corrected version is started."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
 class MinutesOut(BaseModel):
@@ -85,6 +102,13 @@ class MinutesOut(BaseModel):
     content_hash: str | None = None
     notice: str | None = None
     warnings: list[dict[str, str]] = Field(default_factory=list)
+    created_by: str | None = None
+    submitted_by: str | None = None
+    # Review: whether the caller confirmed this version; who confirmed (coordinators only);
+    # a correction in review that members reach by its number while they read the approved one.
+    confirmed_by_me: bool = False
+    confirmations: list[ConfirmationOut] | None = None
+    review_version: int | None = None
 
 
 class CommentIn(BaseModel):

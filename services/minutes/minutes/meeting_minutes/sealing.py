@@ -216,10 +216,12 @@ def sync_grants(
     audience: str,
     kind: str,
     entitled: set[str],
+    keep: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Make the record's wraps match ``entitled``: revoke the rest, grant the missing via escrow.
 
-    Returns the members identity refused (e.g. no valid pledge).
+    Members in ``keep`` hold on to a wrap they have but are never granted one (a caller cannot
+    grant to themselves). Returns the members identity refused (e.g. no valid pledge).
     """
     rows = session.scalars(
         select(MinutesWrap).where(
@@ -230,11 +232,11 @@ def sync_grants(
     ).all()
     held = set()
     for row in rows:
-        if row.member_id not in entitled or row.conference_kind != kind:
+        if row.member_id not in entitled | keep or row.conference_kind != kind:
             session.delete(row)
         else:
             held.add(row.member_id)
-    missing = sorted(entitled - held)
+    missing = sorted(entitled - held - keep)
     if not missing:
         return []
     grants = identity.rewrap(token, [(record.escrow_wraps[audience], m, kind) for m in missing])

@@ -85,6 +85,30 @@ def _version(session: Session, meeting_id: str, version: int | None) -> Minutes 
     )
 
 
+def _latest_in(session: Session, meeting_id: str, status: str) -> Minutes | None:
+    return session.scalar(
+        select(Minutes)
+        .where(Minutes.meeting_id == meeting_id, Minutes.status == status)
+        .order_by(Minutes.version.desc())
+        .limit(1)
+    )
+
+
+def shown_version(
+    session: Session, meeting_id: str, version: int | None, coordinator: bool
+) -> Minutes | None:
+    """The version a caller reads: members never see a draft and keep the approved version
+    while a correction is under way (they reach a correction in review by its number)."""
+    if coordinator:
+        return _version(session, meeting_id, version)
+    if version is None:
+        return _latest_in(session, meeting_id, "approved") or _latest_in(
+            session, meeting_id, "in_review"
+        )
+    chosen = _version(session, meeting_id, version)
+    return None if chosen is None or chosen.status == "draft" else chosen
+
+
 def _items(session: Session, minutes: Minutes) -> list[MinutesItem]:
     return list(
         session.scalars(
@@ -193,9 +217,7 @@ class _Writer:
 
     def prepare(self, old_items: list[MinutesItem], old_blocks: dict[str, TaxBlock]) -> None:
         token, kind = self.caller.token, self.ent.kind
-        pledges = self.identity.pledge_status(
-            token, kind, [*self.ent.attendees, self.caller.member_id]
-        )
+        pledges = self.identity.pledge_status(token, kind, [*self.ent.attendees, *self.authors()])
         self.pledged = {m for m, ok in pledges.items() if ok}
         self.keys = self.identity.public_keys(token, sorted(self.pledged))
         self.escrow = self.identity.escrow_key(token, "minutes")
@@ -207,12 +229,21 @@ class _Writer:
     def recipients(self, member_ids: set[str]) -> dict[str, Any]:
         return {m: self.keys[m] for m in sorted(member_ids) if m in self.keys}
 
+    def authors(self) -> set[str]:
+        """Who wrote this text: the draft's creator and whoever saves it now."""
+        return {self.minutes.created_by, self.caller.member_id}
+
     def content_ids(self, entitlement: dict[str, Any]) -> set[str]:
-        # The writer always reads what they write; everyone else only within the item's audience.
-        return (set(entitlement["content_member_ids"]) & self.pledged) | {self.caller.member_id}
+        # The writers always read what they write; everyone else only within the item's audience.
+        return (set(entitlement["content_member_ids"]) | self.authors()) & (
+            self.pledged | {self.caller.member_id}
+        )
 
     def tax_ids(self, entitlement: dict[str, Any]) -> set[str]:
-        return set(entitlement["tax_member_ids"]) & self.pledged
+        # Their own words: the writers read the tax parts whatever the consent says.
+        return (set(entitlement["tax_member_ids"]) | self.authors()) & (
+            self.pledged | {self.caller.member_id}
+        )
 
 
 def _resolve_unit(
@@ -265,6 +296,7 @@ def _seal_item(
                 TAX,
                 kind,
                 tax_ids - {writer.caller.member_id},
+                keep=frozenset({writer.caller.member_id}),
             )
             warnings.extend(
                 {
@@ -408,6 +440,7 @@ def submit_for_review(session: Session, caller: Caller, meeting_id: str) -> Minu
     """Draft → in review: attendees may now comment."""
     minutes = _require_status(_latest(session, meeting_id), "draft")
     minutes.status, minutes.submitted_at = "in_review", utcnow()
+    minutes.submitted_by = caller.member_id
     record(
         session, "minutes.submit", caller.member_id, "minutes", minutes.id, version=minutes.version
     )
@@ -585,7 +618,7 @@ def start_correction(
     return caller_view(session, identity, agenda, caller, meeting_id, audit=False)
 
 
-def _skeleton(ent: Entitlements, meeting_id: str) -> MinutesOut:
+def _skeleton(ent: Entitlements, meeting_id: str, cases: dict[str, dict[str, Any]]) -> MinutesOut:
     items = sorted(ent.items.values(), key=lambda i: i.get("order", 0))
     return MinutesOut(
         id=None,
@@ -599,6 +632,7 @@ def _skeleton(ent: Entitlements, meeting_id: str) -> MinutesOut:
             ItemOut(
                 agenda_item_id=i["id"],
                 case_id=i.get("case_id"),
+                **cases.get(i["id"], {}),
                 purpose=i["purpose"],
                 purpose_label=PURPOSE_LABELS.get(i["purpose"], i["purpose"]),
                 position=n + 1,
@@ -617,10 +651,12 @@ def _item_out(
     opened: Any,
     redacted: str | None,
     coordinator: bool,
+    case: dict[str, Any],
 ) -> ItemOut:
     base = {
         "agenda_item_id": item.agenda_item_id,
         "case_id": item.case_id,
+        **case,
         "purpose": item.purpose,
         "purpose_label": PURPOSE_LABELS.get(item.purpose, item.purpose),
         "position": item.position,
@@ -650,13 +686,15 @@ def caller_view(
     audit: bool = True,
 ) -> MinutesOut:
     """The minutes as this caller may read them: only what the caller's own keys open."""
-    meeting = agenda.agenda_view(caller.token, meeting_id)["meeting"]
-    kind = meeting["kind"]
-    minutes = _version(session, meeting_id, version)
+    agenda_view = agenda.agenda_view(caller.token, meeting_id)
+    kind = agenda_view["meeting"]["kind"]
+    cases = _case_labels(agenda_view)
     coordinator = caller.has_role("coordinator")
+    minutes = shown_version(session, meeting_id, version, coordinator)
     if minutes is None:
         if coordinator and version is None:
-            return _skeleton(Entitlements.load(agenda, caller.token, meeting_id), meeting_id)
+            ent = Entitlements.load(agenda, caller.token, meeting_id)
+            return _skeleton(ent, meeting_id, cases)
         raise not_found("会議録", "Minutes")
     items = _items(session, minutes)
     blocks = _blocks(session, items)
@@ -691,6 +729,7 @@ def caller_view(
             opened,
             None if pledged else "no_pledge",
             coordinator,
+            cases.get(item.agenda_item_id, {}),
         )
         for item in items
     ]
@@ -717,16 +756,25 @@ def caller_view(
         approved_at=minutes.approved_at,
         content_hash=minutes.content_hash,
         notice=None if pledged else NO_PLEDGE_NOTICE,
+        created_by=minutes.created_by,
+        submitted_by=minutes.submitted_by,
     )
 
 
-def versions(session: Session, meeting_id: str) -> list[Minutes]:
-    """Every version of a meeting's minutes, oldest first."""
-    return list(
-        session.scalars(
-            select(Minutes).where(Minutes.meeting_id == meeting_id).order_by(Minutes.version)
-        )
-    )
+def _case_labels(agenda_view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each agenda item's case number, and its title where the caller may read it."""
+    return {
+        i["id"]: {"case_number": i.get("case_number"), "case_title": i.get("title")}
+        for i in agenda_view.get("items") or []
+    }
+
+
+def versions(session: Session, meeting_id: str, coordinator: bool = True) -> list[Minutes]:
+    """Every version of a meeting's minutes, oldest first (drafts for coordinators only)."""
+    query = select(Minutes).where(Minutes.meeting_id == meeting_id)
+    if not coordinator:
+        query = query.where(Minutes.status != "draft")
+    return list(session.scalars(query.order_by(Minutes.version)))
 
 
 def add_comment(
@@ -868,7 +916,12 @@ def change_tax_mark(
             errors=[FieldError("end", "範囲が正しくありません。", "Invalid range.")],
         )
     overrides = json.loads(tax["overrides"]) if tax else {"marked": [], "unmarked": []}
-    overrides["marked" if data.action == "mark" else "unmarked"].append([data.start, data.end])
+    chosen, opposite = ("marked", "unmarked") if data.action == "mark" else ("unmarked", "marked")
+    # The latest decision wins: a mark taken off (or put back) drops the opposite override.
+    overrides[opposite] = [
+        r for r in overrides.get(opposite, []) if r[1] <= data.start or r[0] >= data.end
+    ]
+    overrides.setdefault(chosen, []).append([data.start, data.end])
     new_masked, segments, _ = mask_text(text, overrides)
     set_path(body, data.field, new_masked)
     ent = Entitlements.load(agenda, caller.token, meeting_id)
@@ -889,8 +942,8 @@ def change_tax_mark(
         ent.kind,
         writer.escrow,
     )
-    # Whoever could read the hidden parts before keeps reading them; nobody else gains them.
-    readers = writer.tax_ids(entitlement) | ({caller.member_id} if tax else set())
+    # The readers of the hidden parts stay the entitled members and the writers of the text.
+    readers = writer.tax_ids(entitlement)
     blocks_map = dict(item.tax_blocks or {})
     if segments:
         blocks_map[data.field] = _new_block(writer, segments, overrides, readers).id

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from web.core.errors import ApiError, FormErrors
@@ -13,16 +15,18 @@ router = APIRouter(prefix="/meetings/{meeting_id}")
 Coordinator = role_page("coordinator")
 
 
-def _page(
+def minutes_page(
     page: Page,
     meeting_id: str,
     *,
     errors: FormErrors | None = None,
     status: int = 200,
     form: object = None,
+    version: int | None = None,
 ) -> Response:
+    """The minutes page: reader's view, review, and for coordinators the editor."""
     agenda = page.api.get(f"/agenda/meetings/{meeting_id}/agenda")
-    minutes = service.view(page.api, meeting_id)
+    minutes = service.view(page.api, meeting_id, version)
     coordinator = page.has_role("coordinator")
     extra = (
         service.editor_context(page.api, meeting_id)
@@ -45,7 +49,13 @@ def _page(
         pledge_valid=agenda.get("pledge_valid", False),
         minutes=minutes,
         coordinator=coordinator,
-        editable=coordinator and minutes is not None and minutes["status"] in ("new", "draft"),
+        editable=coordinator
+        and version is None
+        and minutes is not None
+        and minutes["status"] in ("new", "draft"),
+        me=page.me,
+        comments=service.comments(page.api, meeting_id, minutes),
+        separate_approver=page.request.app.state.settings.minutes_separate_approver,
         role_rows=range(service.ROLE_ROWS),
         form=form,
         meeting_id=meeting_id,
@@ -54,9 +64,13 @@ def _page(
 
 
 @router.get("/minutes")
-def read_minutes(page: SignedIn, meeting_id: str) -> Response:
+def read_minutes(
+    page: SignedIn,
+    meeting_id: str,
+    version: Annotated[int | None, Query(ge=1, le=10000)] = None,
+) -> Response:
     """The minutes as I may read them; coordinators get the editor while they are a draft."""
-    return _page(page, meeting_id)
+    return minutes_page(page, meeting_id, version=version)
 
 
 @router.post("/minutes", dependencies=[Coordinator])
@@ -70,7 +84,7 @@ def save_draft(page: SignedIn, meeting_id: str, form: Form) -> Response:
     except ApiError as error:
         if error.status >= 500 or error.status in (403, 404):
             raise
-        return _page(
+        return minutes_page(
             page, meeting_id, errors=service.draft_errors(error, minutes), status=422, form=form
         )
     return redirect(page, f"/meetings/{meeting_id}/minutes", flash="minutes_saved")
@@ -86,14 +100,23 @@ def submit(page: SignedIn, meeting_id: str, form: Form) -> Response:
 @router.post("/minutes/approve", dependencies=[Coordinator])
 def approve(page: SignedIn, meeting_id: str, form: Form) -> Response:
     """Approve the minutes in review: they become immutable."""
-    page.api.post(f"/minutes/meetings/{meeting_id}/minutes/approve")
+    try:
+        page.api.post(f"/minutes/meetings/{meeting_id}/minutes/approve")
+    except ApiError as error:
+        if error.status != 409:
+            raise
+        return minutes_page(page, meeting_id, errors=FormErrors(general=[error.detail]), status=409)
     return redirect(page, f"/meetings/{meeting_id}/minutes", flash="minutes_approved")
 
 
 @router.post("/minutes/correction", dependencies=[Coordinator])
 def correction(page: SignedIn, meeting_id: str, form: Form) -> Response:
-    """Start a corrected version (the approved one is kept)."""
-    page.api.post(f"/minutes/meetings/{meeting_id}/minutes/corrections")
+    """Start a corrected version with its reason (the approved one is kept)."""
+    reason = str(form.get("reason") or "").strip()
+    if not reason or len(reason) > 1000:
+        errors = FormErrors(fields={"reason": [page.t("minutes.err_reason")]})
+        return minutes_page(page, meeting_id, errors=errors, status=422, form=form)
+    page.api.post(f"/minutes/meetings/{meeting_id}/minutes/corrections", {"reason": reason})
     return redirect(page, f"/meetings/{meeting_id}/minutes", flash="minutes_correction")
 
 
@@ -110,7 +133,7 @@ def tax_mark(page: SignedIn, meeting_id: str, form: Form) -> Response:
             errors = FormErrors(
                 fields={f"{item_id}.{field}.phrase": [page.t("minutes.phrase_not_found")]}
             )
-            return _page(page, meeting_id, errors=errors, status=422)
+            return minutes_page(page, meeting_id, errors=errors, status=422)
         start, end = str(span[0]), str(span[1])
     body = {
         "agenda_item_id": item_id,
@@ -124,7 +147,7 @@ def tax_mark(page: SignedIn, meeting_id: str, form: Form) -> Response:
     except ApiError as error:
         if error.status >= 500 or error.status in (403, 404):
             raise
-        return _page(page, meeting_id, errors=FormErrors(general=[error.detail]), status=422)
+        return minutes_page(page, meeting_id, errors=FormErrors(general=[error.detail]), status=422)
     return redirect(
         page,
         f"/meetings/{meeting_id}/minutes",

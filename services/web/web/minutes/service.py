@@ -14,14 +14,22 @@ ROLE_ROWS = 3
 EDITABLE = ("new", "draft", "in_review")
 
 
-def view(api: Api, meeting_id: str) -> dict[str, Any] | None:
+def view(api: Api, meeting_id: str, version: int | None = None) -> dict[str, Any] | None:
     """The minutes as the caller may read them, or None when there are none yet."""
+    query = f"?version={version}" if version else ""
     try:
-        return api.get(f"/minutes/meetings/{meeting_id}/minutes")
+        return api.get(f"/minutes/meetings/{meeting_id}/minutes{query}")
     except ApiError as error:
         if error.status == 404 and error.code == "not_found":
             return None
         raise
+
+
+def comments(api: Api, meeting_id: str, minutes: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """Review comments on the version in review (none outside review)."""
+    if minutes is None or minutes.get("status") != "in_review":
+        return []
+    return api.get(f"/minutes/meetings/{meeting_id}/minutes/comments")
 
 
 def editor_context(api: Api, meeting_id: str) -> dict[str, Any]:

@@ -1,0 +1,58 @@
+"""KASANE_MINUTES_SEPARATE_APPROVER=true: someone other than the author approves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kasane_shared.settings import Settings
+from tests.helpers import assert_problem, auth, first_sign_in
+from tests.minutes.test_minutes_flow import _minutes, _setup, _write
+
+
+@pytest.fixture
+def settings(data_dir: Path, key_dir: Path) -> Settings:
+    """A city that requires a separate approver."""
+    return Settings(
+        data_dir=data_dir, key_file=key_dir / "kek.json", demo=False, minutes_separate_approver=True
+    )
+
+
+def _second_coordinator(suite, people, tokens) -> str:
+    body = {
+        "login": "approving-coordinator",
+        "display_name": "承認 三郎",
+        "organization_id": people.organizations["welfare"],
+        "roles": ["coordinator"],
+        "password": "kasane-test-initial-9",
+    }
+    admin = auth(tokens["demo-admin"])
+    created = suite.client.post("/identity/members", json=body, headers=admin)
+    assert created.status_code == 201, created.text
+    token = first_sign_in(suite.client, body["login"], body["password"])
+    for template in suite.client.get("/identity/pledge-templates", headers=auth(token)).json():
+        if template["current"]:
+            suite.client.post(
+                f"/identity/members/{created.json()['id']}/pledges",
+                json={"template_id": template["id"]},
+                headers=auth(token),
+            )
+    return token
+
+
+def test_the_author_cannot_approve_a_second_coordinator_can(suite, coordinator, people, tokens):
+    _, meeting_id, item_id = _setup(coordinator, people, "shien", None)
+    author = tokens["demo-coordinator"]
+    assert _write(suite, tokens, people, meeting_id, item_id).status_code == 200
+    _minutes(suite, author, meeting_id, "POST", "/submit")
+    refused = assert_problem(
+        _minutes(suite, author, meeting_id, "POST", "/approve"), 409, "same_approver"
+    )
+    assert "作成者以外" in refused["detail"]
+    assert _minutes(suite, author, meeting_id).json()["status"] == "in_review"
+    second = _second_coordinator(suite, people, tokens)
+    approved = _minutes(suite, second, meeting_id, "POST", "/approve")
+    assert approved.status_code == 200, approved.text
+    me = suite.client.get("/identity/me", headers=auth(second)).json()
+    assert approved.json()["status"] == "approved" and approved.json()["approved_by"] == me["id"]
