@@ -5,6 +5,35 @@ from __future__ import annotations
 from kasane_shared.audit_names import TARGETS
 
 AUDIT_MESSAGES: dict[str, tuple[str, str]] = {
+    "audit.title": ("監査ログ", "Audit log"),
+    "audit.verify": ("改ざんの確認", "Tamper check"),
+    "audit.chain_ok": ("正常（{n}件）", "OK ({n} entries)"),
+    "audit.chain_broken": ("異常あり（{seq}番目の記録）", "Broken at entry {seq}"),
+    "audit.entries": ("記録", "Entries"),
+    "audit.service": ("サービス", "Service"),
+    "audit.all": ("すべて", "All"),
+    "audit.action": ("操作", "Event"),
+    "audit.action_hint": (
+        "前方一致（例: agenda. / minutes.export）",
+        "Prefix match (e.g. agenda. / minutes.export)",
+    ),
+    "audit.actor": ("操作した人", "Person"),
+    "audit.since": ("期間（この日から）", "From"),
+    "audit.limit": ("表示件数", "Limit"),
+    "audit.filter": ("絞り込む", "Filter"),
+    "audit.when": ("日時", "When"),
+    "audit.target": ("対象", "Target"),
+    "audit.outcome": ("結果", "Outcome"),
+    "audit.details": ("詳細", "Details"),
+    "audit.none": ("該当する記録はありません。", "No entries match."),
+    "audit.err_since": (
+        "日付を正しく入力してください（例: 2026-12-01）。",
+        "Enter a valid date (e.g. 2026-12-01).",
+    ),
+    "audit.err_limit": ("1〜1000の数字で入力してください。", "Enter a number from 1 to 1000."),
+    "service.identity": ("認証（identity）", "Identity"),
+    "service.agenda": ("議題（agenda）", "Agenda"),
+    "service.minutes": ("会議録（minutes）", "Minutes"),
     "audit.intro": (
         "3つのサービス（認証・議題・会議録）の操作の記録を、新しい順に表示します。"
         "この画面での検索も、1回の検索ごとに記録されます。",
