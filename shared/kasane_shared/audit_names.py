@@ -78,6 +78,7 @@ EVENTS: dict[str, Name] = {
     "minutes.submit": ("会議録を確認に回す", "Minutes sent for review"),
     "minutes.approve": ("会議録の承認", "Minutes approved"),
     "minutes.correction": ("会議録の訂正", "Minutes correction started"),
+    "minutes.correction_reason": ("会議録の訂正理由の記録", "Correction reason recorded"),
     "minutes.comment": ("会議録へのコメント", "Comment on minutes"),
     "minutes.confirm": ("会議録の確認", "Minutes confirmed"),
     "minutes.export": ("会議録（Word）の書き出し", "Minutes exported (Word)"),
