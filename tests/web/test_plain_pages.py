@@ -106,3 +106,24 @@ def test_no_engineers_words_on_a_coordinators_pages(web, people):
     for html in pages:
         for word in ("鍵を配り直", "KEK", "SHA-256", "ハッシュ", "招集者"):
             assert word not in html, word
+
+
+def test_new_pages_in_english_on_request(web, people):
+    web.cookies.set("kasane_lang", "en")
+    sign_in(web, "demo-admin")
+    member = people.members["demo-member-1"]
+    for path, words in (
+        ("/account", "Two-step sign-in"),
+        ("/account/password", "Change password"),
+        ("/admin", "Sign-in paused"),
+        ("/admin/pledges", "Pledges of everyone"),
+        (f"/admin/members/{member}", "Departure"),
+    ):
+        page = web.get(path)
+        assert page.status_code == 200 and words in page.text, path
+        assert 'lang="en"' in page.text
+    web.cookies.clear()
+    web.cookies.set("kasane_lang", "en")
+    sign_in(web, "demo-auditor")
+    page = web.get("/audit")
+    assert page.status_code == 200 and "Sign-in" in page.text.split("<tbody>", 1)[1]

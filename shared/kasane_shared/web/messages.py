@@ -40,23 +40,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.actions": ("操作", "Actions"),
     "form.yes": ("はい", "Yes"),
     "form.no": ("いいえ", "No"),
-    "login.title": ("ログイン", "Sign in"),
-    "login.login": ("ログインID", "Login"),
-    "login.password": ("パスワード", "Password"),
-    "login.totp": ("確認コード（6桁）", "Verification code (6 digits)"),
-    "login.totp_hint": (
-        "認証アプリに表示されている6桁の数字を入力してください。",
-        "Enter the 6 digits your authenticator app shows.",
-    ),
-    "login.submit": ("ログイン", "Sign in"),
-    "login.login_missing": ("ログインIDを入力してください。", "Enter your login."),
-    "login.password_missing": ("パスワードを入力してください。", "Enter your password."),
-    "login.reason_expired": (
-        "一定時間操作がなかったか、ログインの有効期限が切れたため、ログアウトしました。もう一度ログインしてください。",
-        "You were signed out after a period of inactivity or because your sign-in expired. "
-        "Please sign in again.",
-    ),
-    "login.reason_signed_out": ("ログアウトしました。", "You have signed out."),
     "home.title": ("ホーム", "Home"),
     "home.welcome": ("{name}さん、こんにちは。", "Hello, {name}."),
     "home.pledges": ("誓約書の状況", "Your pledges"),

@@ -3,6 +3,24 @@
 from __future__ import annotations
 
 ACCOUNT_MESSAGES: dict[str, tuple[str, str]] = {
+    "login.title": ("ログイン", "Sign in"),
+    "login.login": ("ログインID", "Login"),
+    "login.password": ("パスワード", "Password"),
+    "login.totp": ("確認コード（6桁）", "Verification code (6 digits)"),
+    "login.totp_hint": (
+        "認証アプリに表示されている6桁の数字を入力してください。"
+        "スマートフォンが手元にないときは、回復コードを入力できます。",
+        "Enter the 6 digits your authenticator app shows, or one of your recovery codes.",
+    ),
+    "login.submit": ("ログイン", "Sign in"),
+    "login.login_missing": ("ログインIDを入力してください。", "Enter your login."),
+    "login.password_missing": ("パスワードを入力してください。", "Enter your password."),
+    "login.reason_expired": (
+        "一定時間操作がなかったか、ログインの有効期限が切れたため、ログアウトしました。もう一度ログインしてください。",
+        "You were signed out after a period of inactivity or because your sign-in expired. "
+        "Please sign in again.",
+    ),
+    "login.reason_signed_out": ("ログアウトしました。", "You have signed out."),
     "error.back_home": ("ホームへ戻る", "Back to home"),
     "error.csrf_title": ("送信を受け付けられませんでした", "The form could not be accepted"),
     "error.csrf": (
