@@ -104,7 +104,23 @@ def test_enrol_totp_with_a_qr_code_drawn_here(web, people):
         "/account/totp/confirm",
         data={"csrf_token": csrf_of(started.text), "code": wrong, "secret": secret, "uri": ""},
     )
-    assert bad.status_code == 422 and "<svg" in bad.text
+    assert bad.status_code == 422 and "<svg" not in bad.text  # no URI came back: no QR
+    uri = re.search(r'name="uri" value="([^"]+)"', started.text).group(1).replace("&amp;", "&")
+    again = web.post(
+        "/account/totp/confirm",
+        data={"csrf_token": csrf_of(started.text), "code": wrong, "secret": secret, "uri": uri},
+    )
+    assert again.status_code == 422 and "<svg" in again.text
+    huge = web.post(
+        "/account/totp/confirm",
+        data={
+            "csrf_token": csrf_of(started.text),
+            "code": wrong,
+            "secret": secret,
+            "uri": "x" * 5000,
+        },
+    )
+    assert huge.status_code == 422 and "<svg" not in huge.text
     done = web.post(
         "/account/totp/confirm",
         data={"csrf_token": csrf_of(started.text), "code": code, "secret": secret, "uri": ""},

@@ -62,7 +62,13 @@ def api_errors(error: ApiError, fields: dict[str, str]) -> FormErrors:
 
 
 def qr_svg(uri: str, label: str) -> Markup:
-    """The provisioning URI as an inline SVG QR code, drawn here (no outside service sees it)."""
+    """The provisioning URI as an inline SVG QR code, drawn here (no outside service sees it).
+
+    The URI comes back with the confirmation form; anything but a short ``otpauth://`` URI
+    draws nothing (the secret is still shown for typing by hand).
+    """
+    if not uri.startswith("otpauth://totp/") or len(uri) > 512:
+        return Markup("")
     code = segno.make(uri, error="m")
     svg = code.svg_inline(scale=5, border=4, dark="#000000", light="#ffffff", title=label)
     return Markup(svg)
