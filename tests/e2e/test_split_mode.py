@@ -368,6 +368,28 @@ def test_health_and_docs_through_the_gateway(deployment):
         )
 
 
+def test_metrics_stay_inside_and_request_ids_cross_the_gateway(deployment):
+    import json
+
+    with deployment.client() as client:
+        for service in SERVICES:
+            assert client.get(f"/{service}/metrics").status_code == 404
+        traced = "feedc0de" * 4
+        answer = client.get("/agenda/healthz", headers={"X-Request-ID": traced})
+        assert answer.headers["x-request-id"] == traced
+        minted = client.get("/minutes/healthz").headers["x-request-id"]  # nginx's $request_id
+    time.sleep(0.5)
+    lines = [
+        json.loads(line)
+        for name, process in deployment.processes.items()
+        if name.split("-")[0] in SERVICES
+        for line in process.log.read_text().splitlines()
+        if line.startswith("{")
+    ]
+    seen = {(r.get("service"), r.get("request_id")) for r in lines if r.get("route") == "/healthz"}
+    assert ("agenda", traced) in seen and ("minutes", minted) in seen
+
+
 def test_member_tokens_verify_in_every_process(deployment):
     with deployment.client() as client:
         coordinator = _login(client, "demo-coordinator")
