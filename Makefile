@@ -8,7 +8,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: env run test bench lint clean
+.PHONY: env run test bench lint clean train-redactor
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -33,6 +33,10 @@ test: env
 
 bench: env
 	$(VENV)/bin/python -m bench $(BENCH)
+
+# The tax tagger's model, rebuilt from data/redaction/train/ (deterministic: same corpus, same bytes).
+train-redactor: env
+	$(VENV)/bin/python -m kasane_shared.redaction.training
 
 lint: env
 	$(VENV)/bin/ruff check .

@@ -1,131 +1,158 @@
-"""Benchmark of the tax-data redactor: characters per second on one core, peak memory.
+"""Benchmark of the tax-data redactor: quality on the blind split, speed, memory, start-up.
 
-The corpus is about 1 MB of UTF-8, built by shuffling the texts of dev.jsonl with a fixed
-seed and repeating them. Two baselines run over the same texts in the same process: a
-plain ``str.count`` and a single compiled-regex scan, so the figures can be compared
-across machines through their ratio.
+Quality: catch, over-redaction and false-positive rate (GUIDELINE.md) for the hand rules
+alone, the learned tagger alone and the two together, on the blind split
+(data/redaction/blind/, written by hands that never saw the code, the rules or the
+training lines) and on ../shared/redaction/dev.jsonl; and for the distribution check, the
+share of gold spans masked or flagged as a suspect, and suspects per 1,000 characters of
+negative text (a coordinator's clicks).
 
-    .venv/bin/python bench/bench_redaction.py
+Speed: characters per second on one core over about 1 MB of long mixed text (every corpus
+line, shuffled with a fixed seed and joined into documents of about 5,000 characters),
+against a single compiled-regex scan of the same text in the same run; peak memory; the
+wall time of `kasane redact` answering one line.
+
+    make bench BENCH=redaction
 """
 
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
-import resource
+import subprocess
+import sys
 import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 from kasane_shared.redaction import find_tax_spans
+from kasane_shared.redaction.rules import find_rule_spans
+from kasane_shared.redaction.scoring import Gold, load_gold, score_with
+from kasane_shared.redaction.suspects import find_suspects
+from kasane_shared.redaction.tagger import find_tagger_spans
 
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data" / "redaction"
+DEV = REPO.parent / "shared" / "redaction" / "dev.jsonl"
 CORPUS_BYTES = 1_000_000
-DEV = Path(
-    os.environ.get(
-        "KASANE_REDACTION_DEV",
-        Path(__file__).resolve().parents[2] / "shared" / "redaction" / "dev.jsonl",
-    )
-)
-# Used only when the labelled set is not next to the repository.
-FALLBACK = [
-    "税務課によると、本人の住民税は令和5年度から非課税となっている。",
-    "家賃を3か月滞納しており、大家から督促を受けている。",
-    "固定資産税を3年分滞納しており、収税課が差押えを検討している。",
-    "本人の話では月収は約14万円。国民健康保険料の減免を申請した。",
-]
+DOCUMENT_CHARS = 5_000
+
+FINDERS: dict[str, Callable[[str], list]] = {
+    "rules": find_rule_spans,
+    "tagger": find_tagger_spans,
+    "rules+tagger": find_tax_spans,
+}
 
 
-def corpus(seed: int = 0) -> list[str]:
-    """Dev texts shuffled with a fixed seed and repeated up to CORPUS_BYTES of UTF-8."""
-    if DEV.exists():
-        lines = DEV.read_text(encoding="utf-8").splitlines()
-        texts = [json.loads(line)["text"] for line in lines if line.strip()]
-    else:
-        texts = FALLBACK
-    rng = random.Random(seed)
-    out: list[str] = []
-    size = 0
-    while size < CORPUS_BYTES:
-        batch = texts[:]
-        rng.shuffle(batch)
-        for t in batch:
-            out.append(t)
-            size += len(t.encode("utf-8"))
-            if size >= CORPUS_BYTES:
-                break
+def _quality(gold: list[Gold]) -> dict:
+    """The three figures for each finder, and the distribution check's figures."""
+    out: dict = {name: score_with(gold, fn).row() for name, fn in FINDERS.items()}
+
+    def masked_or_flagged(text: str) -> list[tuple[int, int]]:
+        spans = find_tax_spans(text)
+        return [(s.start, s.end) for s in spans] + [
+            (x.start, x.end) for x in find_suspects(text, spans)
+        ]
+
+    out["masked_or_suspect_catch"] = round(score_with(gold, masked_or_flagged).catch, 4)
+    negatives = [g for g in gold if not g.spans]
+    clicks = sum(len(find_suspects(g.text, find_tax_spans(g.text))) for g in negatives)
+    chars = sum(len(g.text) for g in negatives)
+    out["suspects_per_1000_negative_chars"] = round(1000 * clicks / chars, 2) if chars else 0.0
+    out["lines"] = len(gold)
+    out["spans"] = sum(len(g.spans) for g in gold)
     return out
 
 
-def _best_time(fn: Callable[[list[str]], object], texts: list[str], repeat: int = 3) -> float:
-    """Best wall time of repeat runs: the least disturbed by other load."""
+def _documents(seed: int = 0) -> list[str]:
+    """Every corpus line shuffled with a fixed seed, joined into long mixed documents."""
+    texts = [g.text for g in load_gold(sorted(DATA.glob("*/*.jsonl")))]
+    rng = random.Random(seed)
+    docs: list[str] = []
+    size, current = 0, []
+    while size < CORPUS_BYTES:
+        rng.shuffle(texts)
+        for t in texts:
+            current.append(t)
+            size += len(t.encode("utf-8"))
+            if sum(len(c) for c in current) >= DOCUMENT_CHARS:
+                docs.append("\n".join(current))
+                current = []
+            if size >= CORPUS_BYTES:
+                break
+    if current:
+        docs.append("\n".join(current))
+    return docs
+
+
+def _best_time(fn: Callable[[str], object], docs: list[str], repeat: int = 2) -> float:
     best = float("inf")
     for _ in range(repeat):
         t0 = time.perf_counter()
-        fn(texts)
+        for d in docs:
+            fn(d)
         best = min(best, time.perf_counter() - t0)
     return best
 
 
-def _redact_all(texts: list[str]) -> int:
-    return sum(len(find_tax_spans(t)) for t in texts)
+_REGEX = re.compile("税|課税|滞納|未納|差押|督促")
 
 
-def _count_all(texts: list[str]) -> int:
-    return sum(t.count("税") for t in texts)
-
-
-_TAX_RE = re.compile("税|課税|滞納|未納")
-
-
-def _regex_all(texts: list[str]) -> int:
-    return sum(1 for t in texts for _ in _TAX_RE.finditer(t))
-
-
-def run() -> dict:
-    """Measure the redactor and the baselines; return the figures."""
-    texts = corpus()
-    chars = sum(len(t) for t in texts)
-    _redact_all(texts[:200])  # warm-up: compile the regex, fill caches
-
-    redact_s = _best_time(_redact_all, texts)
-    count_s = _best_time(_count_all, texts)
-    regex_s = _best_time(_regex_all, texts)
-
+def _speed() -> dict:
+    docs = _documents()
+    chars = sum(len(d) for d in docs)
+    find_tax_spans(docs[0])  # warm-up: load the dictionary and the model
+    redact_s = _best_time(find_tax_spans, docs)
+    regex_s = _best_time(lambda d: sum(1 for _ in _REGEX.finditer(d)), docs)
     tracemalloc.start()
-    _redact_all(texts)
+    for d in docs[:20]:
+        find_tax_spans(d)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-
-    # The same corpus as one document, as when whole minutes are redacted at once.
-    document = "\n".join(texts)
-    doc_s = _best_time(lambda docs: [find_tax_spans(d) for d in docs], [document], repeat=2)
-    tracemalloc.start()
-    find_tax_spans(document)
-    _, doc_peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-
     return {
-        "corpus_texts": len(texts),
-        "corpus_chars": chars,
-        "corpus_bytes": sum(len(t.encode("utf-8")) for t in texts),
-        "spans_found": _redact_all(texts),
-        "redact_seconds": round(redact_s, 4),
-        "redact_chars_per_s": round(chars / redact_s),
-        "baseline_str_count_chars_per_s": round(chars / count_s),
-        "baseline_regex_scan_chars_per_s": round(chars / regex_s),
-        "slowdown_vs_str_count": round(redact_s / count_s, 1),
+        "documents": len(docs),
+        "chars": chars,
+        "chars_per_s_one_core": round(chars / redact_s),
+        "regex_scan_chars_per_s": round(chars / regex_s),
         "slowdown_vs_regex_scan": round(redact_s / regex_s, 1),
-        "peak_traced_alloc_mib": round(peak / 2**20, 2),
-        "one_document_chars_per_s": round(len(document) / doc_s),
-        "one_document_peak_traced_alloc_mib": round(doc_peak / 2**20, 2),
-        "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "target_chars_per_s": 200_000,
+        "peak_traced_alloc_mib_20_documents": round(peak / 2**20, 2),
+        "target_chars_per_s": 100_000,
     }
 
 
+def _startup() -> dict:
+    """Wall time of `kasane redact` answering one line (best of 3), and of `python -c pass`."""
+    kasane = Path(sys.executable).with_name("kasane")
+    line = json.dumps({"id": 1, "text": "本人は住民税を滞納している。"}, ensure_ascii=False)
+
+    def best(cmd: list[str]) -> float:
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            subprocess.run(cmd, input=line.encode(), capture_output=True, check=True)
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    redact = best([str(kasane), "redact"])
+    python = best([sys.executable, "-c", "pass"])
+    return {
+        "kasane_redact_first_line_s": round(redact, 3),
+        "python_start_s": round(python, 3),
+        "ratio": round(redact / python, 1),
+    }
+
+
+def run() -> dict:
+    """Measure quality, speed and start-up; return the figures."""
+    figures: dict = {"blind": _quality(load_gold(sorted((DATA / "blind").glob("*.jsonl"))))}
+    if DEV.exists():
+        figures["dev (in the training data)"] = _quality(load_gold([DEV]))
+    figures["speed"] = _speed()
+    figures["startup"] = _startup()
+    return figures
+
+
 if __name__ == "__main__":
-    for key, value in run().items():
-        print(f"{key:34} {value}")
+    print(json.dumps(run(), ensure_ascii=False, indent=2))

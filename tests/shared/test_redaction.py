@@ -149,7 +149,7 @@ def test_cli_redacts_in_order_and_skips_blank_lines():
     assert code == 0 and err == ""
     rows = [json.loads(line) for line in out.splitlines()]
     assert rows == [
-        {"id": "a", "spans": [[0, 9, "tax"]]},
+        {"id": "a", "spans": [[0, 13, "tax"]]},
         {"id": "b", "spans": []},
         {"id": 3, "spans": []},
     ]
@@ -182,6 +182,15 @@ def test_cli_reports_malformed_line(line, message):
     assert message in err
     assert "Traceback" not in err
     assert len(out.splitlines()) == 2  # the good lines are still redacted
+
+
+@pytest.mark.parametrize("content", ["", "\n  \n"])
+def test_cli_refuses_an_empty_input(tmp_path, content):
+    path = tmp_path / "empty.jsonl"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = _cli("", [str(path)])
+    assert code == 1 and out == ""
+    assert "入力が空です" in err and "empty input" in err and "行目" in err
 
 
 def test_cli_missing_file():

@@ -15,7 +15,8 @@ from kasane_shared.redaction import find_tax_spans
 # (text, must be masked, must stay readable)
 POSITIVE: list[tuple[str, list[str], list[str]]] = [
     # numerals: 半角, 全角, 漢数字; amounts; fiscal years
-    ("本人は住民税を三年分滞納している。", ["住民税を三年分滞納"], ["本人は", "している"]),
+    # The status verb is inside the span (GUIDELINE.md, span edges).
+    ("本人は住民税を三年分滞納している。", ["住民税を三年分滞納している"], []),
     ("住民税が十二万円未納となっている。", ["住民税が十二万円未納"], ["となっている"]),
     ("固定資産税の滞納額は１２万３，４００円。", ["固定資産税の滞納額は１２万３，４００円"], []),
     ("市税滞納は延滞金を除いて計67万3,200円。", ["市税滞納は延滞金を除いて計67万3,200円"], []),
@@ -43,7 +44,7 @@ POSITIVE: list[tuple[str, list[str], list[str]]] = [
     ),
     # tax kinds and statuses
     ("所得税の還付金約3万円が振り込まれる予定。", ["所得税の還付金約3万円"], ["予定"]),
-    ("自動車税の滞納で車検が受けられない。", ["自動車税の滞納"], ["車検"]),
+    ("自動車税の滞納で車検が受けられない。", ["自動車税の滞納"], []),
     ("法人税の申告が遅れている。", ["法人税の申告"], []),
     ("市税の延滞金が約3万円発生している。", ["市税の延滞金が約3万円"], []),
     (

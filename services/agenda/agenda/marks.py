@@ -19,7 +19,7 @@ from agenda.keys.service import CONTENT, TAX, KeyContext, load_overrides
 from agenda.meetings.models import AgendaItem, Meeting
 from agenda.meetings.service import open_items, seal_item
 
-CASE_FIELDS = ("summary", "notes")
+CASE_FIELDS = ("title", "summary", "notes")
 ITEM_FIELDS = ("briefing",)
 
 
@@ -51,8 +51,8 @@ def mark_case(ctx: KeyContext, case: Case, mark: TaxMark) -> None:
     if mark.field not in CASE_FIELDS:
         raise invalid(
             "field",
-            "事例では summary か notes を指定してください。",
-            "For a case the field must be summary or notes.",
+            "事例では title、summary、notes のいずれかを指定してください。",
+            "For a case the field must be title, summary or notes.",
         )
     content, tax = open_case(ctx, case)
     if content is None:

@@ -56,7 +56,8 @@ def _record(n: int, line: str | None) -> tuple[str | int, str]:
     rid, text = row["id"], row["text"]
     if isinstance(rid, bool) or not isinstance(rid, (str, int)):
         raise _LineError(
-            f'{n}行目: "id" は文字列か整数にしてください (line {n}: "id" must be a string or integer)'
+            f'{n}行目: "id" は文字列か整数にしてください '
+            f'(line {n}: "id" must be a string or integer)'
         )
     if not isinstance(text, str):
         raise _LineError(
@@ -68,9 +69,12 @@ def _record(n: int, line: str | None) -> tuple[str | int, str]:
 def _run(stream: IO, stdout: IO, stderr: IO) -> int:
     """Redact every line of stream; report bad lines and keep going."""
     status = 0
+    n = 0
+    read_any = False
     for n, line in _lines(stream):
         if line is not None and not line.strip():
             continue
+        read_any = True
         try:
             rid, text = _record(n, line)
         except _LineError as err:
@@ -81,6 +85,14 @@ def _run(stream: IO, stdout: IO, stderr: IO) -> int:
         stdout.write(json.dumps({"id": rid, "spans": spans}, ensure_ascii=False) + "\n")
         # Flushed per line so a caller can stream conference text through the redactor.
         stdout.flush()
+    if not read_any:
+        # An empty input is almost always a mistake upstream (a wrong file, a failed export).
+        print(
+            f"{max(n, 1)}行目: 入力が空です。JSON Lines を1行以上渡してください "
+            f"(line {max(n, 1)}: empty input; give at least one JSON line)",
+            file=stderr,
+        )
+        return 1
     return status
 
 

@@ -1,18 +1,18 @@
 """What the tagger sees of a text: units, Sudachi tokens and one feature list per token.
 
-A text is cut into units (lines and sentences). Only units that hold a tax cue are
-tokenized: most conference text says nothing about tax, and skipping it keeps the
+A text is cut into units (lines and sentences). Only units that hold a tax cue, or
+stand near one, are tokenized: most conference text says nothing about tax, and skipping it keeps the
 redactor fast on long documents. Offsets are code points of the original text throughout.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from . import lexicon as lx
+from .normalize import Normalized, normalize_text
 
 # A unit ends at a line break or a sentence end; a very long unit is cut at a comma so
 # that Sudachi's input limit is never reached.
@@ -36,13 +36,32 @@ def _words(*lists: list[str]) -> str:
 # Lexicon classes marked on the characters they cover; a token takes the classes of its
 # characters as features. The lists are the hand rules' own (lexicon.py) plus spoken forms.
 _SPOKEN_TAX = ["税金", "ぜいきん", "ゼイキン", "税の方", "税のほう", "車の税", "家の税", "稅"]
+# Katakana readings, for half-width and phonetic writing (ｺﾃｲｼｻﾝｾﾞｲ, ｼﾞｭｳﾐﾝｾﾞｲ).
 _READINGS = [
-    "ジュウミンゼイ",
-    "コテイシサンゼイ",
-    "ケイジドウシャゼイ",
-    "シミンゼイ",
-    "ショトクゼイ",
-]
+    "ジュウミンゼイ", "コテイシサンゼイ", "ケイジドウシャゼイ", "ジドウシャゼイ", "シミンゼイ",
+    "ケンミンゼイ", "シケンミンゼイ", "ショトクゼイ", "コクホゼイ", "コクミンケンコウホケンゼイ",
+    "ゼイキン", "ゼイ",
+]  # fmt: skip
+_READING_STATUS = ["タイノウ", "ミノウ", "カンノウ", "ブンノウ", "ノウフ", "サシオサエ", "トクソク"]
+# Paying, owing and falling behind, as people say it; a fact only next to a tax cue.
+_PAYING = [
+    "払", "納め", "納付", "引き落と", "引落", "落ち", "落と", "引かれ", "天引", "振込", "振替",
+    "振り込", "入れ", "溜ま", "たま", "滞", "残って", "残り", "分けて", "分割", "約束", "未払",
+    "持ってかれ", "取られ", "戻って", "戻ってき",
+]  # fmt: skip
+# Who else sends 督促 and 差押え: a clause naming one of these is about another debt.
+_CREDITORS = [
+    "カード", "携帯", "ローン", "消費者金融", "サラ金", "大家", "管理会社", "家主", "保育課",
+    "学校", "裁判所", "債権者", "電力", "ガス会社", "水道局", "NHK", "病院", "信販", "クレジット",
+    "保険料", "家賃", "給食費", "保育料", "料金", "奨学金", "借金", "貸金",
+]  # fmt: skip
+# A clause that asks, explains or reports in general is not a fact about the person.
+_HYPOTHETICAL = [
+    "どうなる", "かどうか", "質問", "説明", "案内", "チラシ", "制度", "一般", "研修", "報道",
+    "ニュース", "らしい", "調べ", "不安", "心配", "思い込", "パンフレット", "広報", "お知らせ",
+    "もらえる", "対象になる", "なら",
+]  # fmt: skip
+_NEGATION = ["ない", "ねえ", "ねぇ", "へん", "ひん", "とらん", "とらへん", "ておらず", "ず", "ん。"]
 LEXICON_CLASSES: dict[str, re.Pattern[str]] = {
     "notax": re.compile(_words(lx.NOT_TAX)),
     "general": re.compile(_words(lx.GENERAL_CUES)),
@@ -56,6 +75,11 @@ LEXICON_CLASSES: dict[str, re.Pattern[str]] = {
     "nontax": re.compile(_words(lx.NON_TAX)),
     "income": re.compile(_words(lx.INCOME)),
     "fee": re.compile(r"料|代金|家賃|ローン|借金|借入"),
+    "reading": re.compile(_words(_READING_STATUS)),
+    "creditor": re.compile(_words(_CREDITORS)),
+    "hypothetical": re.compile(_words(_HYPOTHETICAL)),
+    "paying": re.compile(_words(_PAYING)),
+    "negation": re.compile(_words(_NEGATION)),
     "amount": re.compile(
         r"[0-9０-９〇一二三四五六七八九十百千万億,，.．]+(?:万|千)?円|¥[0-9,]+|￥[0-9,]+"
     ),
@@ -68,10 +92,12 @@ _TAX_CONTEXT = ("office", "ledger", "taxname", "taxstat", "act")
 
 @dataclass(slots=True)
 class Token:
-    """One Sudachi morpheme with code-point offsets into the original text."""
+    """One Sudachi morpheme: offsets into the original text and into its normalized form."""
 
     start: int
     end: int
+    nstart: int
+    nend: int
     surface: str
     norm: str
     pos: tuple[str, ...]
@@ -85,6 +111,7 @@ class Unit:
     end: int
     tokens: list[Token]
     features: list[list[str]]
+    classes: list[list[str]]
 
 
 @cache
@@ -93,23 +120,6 @@ def _tokenizer():
     from sudachipy import Dictionary, SplitMode
 
     return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
-
-
-def _squeeze(text: str) -> tuple[str, list[int]]:
-    """Text with 稅 read as 税 and spaces between CJK letters dropped, and its offset map."""
-    chars: list[str] = []
-    origin: list[int] = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        if ch in " \u3000" and 0 < i < n - 1 and _cjk(text[i - 1]) and _cjk(text[i + 1]):
-            continue
-        chars.append("税" if ch == "稅" else ch)
-        origin.append(i)
-    return "".join(chars), origin
-
-
-def _cjk(ch: str) -> bool:
-    return "\u3040" <= ch <= "\u9fff" or "\uff66" <= ch <= "\uff9f"
 
 
 def split_units(text: str) -> list[tuple[int, int]]:
@@ -127,7 +137,7 @@ def split_units(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def _class_marks(text: str) -> list[int]:
+def class_marks(text: str) -> list[int]:
     """Per character, a bit set of the lexicon classes that cover it."""
     marks = [0] * len(text)
     for bit, name in enumerate(_CLASS_NAMES):
@@ -137,26 +147,16 @@ def _class_marks(text: str) -> list[int]:
     return marks
 
 
-def _tokens(text: str, start: int, end: int) -> list[Token]:
-    """Sudachi tokens of text[start:end], offsets mapped back to the original text."""
-    squeezed, origin = _squeeze(text[start:end])
+def _tokens(norm: Normalized, start: int, end: int) -> list[Token]:
+    """Sudachi tokens of the normalized text[start:end], with original offsets too."""
     tokens: list[Token] = []
-    for m in _tokenizer().tokenize(squeezed):
-        b, e = m.begin(), m.end()
-        if b == e:
-            continue
+    for m in _tokenizer().tokenize(norm.text[start:end]):
+        b, e = start + m.begin(), start + m.end()
         surface = m.surface()
-        if surface.isspace():
+        if b == e or surface.isspace():
             continue
-        tokens.append(
-            Token(
-                start + origin[b],
-                start + origin[e - 1] + 1,
-                surface,
-                m.normalized_form(),
-                m.part_of_speech(),
-            )
-        )
+        ob, oe = norm.original(b, e)
+        tokens.append(Token(ob, oe, b, e, surface, m.normalized_form(), m.part_of_speech()))
     return tokens
 
 
@@ -186,18 +186,17 @@ def _bucket(d: int | None) -> str:
 
 def _token_classes(marks: list[int], tok: Token) -> list[str]:
     bits = 0
-    for i in range(tok.start, tok.end):
+    for i in range(tok.nstart, tok.nend):
         bits |= marks[i]
     return [name for b, name in enumerate(_CLASS_NAMES) if bits >> b & 1]
 
 
 def _unit_features(
-    text: str, tokens: list[Token], marks: list[int], context: tuple[str, ...]
+    tokens: list[Token], classes: list[list[str]], context: list[str]
 ) -> list[list[str]]:
     """One list of feature strings per token of a unit."""
     n = len(tokens)
-    classes = [_token_classes(marks, t) for t in tokens]
-    words = [unicodedata.normalize("NFKC", t.surface) for t in tokens]
+    words = [t.surface for t in tokens]
     norms = [t.norm for t in tokens]
     pos = [f"{t.pos[0]}-{t.pos[1]}" for t in tokens]
     taxy = [any(c in _TAX_CONTEXT for c in cs) or "税" in w for cs, w in zip(classes, words)]
@@ -207,8 +206,13 @@ def _unit_features(
         clause_of.append(clause)
         if w in ("、", ",", "，", "「", "」", "『", "』", "：", ":"):
             clause += 1
+    # What each clause holds, as a bag: the window of ±2 tokens is too narrow to see that a
+    # 督促状 came from a card company, or that a sentence only asks about tax.
+    clause_classes: list[set[str]] = [set() for _ in range(clause + 1)]
+    for c, cs in zip(clause_of, classes):
+        clause_classes[c].update(cs)
     unit_has = sorted({c for cs in classes for c in cs if c in _TAX_CONTEXT})
-    unit_feats = [f"u:{c}" for c in unit_has] + [f"ctx:{c}" for c in context]
+    unit_feats = [f"u:{c}" for c in unit_has] + context
     last_tax = None
     left: list[int | None] = []
     for i in range(n):
@@ -236,6 +240,9 @@ def _unit_features(
             f"tx={int(taxy[i])}",
         ]
         f += [f"c={c}" for c in classes[i]]
+        f += [f"cl={c}" for c in sorted(clause_classes[clause_of[i]])]
+        f.append(f"first={words[i][0]}")
+        f.append(f"last={words[i][-1]}")
         if "税" in words[i]:
             f.append("has:税")
         if "納" in words[i]:
@@ -261,25 +268,42 @@ def _unit_features(
     return out
 
 
+# A fact is often told a sentence or two after the word that ties it to tax (a speaker
+# answering a question, a list under a header), so units near a cue are tagged too.
+_CONTEXT_BEFORE = 6
+_CONTEXT_AFTER = 1
+
+
+def _unit_classes(marks: list[int], start: int, end: int) -> set[str]:
+    bits = 0
+    for i in range(start, end):
+        bits |= marks[i]
+    return {name for b, name in enumerate(_CLASS_NAMES) if bits >> b & 1 and name in _TAX_CONTEXT}
+
+
 def analyse(text: str, all_units: bool = False) -> list[Unit]:
-    """Units of text to tag (those holding a tax cue, or every one), with their features."""
-    units = split_units(text)
-    cued = [bool(TRIGGER_RE.search(unicodedata.normalize("NFKC", text[s:e]))) for s, e in units]
+    """Units of text to tag (those near a tax cue, or every one), with their features."""
+    norm = normalize_text(text)
+    units = split_units(norm.text)
+    cued = [bool(TRIGGER_RE.search(norm.text, s, e)) for s, e in units]
     if not any(cued) and not all_units:
         return []
-    marks = _class_marks(text)
+    marks = class_marks(norm.text)
+    classes = [_unit_classes(marks, s, e) for s, e in units]
     out: list[Unit] = []
-    context: tuple[str, ...] = ()
     for k, (s, e) in enumerate(units):
-        if all_units or cued[k]:
-            tokens = _tokens(text, s, e)
-            feats = _unit_features(text, tokens, marks, context)
-            out.append(Unit(s, e, tokens, feats))
-        # What the unit says of tax is context for the next one (a header, a speaker label).
-        bits = 0
-        for i in range(s, e):
-            bits |= marks[i]
-        context = tuple(
-            name for b, name in enumerate(_CLASS_NAMES) if bits >> b & 1 and name in _TAX_CONTEXT
-        )
+        near = cued[max(0, k - _CONTEXT_BEFORE) : k + _CONTEXT_AFTER + 1]
+        if not (all_units or any(near)):
+            continue
+        before = set().union(*classes[max(0, k - _CONTEXT_BEFORE) : k])
+        context = [f"ctx:{c}" for c in sorted(before)]
+        if not cued[k]:
+            context.append("uncued")
+        if k + 1 < len(units) and classes[k + 1]:
+            context.append("next:tax")
+        tokens = _tokens(norm, s, e)
+        classes_of = [_token_classes(marks, t) for t in tokens]
+        ostart, oend = norm.original(s, e)
+        feats = _unit_features(tokens, classes_of, context)
+        out.append(Unit(ostart, oend, tokens, feats, classes_of))
     return out

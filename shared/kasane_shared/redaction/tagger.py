@@ -9,17 +9,21 @@ suspects for the coordinator's distribution check.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .features import Token, analyse
+from .features import Token, Unit, analyse
 from .spans import Span
 
 MODEL_PATH = Path(__file__).with_name("model") / "tax_crf.crfsuite"
 LABELS = ("B", "I", "O")
-MASK_THRESHOLD = 0.3
+MASK_THRESHOLD = 0.12
 SUSPECT_THRESHOLD = 0.05
+_MAX_MODIFIER = 6  # tokens of a noun phrase taken in before 「の＋tax item」
+_PERIOD_RE = re.compile(r"[0-9元一二三四五六七八九十]|年|度|期|前|後|分|時|以降|以前|当時|過去")
+_MAX_GAP = 4  # characters between two masks of one sentence that are masked with them
 # Characters never worth a mask at a span's edge.
 _EDGE = set(" \t\n\u3000、。，．,.・「」『』（）()【】［］[]:：;；!！?？")
 
@@ -63,17 +67,79 @@ class Tagging:
     doubtful: list[Scored]
 
 
-def token_scores(text: str) -> list[tuple[Token, float]]:
-    """Every tagged token of text with its probability of lying inside a tax span."""
+def scored_units(text: str) -> list[tuple[Unit, list[float]]]:
+    """Each tagged unit of text with, per token, its probability of lying inside a tax span."""
     tagger = _tagger()
-    out: list[tuple[Token, float]] = []
+    out: list[tuple[Unit, list[float]]] = []
     for unit in analyse(text):
         if not unit.tokens:
             continue
         tagger.set(unit.features)
-        for t, tok in enumerate(unit.tokens):
-            out.append((tok, tagger.marginal("B", t) + tagger.marginal("I", t)))
+        probs = [tagger.marginal("B", t) + tagger.marginal("I", t) for t in range(len(unit.tokens))]
+        out.append((unit, probs))
     return out
+
+
+def token_scores(text: str) -> list[list[tuple[Token, float]]]:
+    """Per tagged unit, each token with its probability of lying inside a tax span."""
+    return [list(zip(unit.tokens, probs)) for unit, probs in scored_units(text)]
+
+
+def _tail(tok: Token, after: Token | None) -> bool:
+    """Whether tok continues the predicate before it (「滞納し|て|いる」, 「払え|とらん」)."""
+    pos0, pos1 = tok.pos[0], tok.pos[1]
+    if tok.surface in ("です", "でした", "とのこと", "こと"):
+        return False
+    if pos0 in ("助動詞", "接尾辞") or (pos0 in ("動詞", "形容詞") and pos1 == "非自立可能"):
+        return True
+    # て/で belong to the predicate only when an auxiliary follows (「し|て|いる」).
+    return (
+        pos0 == "助詞"
+        and pos1 == "接続助詞"
+        and tok.surface in ("て", "で")
+        and after is not None
+        and (after.pos[0] == "助動詞" or (after.pos[0] == "動詞" and after.pos[1] == "非自立可能"))
+    )
+
+
+def _modifier(tok: Token) -> bool:
+    """A word of a noun phrase that may modify a tax item (「保護開始前の」「R4年度分の」)."""
+    return tok.pos[0] in ("名詞", "接頭辞", "接尾辞") or tok.pos[1] in ("括弧開", "括弧閉")
+
+
+def _masked_flags(unit: list[tuple[Token, float]], threshold: float) -> list[bool]:
+    """Tokens to mask, drawn to whole phrases so that what is left reads as a sentence.
+
+    From the tokens scoring threshold or more: each run is carried through its predicate
+    (「…が残っている」), back over a noun phrase joined by の (「保護開始前の住民税」), and two
+    runs a few characters apart are joined (the gap is inside the scorer's tolerance anyway,
+    and a fact told across a comma stays one mask).
+    """
+    tokens = [t for t, _ in unit]
+    flags = [p >= threshold for _, p in unit]
+    for i in range(1, len(unit)):
+        if flags[i - 1] and not flags[i]:
+            after = tokens[i + 1] if i + 1 < len(unit) else None
+            flags[i] = _tail(tokens[i], after)
+    for i in range(2, len(unit)):
+        if flags[i] and not flags[i - 1] and tokens[i - 1].surface == "の":
+            j = i - 2
+            while j >= 0 and i - j <= _MAX_MODIFIER and _modifier(tokens[j]):
+                j -= 1
+            phrase = "".join(t.surface for t in tokens[j + 1 : i - 1])
+            # Times and periods come along (「R4年度分の」「保護開始前の」); owners stay out (「父の」).
+            if j < i - 2 and _PERIOD_RE.search(phrase):
+                for k in range(j + 1, i):
+                    flags[k] = True
+    last = None
+    for i, flag in enumerate(flags):
+        if not flag:
+            continue
+        if last is not None and last < i - 1 and tokens[i].start - tokens[last].end <= _MAX_GAP:
+            for k in range(last + 1, i):
+                flags[k] = True
+        last = i
+    return flags
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -84,40 +150,33 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _runs(text: str, scored: list[tuple[Token, float]], low: float, high: float) -> list[Scored]:
-    """Maximal runs of adjacent tokens scoring in [low, high), trimmed of punctuation."""
-    runs: list[Scored] = []
-    cur: list[int] | None = None
-    best = 0.0
-    prev_end = -1
-    for tok, p in scored:
-        inside = low <= p < high
-        if inside and cur is not None and text[prev_end : tok.start].strip() == "":
-            cur[1] = tok.end
-            best = max(best, p)
-        elif inside:
-            if cur is not None:
-                runs.append(Scored(cur[0], cur[1], best))
-            cur, best = [tok.start, tok.end], p
-        elif cur is not None:
-            runs.append(Scored(cur[0], cur[1], best))
-            cur = None
-        prev_end = tok.end
-    if cur is not None:
-        runs.append(Scored(cur[0], cur[1], best))
-    out = []
-    for r in runs:
-        s, e = _trim(text, r.start, r.end)
+def _runs(text: str, unit: list[tuple[Token, float]], flags: list[bool]) -> list[Scored]:
+    """Maximal runs of flagged tokens of one unit, trimmed of punctuation at the edges."""
+    out: list[Scored] = []
+    i = 0
+    while i < len(unit):
+        if not flags[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(unit) and flags[j + 1]:
+            j += 1
+        s, e = _trim(text, unit[i][0].start, unit[j][0].end)
         if e > s:
-            out.append(Scored(s, e, r.score))
+            out.append(Scored(s, e, max(p for _, p in unit[i : j + 1])))
+        i = j + 1
     return out
 
 
 def tag(text: str) -> Tagging:
     """Spans the tagger masks in text, and the stretches it doubted but left clear."""
-    scored = token_scores(text)
-    spans = [Span(r.start, r.end) for r in _runs(text, scored, MASK_THRESHOLD, 1.01)]
-    doubtful = _runs(text, scored, SUSPECT_THRESHOLD, MASK_THRESHOLD)
+    spans: list[Span] = []
+    doubtful: list[Scored] = []
+    for unit in token_scores(text):
+        masked = _masked_flags(unit, MASK_THRESHOLD)
+        spans += [Span(r.start, r.end) for r in _runs(text, unit, masked)]
+        doubt = [not m and p >= SUSPECT_THRESHOLD for m, (_, p) in zip(masked, unit)]
+        doubtful += _runs(text, unit, doubt)
     return Tagging(spans=spans, doubtful=doubtful)
 
 

@@ -55,6 +55,11 @@ def labelled_units(gold: Gold) -> list[tuple[list[list[str]], list[str]]]:
     return out
 
 
+def writer_of(line: Gold) -> str:
+    """The writer of a corpus line: its id prefix ("w3-0012" → "w3"); dev.jsonl's are "dev"."""
+    return line.id.split("-")[0] if "-" in line.id else "dev"
+
+
 def train(lines: list[Gold], out: Path) -> None:
     """Fit the CRF on lines and write the model to out."""
     import pycrfsuite
@@ -69,14 +74,14 @@ def train(lines: list[Gold], out: Path) -> None:
 
 
 def cross_validate(lines: list[Gold], workdir: Path) -> dict[str, Score]:
-    """Leave-one-writer-out figures of the tagger alone (writer = id prefix)."""
+    """Leave-one-writer-out figures of the tagger alone."""
     from . import tagger
 
-    writers = sorted({g.id.split("-")[0] for g in lines})
+    writers = sorted({writer_of(g) for g in lines})
     results: dict[str, Score] = {}
     for w in writers:
-        held = [g for g in lines if g.id.split("-")[0] == w]
-        rest = [g for g in lines if g.id.split("-")[0] != w]
+        held = [g for g in lines if writer_of(g) == w]
+        rest = [g for g in lines if writer_of(g) != w]
         model = workdir / f"cv-{w}.crfsuite"
         train(rest, model)
         tagger.use_model(model)

@@ -187,7 +187,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Parts shown as “tax information” are hidden: there is no consent covering tax data "
         "(Local Tax Act Art. 22).",
     ),
-    "redacted.tax": ("税情報のため非表示", "hidden: tax information"),
     "redacted.tax_title": (
         "本人の同意がない税情報は表示できません。",
         "Tax data cannot be shown without the person's consent.",

@@ -69,7 +69,7 @@ class CaseUpdate(StrictIn):
 class TaxMark(StrictIn):
     """Mark a missed tax span or unmark a false one; offsets are in the FULL text."""
 
-    field: Literal["summary", "notes", "tax_notes", "briefing"]
+    field: Literal["title", "summary", "notes", "tax_notes", "briefing"]
     action: Literal["mark", "unmark"]
     start: int = Field(ge=0, le=100000)
     end: int = Field(ge=1, le=100000)

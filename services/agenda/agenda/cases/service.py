@@ -28,9 +28,11 @@ from agenda.errors import case_not_found, content_locked, invalid, tax_access_re
 from agenda.keys.service import (
     CONTENT,
     KINDS,
-    TAX,
     KeyContext,
+    TAX,
     ensure_coordinator_access,
+    full_field,
+    full_title,
     holders,
     load_overrides,
     masked,
@@ -43,7 +45,9 @@ from agenda.scheduling import JST
 from kasane_shared.db import new_id, utcnow
 from kasane_shared.errors import conflict
 
-TEXT_FIELDS = ("summary", "notes")
+# Free-text fields that go through the redactor. The title is one: it is shown in lists,
+# tabs and invitations, and a coordinator may well write 「固定資産税滞納の8050世帯」.
+TEXT_FIELDS = ("title", "summary", "notes")
 
 
 def get_case(session: Session, case_id: str) -> Case:
@@ -68,7 +72,7 @@ def check_organizations(ctx: KeyContext, ids: list[str], field: str) -> None:
 def _contents(full: dict[str, Any], overrides: dict[str, Any]) -> dict[str, dict[str, str | None]]:
     """Both audiences of a case from its full values."""
     content = {
-        "title": full["title"],
+        "title": masked(full["title"], overrides.get("title")),
         "summary": masked(full["summary"], overrides.get("summary")),
         "notes": masked(full["notes"], overrides.get("notes")),
         "tax_notes": placeholder_if(full["tax_notes"]),
@@ -76,6 +80,7 @@ def _contents(full: dict[str, Any], overrides: dict[str, Any]) -> dict[str, dict
         "issues": json.dumps(full["issues"], ensure_ascii=False),
     }
     tax = {
+        "title": full["title"],
         "summary": full["summary"],
         "notes": full["notes"],
         "tax_notes": full["tax_notes"],
@@ -181,14 +186,16 @@ def case_out(
         out.issues, out.subjects = json.loads(content["issues"]), json.loads(content["subjects"])
     if content is not None and tax is not None:
         overrides = load_overrides(tax)
-        out.summary, out.notes, out.tax_notes, out.tax_masked = (
+        out.title, out.summary, out.notes, out.tax_notes, out.tax_masked = (
+            full_title(content, tax),
             tax["summary"],
             tax["notes"],
             tax["tax_notes"],
             False,
         )
         out.tax_spans = {
-            f: [[s.start, s.end] for s in tax_spans(tax[f], overrides.get(f))] for f in TEXT_FIELDS
+            f: [[s.start, s.end] for s in tax_spans(full_field(content, tax, f), overrides.get(f))]
+            for f in TEXT_FIELDS
         }
     return out
 
@@ -201,7 +208,7 @@ def list_cases(ctx: KeyContext, wanted: CaseFilter | None = None) -> list[CaseOu
 def full_values(content: dict[str, str], tax: dict[str, str]) -> dict[str, Any]:
     """The full values of a case from its opened audiences."""
     return {
-        "title": content["title"],
+        "title": full_title(content, tax),
         "summary": tax["summary"],
         "notes": tax["notes"],
         "tax_notes": tax["tax_notes"],
@@ -238,9 +245,9 @@ def _reseal_with(ctx: KeyContext, case: Case, changes: dict[str, Any]) -> None:
     content, tax = open_case(ctx, case)
     if content is None:
         raise content_locked()
-    if tax is None and not {"summary", "notes", "tax_notes"} <= set(changes):
+    if tax is None and not {"title", "summary", "notes", "tax_notes"} <= set(changes):
         raise tax_access_required()
-    tax = tax or {"summary": "", "notes": "", "tax_notes": "", "overrides": "{}"}
+    tax = tax or {"title": "", "summary": "", "notes": "", "tax_notes": "", "overrides": "{}"}
     full = full_values(content, tax) | changes
     if "issues" in changes:
         case.issue_codes = _codes(changes["issues"])

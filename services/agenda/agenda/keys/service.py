@@ -264,6 +264,16 @@ def tax_spans(text: str, overrides: dict[str, list[list[int]]] | None = None) ->
     return spans
 
 
+def full_field(content: dict[str, str], tax: dict[str, str], field: str) -> str:
+    """A text field in full; cases sealed before titles were redacted keep theirs in content."""
+    return tax[field] if field in tax else content[field]
+
+
+def full_title(content: dict[str, str], tax: dict[str, str]) -> str:
+    """The case title in full, for readers who hold the tax audience."""
+    return full_field(content, tax, "title")
+
+
 def placeholder_if(text: str | None) -> str:
     """A tax-classed field shown closed: the placeholder when it holds anything."""
     return TAX_PLACEHOLDER if text else ""

@@ -15,9 +15,10 @@ from agenda.audit import record
 from agenda.cases.models import Case
 from agenda.keys.service import (
     CONTENT,
-    TAX,
     KeyContext,
+    TAX,
     ensure_coordinator_access,
+    full_title,
     open_records,
     placeholder_if,
     record_wraps,
@@ -193,6 +194,7 @@ def _item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, opened: dict) -> 
     )
     if tax_allowed and case_tax is not None:
         base.update(
+            title=full_title(case_content, case_tax),
             summary=case_tax["summary"],
             notes=case_tax["notes"],
             tax_notes=case_tax["tax_notes"],

@@ -160,4 +160,6 @@ def build_environment(translate: Any) -> Environment:
     )
     env.globals["static_url"] = lambda name: f"/static/{name}?v={versions.get(name, '0')}"
     env.globals["_translate"] = translate
+    # The one placeholder of masked tax data, as the API, Word copies and the CLI show it.
+    env.globals["tax_placeholder"] = TAX_PLACEHOLDER
     return env
