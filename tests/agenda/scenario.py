@@ -13,6 +13,8 @@ from tests.helpers import auth
 TITLE = "題名センチネルQ7"
 GENERAL = "一般記述センチネルK2"
 TAX_FACT = "固定資産税を3年分滞納"
+# The phrase the redactor masks in the notes: the fact through its predicate.
+TAX_PHRASE = TAX_FACT + "している"
 TAX_NOTE = "税メモセンチネルZ9"
 BRIEF_GENERAL = "説明センチネルB4"
 BRIEF_TAX = "住民税非課税世帯"

@@ -14,10 +14,10 @@ def test_create_and_read_case(coordinator, people):
     # The author holds the full text and sees where the tax spans are.
     assert case["tax_masked"] is False and sc.TAX_FACT in case["notes"]
     start = case["notes"].index(sc.TAX_FACT)
-    assert case["tax_spans"]["notes"] == [[start, start + len(sc.TAX_FACT)]]
+    assert case["tax_spans"]["notes"] == [[start, start + len(sc.TAX_PHRASE)]]
     listed = coordinator.ok(coordinator.get("/cases"))
     assert [c["title"] for c in listed] == [sc.TITLE]
-    assert listed[0]["notes"] == f"本人は{TAX_PLACEHOLDER}している。{sc.GENERAL}の続き。"
+    assert listed[0]["notes"] == f"本人は{TAX_PLACEHOLDER}。{sc.GENERAL}の続き。"
 
 
 def test_other_roles_see_no_cases(api, coordinator, people):
@@ -94,7 +94,7 @@ def test_mark_and_unmark(coordinator, people):
             {"field": "notes", "action": "unmark", "start": tax_start, "end": tax_start + 2},
         )
     )
-    assert [tax_start, tax_start + len(sc.TAX_FACT)] not in unmarked["tax_spans"]["notes"]
+    assert [tax_start, tax_start + len(sc.TAX_PHRASE)] not in unmarked["tax_spans"]["notes"]
     assert sc.TAX_FACT in coordinator.ok(coordinator.get("/cases"))[0]["notes"]
     assert_problem(
         coordinator.post(

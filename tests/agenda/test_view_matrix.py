@@ -154,5 +154,5 @@ def test_member_view(suite, people, tokens, coordinator, api, kind, pledge, cons
         for sentinel in sc.TAX_SENTINELS:
             assert sentinel not in text, sentinel
         assert shown["tax_notes"] == TAX_PLACEHOLDER
-        assert f"本人は{TAX_PLACEHOLDER}している。" in shown["notes"]
+        assert f"本人は{TAX_PLACEHOLDER}。" in shown["notes"]
         assert shown["briefing"].startswith(TAX_PLACEHOLDER)

@@ -79,7 +79,7 @@ def test_case_page_is_not_cached_and_shows_tax_spans(web, people):
     assert created.status_code == 303
     page = web.get(created.headers["location"])
     assert page.status_code == 200 and page.headers["cache-control"] == "no-store"
-    assert '<mark class="tax">固定資産税を3年分滞納</mark>' in page.text
+    assert '<mark class="tax">固定資産税を3年分滞納している</mark>' in page.text
 
 
 def test_form_error_from_the_service_sits_next_to_its_field(web, people):

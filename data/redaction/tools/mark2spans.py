@@ -9,6 +9,7 @@ Output (with OUT given): {"id", "text", "spans": [[start, end, "tax"], ...]} per
 Exits 1 and names the line when a marker is unbalanced or nested, a span is empty,
 a span starts or ends with whitespace or punctuation, an id repeats, or a line is not JSON.
 """
+
 import json
 import sys
 

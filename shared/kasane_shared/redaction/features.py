@@ -1,8 +1,8 @@
 """What the tagger sees of a text: units, Sudachi tokens and one feature list per token.
 
-A text is cut into units (lines and sentences). Only units that hold a tax cue, or
-stand near one, are tokenized: most conference text says nothing about tax, and skipping it keeps the
-redactor fast on long documents. Offsets are code points of the original text throughout.
+A text is cut into units (lines and sentences). Only units that hold a tax cue, or stand
+near one, are tokenized: most conference text says nothing about tax, and skipping it keeps
+the redactor fast on long documents. Offsets are code points of the original text throughout.
 """
 
 from __future__ import annotations
@@ -184,11 +184,17 @@ def _bucket(d: int | None) -> str:
     return str(d) if d <= 3 else ("4-6" if d <= 6 else ("7-12" if d <= 12 else "far"))
 
 
+@cache
+def _names(bits: int) -> tuple[str, ...]:
+    """The class names of a bit set (few distinct sets occur, so they are remembered)."""
+    return tuple(name for b, name in enumerate(_CLASS_NAMES) if bits >> b & 1)
+
+
 def _token_classes(marks: list[int], tok: Token) -> list[str]:
     bits = 0
     for i in range(tok.nstart, tok.nend):
         bits |= marks[i]
-    return [name for b, name in enumerate(_CLASS_NAMES) if bits >> b & 1]
+    return list(_names(bits))
 
 
 def _unit_features(

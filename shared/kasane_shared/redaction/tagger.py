@@ -127,7 +127,8 @@ def _masked_flags(unit: list[tuple[Token, float]], threshold: float) -> list[boo
             while j >= 0 and i - j <= _MAX_MODIFIER and _modifier(tokens[j]):
                 j -= 1
             phrase = "".join(t.surface for t in tokens[j + 1 : i - 1])
-            # Times and periods come along (「R4年度分の」「保護開始前の」); owners stay out (「父の」).
+            # Times and periods come along (「R4年度分の」「保護開始前の」);
+            # owners stay out (「父の」).
             if j < i - 2 and _PERIOD_RE.search(phrase):
                 for k in range(j + 1, i):
                     flags[k] = True
