@@ -56,6 +56,7 @@ def list_meetings(ctx: CallerCtx) -> list[MeetingOut]:
     return [
         service.meeting_out(ctx.session, m, with_attendees=ctx.caller.is_coordinator).model_copy(
             update={"cancel_reason": reasons.get(m.id)}
+            | ({} if ctx.caller.is_coordinator else {"title": service.title_for_members(m.title)})
         )
         for m in meetings
     ]
@@ -66,6 +67,8 @@ def get_meeting(meeting_id: str, ctx: CallerCtx) -> MeetingOut:
     """One meeting (coordinators, or its invitees); a cancelled one with the reason."""
     meeting = service.visible_meeting(ctx, meeting_id)
     out = service.meeting_out(ctx.session, meeting, with_attendees=ctx.caller.is_coordinator)
+    if not ctx.caller.is_coordinator:
+        out.title = service.title_for_members(out.title)
     out.cancel_reason = changes.cancel_reasons(ctx, [meeting]).get(meeting.id)
     return out
 

@@ -46,6 +46,7 @@ from agenda.meetings.schemas import (
 from agenda.scheduling import SchedulingError, describe_ja, from_dict
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS, PURPOSES
 from kasane_shared.db import new_id
+from kasane_shared.redaction import find_tax_spans, mask
 
 # --- meetings ---------------------------------------------------------------------
 
@@ -97,6 +98,11 @@ def local(meeting: Meeting, value: datetime | None) -> datetime | None:
 def _local_offset(value: datetime) -> int:
     offset = value.utcoffset() or timedelta(0)
     return int(offset.total_seconds() // 60)
+
+
+def title_for_members(title: str | None) -> str | None:
+    """A meeting title as invitees read it: tax data masked (no consent covers a meeting)."""
+    return mask(title, find_tax_spans(title)) if title else title
 
 
 def meeting_out(session: Session, meeting: Meeting, *, with_attendees: bool = True) -> MeetingOut:

@@ -25,7 +25,13 @@ from agenda.keys.service import (
 )
 from agenda.meetings.changes import STATUS_LABELS, cancel_reasons
 from agenda.meetings.models import AgendaItem, Meeting
-from agenda.meetings.service import attendee, items_of, local, visible_meeting
+from agenda.meetings.service import (
+    attendee,
+    items_of,
+    local,
+    title_for_members,
+    visible_meeting,
+)
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS
 from agenda.scheduling import render_invitation
 from kasane_shared.db import utcnow
@@ -46,7 +52,7 @@ def meeting_block(meeting: Meeting, *, full: bool) -> dict[str, Any]:
         "id": meeting.id,
         "kind": meeting.kind,
         "kind_label": KIND_LABELS[meeting.kind],
-        "title": meeting.title if full else KIND_LABELS[meeting.kind],
+        "title": title_for_members(meeting.title) if full else KIND_LABELS[meeting.kind],
         "starts_at": local(meeting, meeting.starts_at).isoformat(),
         "ends_at": local(meeting, meeting.ends_at).isoformat(),
         "place": meeting.place,
