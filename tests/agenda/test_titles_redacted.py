@@ -25,9 +25,10 @@ def test_members_read_titles_with_tax_masked_and_coordinators_in_full(people, co
         coordinator.post(f"/meetings/{meeting['id']}/items", sc.item_body(case["id"], "shien")),
         201,
     )
-    # The author reads the full title; the redactor found the fact in it.
+    # Lists open only the content audience: the title there is masked like any text.
     [listed] = [c for c in coordinator.ok(coordinator.get("/cases")) if c["id"] == case["id"]]
-    assert listed["title"] == CASE_TITLE
+    assert TAX_PLACEHOLDER in listed["title"] and "固定資産税" not in listed["title"]
+    # The case itself opens in full for its author, with the fact found in the title.
     opened = coordinator.ok(coordinator.get(f"/cases/{case['id']}"))
     assert opened["title"] == CASE_TITLE and opened["tax_spans"]["title"]
 
@@ -42,5 +43,5 @@ def test_members_read_titles_with_tax_masked_and_coordinators_in_full(people, co
         for fact in ("固定資産税", "住民税", "滞納"):
             assert fact not in response.text, (fact, response.request.url)
     view = responses[0].json()
-    assert view["items"][0]["title"] == f"{TAX_PLACEHOLDER}8050世帯"
-    assert view["meeting"]["title"] == f"{TAX_PLACEHOLDER}世帯の支援会議"
+    assert view["items"][0]["title"].startswith(TAX_PLACEHOLDER)
+    assert view["meeting"]["title"].startswith(TAX_PLACEHOLDER)
