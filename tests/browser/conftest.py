@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -38,12 +39,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`kasane serve --demo` with a temporary data directory; yields its base URL."""
-    data_dir = tmp_path_factory.mktemp("browser-data")
+@contextmanager
+def serving(data_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`kasane serve --demo` on a free port over ``data_dir``; yields its base URL."""
     port = _free_port()
-    env = {**os.environ, "KASANE_DATA_DIR": str(data_dir)}
+    env = {**os.environ, "KASANE_DATA_DIR": str(data_dir), **(extra_env or {})}
     for name in ("KASANE_IDENTITY_URL", "KASANE_AGENDA_URL", "KASANE_MINUTES_URL", "KASANE_DEMO"):
         env.pop(name, None)
     log = data_dir / "serve.log"
@@ -69,6 +69,13 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`kasane serve --demo` with a temporary data directory; yields its base URL."""
+    with serving(tmp_path_factory.mktemp("browser-data")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
