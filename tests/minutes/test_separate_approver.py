@@ -56,3 +56,15 @@ def test_the_author_cannot_approve_a_second_coordinator_can(suite, coordinator, 
     assert approved.status_code == 200, approved.text
     me = suite.client.get("/identity/me", headers=auth(second)).json()
     assert approved.json()["status"] == "approved" and approved.json()["approved_by"] == me["id"]
+
+
+def test_demo_minutes_wait_for_a_separate_approver(suite, people, tokens):
+    from agenda.demo import seed_agenda
+    from minutes.demo import seed_minutes
+    from tests.helpers import PASSWORD
+
+    ids = seed_agenda(suite.client, people, password=PASSWORD)
+    seed_minutes(suite.client, people, ids["shien_meeting"], password=PASSWORD)
+    url = f"/minutes/meetings/{ids['shien_meeting']}/minutes"
+    member = suite.client.get(url, headers=auth(tokens["demo-member-1"])).json()
+    assert member["status"] == "in_review" and member["content_hash"] is None
