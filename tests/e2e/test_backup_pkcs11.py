@@ -11,7 +11,13 @@ import pytest
 
 from tests.e2e.conftest import KASANE
 
-pytestmark = pytest.mark.pkcs11
+pytestmark = [
+    pytest.mark.pkcs11,
+    pytest.mark.skipif(
+        os.environ.get("KASANE_TEST_BACKEND") == "postgres",
+        reason="SQLite data directory: runs in the SQLite pass",
+    ),
+]
 MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 PIN = "4321"
 

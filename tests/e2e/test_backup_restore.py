@@ -13,6 +13,11 @@ import pytest
 
 from tests.e2e.conftest import KASANE, running_suite
 
+# These run a real server on a SQLite data directory whatever the backend: once is enough.
+SQLITE_PASS_ONLY = pytest.mark.skipif(
+    os.environ.get("KASANE_TEST_BACKEND") == "postgres",
+    reason="SQLite data directory: runs in the SQLite pass",
+)
 PASSPHRASE = "operator passphrase for backups"
 MEMBERS = [
     "demo-coordinator",
@@ -147,6 +152,7 @@ def backed_up(tmp_path_factory):
     }
 
 
+@SQLITE_PASS_ONLY
 def test_restore_into_an_empty_directory_gives_the_same_bytes(backed_up):
     restored = backed_up["root"] / "restored"
     result = kasane(
@@ -167,6 +173,7 @@ def test_restore_into_an_empty_directory_gives_the_same_bytes(backed_up):
         assert content == backed_up["cases"][case_id]
 
 
+@SQLITE_PASS_ONLY
 def test_verify_accepts_the_backup(backed_up, cli):
     result = cli(
         ["backup", "verify", str(backed_up["backup"])], backed_up["root"], backed_up["passphrase"]
@@ -175,6 +182,7 @@ def test_verify_accepts_the_backup(backed_up, cli):
     assert "identity: OK" in result.stdout
 
 
+@SQLITE_PASS_ONLY
 @pytest.mark.parametrize("name", ["agenda.db", "identity.db", "minutes.db", "manifest.json"])
 def test_one_changed_byte_fails_verify(backed_up, cli, tmp_path, name):
     copy = tmp_path / "copy"
@@ -197,6 +205,7 @@ def test_one_changed_byte_fails_verify(backed_up, cli, tmp_path, name):
     assert result.returncode == 2 and not target.exists()
 
 
+@SQLITE_PASS_ONLY
 def test_wrong_or_missing_passphrase_refuses_and_writes_nothing(backed_up, cli, tmp_path):
     wrong = tmp_path / "wrong"
     wrong.write_text("not the operator passphrase\n")
@@ -211,6 +220,7 @@ def test_wrong_or_missing_passphrase_refuses_and_writes_nothing(backed_up, cli, 
     assert not target.exists()
 
 
+@SQLITE_PASS_ONLY
 def test_restore_refuses_a_non_empty_data_directory_without_force(backed_up, cli, tmp_path):
     target = tmp_path / "occupied"
     target.mkdir()
@@ -225,6 +235,7 @@ def test_restore_refuses_a_non_empty_data_directory_without_force(backed_up, cli
     assert (target / "agenda.db").read_bytes()[:16] == b"SQLite format 3\x00"
 
 
+@SQLITE_PASS_ONLY
 def test_the_key_file_is_in_the_backup_only_sealed(backed_up):
     key = (backed_up["root"] / "data" / "kek.json").read_bytes()
     import json
@@ -267,7 +278,10 @@ def pg_databases():
         admin.dispose()
 
 
-@pytest.mark.skipif(not PG_SERVER, reason="needs KASANE_TEST_DATABASE_URL (a PostgreSQL server)")
+@pytest.mark.skipif(
+    not PG_SERVER or os.environ.get("KASANE_TEST_BACKEND") != "postgres",
+    reason="runs in the PostgreSQL pass (KASANE_TEST_BACKEND=postgres)",
+)
 def test_postgres_backup_and_restore_with_pg_dump(pg_databases, cli, monkeypatch, tmp_path):
     from sqlalchemy import create_engine, text
 

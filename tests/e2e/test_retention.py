@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import json
 import sqlite3
 import subprocess
 
 import httpx
 import pytest
+
+pytestmark = pytest.mark.skipif(
+    os.environ.get("KASANE_TEST_BACKEND") == "postgres",
+    reason="SQLite data directory: runs in the SQLite pass",
+)
 
 SENTINEL = "廃棄センチネルR5"
 TAX = "固定資産税を3年分滞納"
