@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, make_url, text
 from sqlalchemy.engine import Engine
 
+from kasane_shared import sqlite_tx
 from kasane_shared.crypto.kek import FileKeyProvider
 from kasane_shared.db import Database, make_engine, upgrade_database
 from kasane_shared.settings import SERVICES, Settings
@@ -79,6 +80,10 @@ def dbs(engines: dict[str, Engine]) -> Iterator[dict[str, Database]]:
     for service, engine in engines.items():
         connection = engine.connect()
         transaction = connection.begin()
+        # SQLite: hold the write lock from the start, so no first write inside the test
+        # ever ends this outer transaction to take it (see kasane_shared.sqlite_tx).
+        if connection.dialect.name == "sqlite":
+            sqlite_tx.upgrade(connection)
         opened[service] = (connection, transaction, Database(connection, join_savepoints=True))
     yield {s: db for s, (_, _, db) in opened.items()}
     for connection, transaction, _ in opened.values():

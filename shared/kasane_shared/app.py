@@ -11,6 +11,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kasane_shared.errors import KasaneError, install_error_handlers, problem_body
 from kasane_shared.i18n import negotiate
 from kasane_shared.observability import install_observability
+from kasane_shared.overload import install_admission
+from kasane_shared.settings import Settings
 
 
 class BodyLimitMiddleware:
@@ -117,13 +119,14 @@ class SecurityHeadersMiddleware:
 
 
 def create_service_app(
-    name: str, *, title: str, description: str, max_body_bytes: int, **kwargs: Any
+    name: str, *, title: str, description: str, settings: Settings, **kwargs: Any
 ) -> FastAPI:
-    """A FastAPI app with Kasane's error handling, limits and ``GET /healthz``."""
+    """A FastAPI app with Kasane's error handling, limits, admission and ``GET /healthz``."""
     app = FastAPI(title=title, description=description, version="0.1.0", **kwargs)
     install_error_handlers(app)
     app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
+    install_admission(app, settings)  # inside the body limit: it reads bodies already limited
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     install_observability(app, name)  # outermost: times and logs every answer, 413s included
 
     @app.get("/healthz", tags=["health"])

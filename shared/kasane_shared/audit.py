@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from kasane_shared.db import write_lock
+
 GENESIS = "0" * 64
 
 
@@ -56,10 +58,13 @@ def entry_hash(entry: AuditEntryMixin) -> str:
 
 
 def _lock_chain(session: Session) -> None:
-    # PostgreSQL: serialize appends across replicas for the rest of this transaction.
-    # SQLite needs nothing here: every transaction there begins IMMEDIATE (see db.py).
+    # Serialize appends for the rest of this transaction, so two writers never read the
+    # same head: PostgreSQL by an advisory lock (across replicas), SQLite by its write lock
+    # (a transaction there locks only at its first write, see sqlite_tx).
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
+    else:
+        write_lock(session)
 
 
 def append(

@@ -24,13 +24,18 @@ from sqlalchemy import (
     String,
     TypeDecorator,
     create_engine,
-    event,
     make_url,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
+from kasane_shared import sqlite_tx
 from kasane_shared.errors import KasaneError
+
+# Marks a response the admission layer may retry: the attempt changed nothing (rolled back).
+RETRY_HEADER = "x-kasane-retry"
 
 
 def new_id() -> str:
@@ -68,22 +73,6 @@ class IdMixin:
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
-    # Let SQLAlchemy emit BEGIN itself (see _sqlite_begin).
-    dbapi_connection.isolation_level = None
-
-
-def _sqlite_begin(conn: Connection) -> None:
-    # IMMEDIATE takes the write lock at BEGIN, so two writers never both read the audit
-    # chain head and fork it; suite mode's traffic is small enough for this to be cheap.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
-
-
 def ensure_private_dir(path: Path) -> None:
     """Create a data directory readable by its owner only, and tighten one that is looser."""
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -115,15 +104,68 @@ def _private_sqlite_files(url: str) -> None:
             name.chmod(0o600)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for a service database; SQLite gets WAL, foreign keys and serialized writes."""
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    pool_timeout: float = 30,
+    busy_timeout_ms: int = 5000,
+    **kwargs: Any,
+) -> Engine:
+    """An engine for a service database with the pool sized by the caller.
+
+    SQLite gets WAL, foreign keys, a busy timeout and lock-on-first-write (see sqlite_tx).
+    """
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if url.startswith("sqlite"):
         _private_sqlite_files(url)
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **pool, **kwargs)
+        sqlite_tx.install(engine, busy_timeout_ms)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **pool, **kwargs)
+
+
+def engine_options(settings: Any) -> dict[str, Any]:
+    """Pool and lock-wait options from the settings: a pool never smaller than the requests
+    a service admits at once, so an admitted request never waits for a connection."""
+    size = settings.db_pool_size or settings.max_concurrent_requests + 2
+    return {
+        "pool_size": size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout_seconds,
+        "busy_timeout_ms": settings.sqlite_busy_timeout_ms,
+    }
+
+
+def write_lock(session: Session) -> None:
+    """Take the database's write lock now (SQLite), before a read that a write depends on."""
+    conn = session.connection()
+    if conn.dialect.name == "sqlite":
+        sqlite_tx.upgrade(conn)
+
+
+def busy() -> KasaneError:
+    """The database stayed busy or two writers collided: retry shortly (503, Retry-After)."""
+    return KasaneError(
+        503,
+        "busy",
+        "混み合っています。少し待ってからもう一度お試しください。",
+        "The service is busy. Please try again shortly.",
+        headers={"Retry-After": "1", RETRY_HEADER: "1"},
+    )
+
+
+def _is_contention(error: BaseException) -> bool:
+    if isinstance(error, IntegrityError):
+        return True  # a racing writer took the key first: a retry sees its row
+    if isinstance(error, (OperationalError, DBAPIError)):
+        text = str(getattr(error, "orig", error)).lower()
+        return any(
+            sign in text
+            for sign in ("database is locked", "database is busy", "serializ", "deadlock")
+        )
+    return isinstance(error, PoolTimeoutError)
 
 
 class Database:
@@ -138,9 +180,9 @@ class Database:
         self._factory = sessionmaker(bind=engine, **options)
 
     @classmethod
-    def from_url(cls, url: str) -> Database:
-        """Open the database at ``url``."""
-        return cls(make_engine(url))
+    def from_url(cls, url: str, **options: Any) -> Database:
+        """Open the database at ``url`` (``options``: pool sizes and lock wait, see make_engine)."""
+        return cls(make_engine(url, **options))
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -154,6 +196,11 @@ class Database:
                 session.commit()
             else:
                 session.rollback()
+            raise
+        except (DBAPIError, PoolTimeoutError) as error:
+            session.rollback()
+            if _is_contention(error):
+                raise busy() from error
             raise
         except BaseException:
             session.rollback()
@@ -198,7 +245,7 @@ def open_service_database(
     ensure_private_dir(settings.data_dir)
     if migrate:
         upgrade_database(f"{service}:migrations", url)
-    return Database.from_url(url)
+    return Database.from_url(url, **engine_options(settings))
 
 
 def run_migrations_online(context: Any, target_metadata: Any) -> None:
@@ -230,7 +277,10 @@ __all__ = [
     "Database",
     "IdMixin",
     "SessionDep",
+    "RETRY_HEADER",
     "UTCDateTime",
+    "busy",
+    "engine_options",
     "ensure_private_dir",
     "get_session",
     "make_engine",
@@ -239,4 +289,5 @@ __all__ = [
     "run_migrations_online",
     "upgrade_database",
     "utcnow",
+    "write_lock",
 ]

@@ -8,6 +8,7 @@ import httpx
 
 from kasane_shared.errors import KasaneError
 from kasane_shared.observability.context import propagation_headers
+from kasane_shared.overload import ensure_client_present
 
 
 class ServiceClient:
@@ -42,6 +43,7 @@ class ServiceClient:
         return None
 
     def _call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
+        ensure_client_present()  # the caller's client left: nobody will read what this brings
         try:
             response = self.http.request(
                 method,

@@ -12,7 +12,9 @@ import agenda.app
 import identity.app
 import minutes.app
 import web.app
+from kasane_shared.inprocess import in_process_client
 from kasane_shared.settings import Settings
+from web.core.api import block_cookies
 
 
 @dataclass
@@ -45,6 +47,18 @@ def create_suite(settings: Settings, **overrides: object) -> Suite:
     )
     suite = Suite(app, identity_app, agenda_app, minutes_app, web_app)  # type: ignore[arg-type]
     _issue_internal_credentials(settings, suite)
+    # In one process the services call each other as ASGI calls on this app: no socket, no
+    # second server thread, no wait on a pool the caller already holds (kasane_shared.inprocess).
+    internal = in_process_client(app, settings.outbound_timeout_seconds)
+    route_service_calls(suite, internal)
+    if "web_app" not in overrides:
+        services = web_app.state.services
+        web_app.state.services = type(services)(
+            block_cookies(internal),
+            services.identity,
+            services.agenda,
+            services.minutes,
+        )
     return suite
 
 

@@ -250,7 +250,10 @@ def test_member_rewrap_unchanged(suite, people, clients):
 def scoped_app(suite):
     """A tiny service with one scope-protected endpoint, verifying against identity's keys."""
     app: FastAPI = create_service_app(
-        "probe", title="probe", description="probe", max_body_bytes=1024
+        "probe",
+        title="probe",
+        description="probe",
+        settings=suite.settings.model_copy(update={"max_body_bytes": 1024}),
     )
     app.state.settings = suite.settings
     app.state.token_verifier = suite.suite.identity.state.token_verifier

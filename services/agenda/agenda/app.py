@@ -24,6 +24,11 @@ from kasane_shared.db import Database, open_service_database
 from kasane_shared.settings import Settings
 
 
+def _outbound(settings: Settings) -> httpx.Client:
+    # Short timeouts: a slow service answers 503 here instead of holding this request.
+    return httpx.Client(timeout=settings.outbound_timeout_seconds)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -40,11 +45,11 @@ def create_app(
         description=(
             "事例・同意・支援プラン・会議・議題 (cases, consents, support plans, meetings, agendas)"
         ),
-        max_body_bytes=settings.max_body_bytes,
+        settings=settings,
     )
     app.state.settings, app.state.db = settings, db
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
-    app.state.identity = identity or IdentityClient(httpx.Client(timeout=30), settings.identity_url)
+    app.state.identity = identity or IdentityClient(_outbound(settings), settings.identity_url)
     app.state.token_verifier = TokenVerifier(
         jwks, issuer=settings.token_issuer, audience=settings.token_audience
     )

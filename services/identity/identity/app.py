@@ -10,6 +10,7 @@ from identity.account.router import router as account_router
 from identity.auditlog.router import router as audit_search_router
 from identity.auditlog.router import search_filters_here
 from identity.auditlog.service import describe
+from identity.custody.keycache import PRIVATE_KEYS
 from identity.custody.router import router as custody_router
 from identity.custody.rotation import ensure_kek
 from identity.custody.service import ensure_escrow_keys
@@ -18,6 +19,7 @@ from identity.members.router import router as members_router
 from identity.oauth.router import router as oauth_router
 from identity.oauth.service import register_from_dir
 from identity.organizations.router import router as organizations_router
+from identity.passwords import HASHES
 from identity.pledges.router import router as pledges_router
 from identity.pledges.service import ensure_default_templates
 from identity.sessions.router import router as sessions_router
@@ -29,6 +31,7 @@ from kasane_shared.auth.tokens import TokenVerifier
 from kasane_shared.crypto.kek import KeyProvider
 from kasane_shared.db import Database, open_service_database
 from kasane_shared.key_provider import check_key_placement, make_key_provider
+from kasane_shared.overload import LaneMiddleware
 from kasane_shared.settings import Settings
 
 __all__ = ["create_app", "make_key_provider", "prepare_database"]
@@ -65,9 +68,19 @@ def create_app(
             "組織・メンバー・ログイン・トークン・誓約書・鍵管理 "
             "(organizations, members, sign-in, tokens, pledges, key custody)"
         ),
-        max_body_bytes=settings.max_body_bytes,
+        settings=settings,
     )
     app.state.settings, app.state.db, app.state.kek = settings, db, kek
+    PRIVATE_KEYS.capacity = settings.private_key_cache_size
+    HASHES.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
+    # Sign-ins wait for an Argon2id place before they take a place among identity's requests.
+    app.add_middleware(
+        LaneMiddleware,
+        routes=(("POST", "/session"),),
+        limit=settings.password_hash_concurrency,
+        queue_seconds=settings.password_hash_wait_seconds,
+        queue_limit=settings.request_queue_limit,
+    )
     app.state.signing_keys = SigningKeyCache(db, kek, settings)
     app.state.token_verifier = TokenVerifier(
         app.state.signing_keys, issuer=settings.token_issuer, audience=settings.token_audience

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kasane_shared.errors import FieldError, KasaneError
 from kasane_shared.observability import metrics_for
+from kasane_shared.overload import ensure_client_present, overloaded
 
 DEMO_PASSWORD = "demo-password"
 _hasher = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
@@ -15,16 +21,49 @@ _DUMMY_HASH = _hasher.hash("kasane-timing-equalizer")
 _METRICS = metrics_for("identity")
 
 
+class HashGate:
+    """At most ``limit`` Argon2id computations at once (64 MiB each): memory stays bounded.
+
+    A hash that cannot start within ``wait_seconds`` is refused with a 503 (Retry-After);
+    a waiting request whose client left stops waiting.
+    """
+
+    def __init__(self, limit: int = 2, wait_seconds: float = 5.0) -> None:
+        self.configure(limit, wait_seconds)
+
+    def configure(self, limit: int, wait_seconds: float) -> None:
+        """Set the bound (at start, from the settings)."""
+        self.limit, self.wait_seconds = limit, wait_seconds
+        self._slots = threading.BoundedSemaphore(limit)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one place for one hash."""
+        slots = self._slots
+        deadline = time.monotonic() + self.wait_seconds
+        while not slots.acquire(timeout=min(0.1, max(0.0, deadline - time.monotonic()))):
+            ensure_client_present()
+            if time.monotonic() >= deadline:
+                raise overloaded(2)
+        try:
+            yield
+        finally:
+            slots.release()
+
+
+HASHES = HashGate()
+
+
 def hash_password(password: str) -> str:
     """An Argon2id hash of ``password``."""
-    with _METRICS.argon2_work():
+    with HASHES.slot(), _METRICS.argon2_work():
         return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether ``password`` matches; spends the same time when there is no such member."""
     try:
-        with _METRICS.argon2_work():
+        with HASHES.slot(), _METRICS.argon2_work():
             matched = _hasher.verify(password_hash or _DUMMY_HASH, password)
         return matched and password_hash is not None
     except (VerificationError, InvalidHashError):

@@ -19,6 +19,11 @@ from minutes.agenda_client import AgendaClient
 from minutes.meeting_minutes.router import export_router, router as minutes_router
 
 
+def _outbound(settings: Settings) -> httpx.Client:
+    # Short timeouts: a slow service answers 503 here instead of holding this request.
+    return httpx.Client(timeout=settings.outbound_timeout_seconds)
+
+
 def create_app(
     settings: Settings,
     *,
@@ -34,12 +39,12 @@ def create_app(
         "minutes",
         title="Kasane minutes",
         description="会議録の作成・確認・承認・Word出力 (minutes, review, approval, Word export)",
-        max_body_bytes=settings.max_body_bytes,
+        settings=settings,
     )
     app.state.settings, app.state.db = settings, db
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
-    app.state.identity = identity or IdentityClient(httpx.Client(timeout=30), settings.identity_url)
-    app.state.agenda = agenda or AgendaClient(httpx.Client(timeout=30), settings.agenda_url)
+    app.state.identity = identity or IdentityClient(_outbound(settings), settings.identity_url)
+    app.state.agenda = agenda or AgendaClient(_outbound(settings), settings.agenda_url)
     app.include_router(minutes_router)
     app.include_router(export_router)
     app.include_router(

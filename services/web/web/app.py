@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kasane_shared.app import BodyLimitMiddleware
 from kasane_shared.auth.deps import ACCESS_COOKIE
 from kasane_shared.observability.middleware import ObservabilityMiddleware
+from kasane_shared.overload import install_admission
 from kasane_shared.settings import Settings
 from kasane_shared.web import MESSAGES, STATIC_DIR, translate
 from web.core import csrf
@@ -58,7 +59,8 @@ def create_app(
 ) -> FastAPI:
     """Build the web app; ``http`` is any httpx-style client (tests pass a TestClient)."""
     app = FastAPI(title="Kasane web", docs_url=None, redoc_url=None, openapi_url=None)
-    client = block_cookies(http or httpx.Client(timeout=60))
+    # Short timeouts: a slow service shows "unavailable" instead of holding the page.
+    client = block_cookies(http or httpx.Client(timeout=settings.outbound_timeout_seconds * 2))
     identity, agenda, minutes = base_urls or service_urls(settings)
     app.state.settings = settings
     app.state.services = Services(client, identity, agenda, minutes)
@@ -67,6 +69,7 @@ def create_app(
     app.state.translate = translate
     app.state.templates = build_environment(translate)
     app.add_middleware(WebHeadersMiddleware)
+    install_admission(app, settings)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     # One log line per page request (the pages expose no /metrics of their own).
     app.add_middleware(ObservabilityMiddleware, service="web", metrics=None)

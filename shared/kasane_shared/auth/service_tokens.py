@@ -45,7 +45,7 @@ class ServiceTokenSource:
     ) -> None:
         self.token_url, self.client_id, self.scopes = token_url, client_id, tuple(scopes)
         self._secret = client_secret
-        self.http = http or httpx.Client(timeout=10)
+        self.http = http or httpx.Client(timeout=5)
         self.margin = margin_seconds
         self._lock = threading.Lock()
         self._token: str | None = None

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from identity.audit import record
+from identity.custody.keycache import PRIVATE_KEYS
 from identity.custody.models import MemberKey
 from identity.custody.schemas import KeyStatus
 from identity.members.models import Member
@@ -43,6 +44,7 @@ def ensure_kek(session: Session, kek: KeyProvider) -> None:
 def rotate_kek(session: Session, kek: KeyProvider, actor_id: str | None) -> int:
     """New KEK version; re-seal every private key, signing key and TOTP secret under it."""
     version = kek.rotate()
+    PRIVATE_KEYS.clear()  # parsed keys opened under the old KEK leave memory with it
     from identity.sessions.service import totp_aad
     from identity.signing.service import signing_key_aad
 
@@ -107,6 +109,7 @@ def retire_kek(session: Session, kek: KeyProvider, version: int, actor_id: str |
             "run kasane keys rotate first.",
         )
     kek.retire(version)
+    PRIVATE_KEYS.clear()
     record(session, "kek.retire", actor_id, "kek", str(version))
 
 

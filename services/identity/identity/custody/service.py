@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from identity.audit import record
+from identity.custody.keycache import PRIVATE_KEYS
 from identity.custody.models import MemberKey
 from identity.custody.schemas import RewrapItem, RewrapResult, UnwrapResult
 from identity.members.models import Member
@@ -26,16 +27,17 @@ from kasane_shared.crypto import (
     CryptoError,
     DataKey,
     KeyProvider,
+    MemberPrivateKey,
     Recipient,
     encode_public_key,
     generate_member_keypair,
-    open_private_key,
     parse_wrap_header,
     seal_private_key,
     to_text,
     unwrap_data_key,
     wrap_data_key,
 )
+from kasane_shared.crypto.encoding import as_bytes
 from kasane_shared.crypto.members import DEFAULT_SUITE
 from kasane_shared.db import utcnow
 from kasane_shared.observability import metrics_for
@@ -140,6 +142,7 @@ def destroy_keys(session: Session, owner_id: str, actor_id: str | None) -> int:
     ):
         key.private_sealed, key.destroyed_at = None, utcnow()
         count += 1
+    PRIVATE_KEYS.forget(owner_id)
     if count:
         record(session, "key.destroy", actor_id, "member", owner_id, keys=count)
     return count
@@ -151,20 +154,21 @@ class _Opener:
 
     session: Session
     kek: KeyProvider
-    _keys: dict[tuple[str, int], bytes | None] = field(default_factory=dict)
+    _keys: dict[tuple[str, int], MemberPrivateKey | None] = field(default_factory=dict)
     _pledges: dict[tuple[str, str], bool] = field(default_factory=dict)
 
-    def private_key(self, owner_id: str, version: int) -> bytes | None:
+    def private_key(self, owner_id: str, version: int) -> MemberPrivateKey | None:
         if (owner_id, version) not in self._keys:
-            row = self.session.scalar(
-                select(MemberKey).where(
+            # The row is read every time: a destroyed key is gone even if still cached.
+            sealed = self.session.scalar(
+                select(MemberKey.private_sealed).where(
                     MemberKey.owner_id == owner_id, MemberKey.version == version
                 )
             )
             self._keys[(owner_id, version)] = (
                 None
-                if row is None or row.private_sealed is None
-                else open_private_key(self.kek, owner_id, version, row.private_sealed)
+                if sealed is None
+                else PRIVATE_KEYS.get(self.kek, owner_id, version, as_bytes(sealed))
             )
         return self._keys[(owner_id, version)]
 
