@@ -200,6 +200,22 @@ def _service(name: str) -> str:
     return name
 
 
+def _seed_cases(args: argparse.Namespace) -> int:
+    from kasane_shared.settings import Settings
+
+    from kasane.seeding import seed_cases
+    from kasane.suite import create_suite
+
+    password = os.environ.get("KASANE_SEED_PASSWORD") or getpass.getpass("パスワード (password): ")
+    suite = create_suite(Settings())
+    report = seed_cases(suite, args.login, password, args.count, batch=args.batch)
+    print(
+        f"{report.cases}件の事例を作成しました ({report.cases} cases, "
+        f"{report.per_second:.0f} cases/s)"
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
     from kasane.cli_keys import add_keys_commands
@@ -230,6 +246,19 @@ def build_parser() -> argparse.ArgumentParser:
         "service", nargs="*", type=_service, help="identity / agenda / minutes (default: all)"
     )
     upgrade.set_defaults(func=_db_upgrade)
+
+    seed = commands.add_parser("seed", help="試験用データ (seed data)").add_subparsers(
+        dest="seed_command", required=True
+    )
+    cases = seed.add_parser(
+        "cases",
+        help="架空の事例を一括作成 (many fictional cases through the service layer; "
+        "password from KASANE_SEED_PASSWORD)",
+    )
+    cases.add_argument("--login", required=True, help="事務局のログインID (a coordinator)")
+    cases.add_argument("--count", type=int, required=True)
+    cases.add_argument("--batch", type=int, default=250, help="1トランザクションの件数")
+    cases.set_defaults(func=_seed_cases)
 
     redact = commands.add_parser("redact", help="税情報の検出 (find tax data in JSON Lines)")
     redact.add_argument("file", nargs="?")

@@ -55,6 +55,20 @@ def active_consent(session: Session, case_id: str) -> Consent | None:
     )
 
 
+def active_consents(session: Session, case_ids: list[str]) -> dict[str, Consent]:
+    """The active consent of each of these cases, in one query."""
+    if not case_ids:
+        return {}
+    found: dict[str, Consent] = {}
+    for consent in session.scalars(
+        select(Consent)
+        .where(Consent.case_id.in_(case_ids), Consent.withdrawn_at.is_(None))
+        .order_by(Consent.case_id, Consent.created_at.desc(), Consent.id)
+    ):
+        found.setdefault(consent.case_id, consent)
+    return found
+
+
 def in_scope(consent: Consent | None, organization_id: str | None) -> bool:
     """Is an organization inside the consent's scope."""
     return (

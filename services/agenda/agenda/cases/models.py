@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agenda.base import Base
@@ -16,6 +16,8 @@ class Case(IdMixin, SealedRecordMixin, Base):
     """A case (事例): title, summary, notes, subjects and issues live in ``sealed_fields``."""
 
     __tablename__ = "cases"
+    # The case list pages newest first by (created_at, id): one index walk per page.
+    __table_args__ = (Index("ix_cases_created_at_id", "created_at", "id"),)
 
     status: Mapped[str] = mapped_column(String(16), default="potential", index=True)
     # The city's case number, e.g. 「R8-0012」 (令和8年度の12件目); plain, so it can be searched.
@@ -25,6 +27,12 @@ class Case(IdMixin, SealedRecordMixin, Base):
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The current plan's plain dates, copied here when a plan version is written, so the due
+    # list is one indexed query over open cases instead of a walk over every case and plan.
+    current_plan_id: Mapped[str | None] = mapped_column(String(32))
+    plan_status: Mapped[str | None] = mapped_column(String(16))
+    monitoring_on: Mapped[date | None] = mapped_column(Date, index=True)
+    next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
 
 
 class Consent(IdMixin, Base):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from agenda.audit import record
 from agenda import marks
-from agenda.cases import consents, service
+from agenda.cases import consents, listing, service
 from agenda.cases import status as status_service
 from agenda.cases.schemas import (
     ISSUE_CODES,
@@ -29,6 +29,7 @@ from agenda.cases.schemas import (
 )
 from agenda.cases.search import CaseFilter
 from agenda.context import CoordinatorCtx
+from kasane_shared.paging import DEFAULT_LIMIT, MAX_LIMIT, next_link
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -46,6 +47,8 @@ IssueCode = Literal[ISSUE_CODES]  # type: ignore[valid-type]
 
 @router.get("", response_model=list[CaseOut])
 def list_cases(
+    request: Request,
+    response: Response,
     ctx: CoordinatorCtx,
     status_in: Annotated[list[CaseStatus], Query(alias="status", max_length=4)] = [],  # noqa: B006
     organization_id: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
@@ -53,11 +56,15 @@ def list_cases(
     monitoring_due_before: Annotated[date | None, Query()] = None,
     q: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     sort: Annotated[CaseSort, Query()] = "created",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(min_length=1, max_length=300)] = None,
 ) -> list[CaseOut]:
-    """Cases with the titles the caller's keys open: filtered, searched (title or number), sorted.
+    """One page of cases with the titles the caller's keys open: filtered, searched, sorted.
 
     ``status`` may repeat; ``monitoring_due_before`` keeps cases whose newest plan's
     monitoring date is on or before the date; ``q`` searches case numbers and titles.
+    ``limit`` (1–200, default 50) cases per page; while more remain, the ``Link`` header
+    names the next page (``rel="next"``, RFC 8288) with its ``cursor``.
     """
     wanted = CaseFilter(
         status=tuple(dict.fromkeys(status_in)),
@@ -67,18 +74,21 @@ def list_cases(
         q=q.strip() or None if q else None,
         sort=sort,
     )
-    out = service.list_cases(ctx, wanted)
+    page = listing.list_page(ctx, wanted, limit=limit, cursor=cursor)
+    if page.next_cursor is not None:
+        response.headers["Link"] = next_link(request.url, page.next_cursor, limit)
     record(
         ctx.session,
         "case.list",
         ctx.caller.id,
         "case",
         None,
-        count=len(out),
-        opened=sum(1 for c in out if c.readable),
+        count=len(page.cases),
+        opened=sum(1 for c in page.cases if c.readable),
         filtered=bool(status_in or organization_id or issue or monitoring_due_before or q),
+        more=page.next_cursor is not None,
     )
-    return out
+    return page.cases
 
 
 @router.post("/{case_id}/status", response_model=StatusChangeOut, status_code=201)

@@ -64,7 +64,7 @@ def check_organizations(ctx: KeyContext, ids: list[str], field: str) -> None:
     """Refuse organization ids identity does not know."""
     if not ids:
         return
-    known = {o["id"] for o in ctx.identity.organizations(ctx.caller.token)}
+    known = ctx.organization_ids()
     if any(i not in known for i in ids):
         raise invalid(field, "存在しない組織が含まれています。", "Unknown organization.")
 
@@ -105,13 +105,14 @@ def reseal_case(
 ) -> None:
     """Seal the case anew for its current holders (and the author)."""
     extra = _author(ctx) if author else []
+    fresh = not case.sealed_fields  # a new case has no holders yet: nothing to look up
     seal(
         ctx,
         case,
         _contents(full, overrides),
         {
-            CONTENT: holders(ctx.session, case, CONTENT) + extra,
-            TAX: holders(ctx.session, case, TAX) + extra,
+            CONTENT: ([] if fresh else holders(ctx.session, case, CONTENT)) + extra,
+            TAX: ([] if fresh else holders(ctx.session, case, TAX)) + extra,
         },
     )
 
@@ -123,6 +124,7 @@ def create_case(ctx: KeyContext, data: CaseCreate) -> Case:
         [data.lead_organization_id] if data.lead_organization_id else [],
         "lead_organization_id",
     )
+    ctx.prefetch_for_writing([ctx.caller.id])
     case = Case(
         id=new_id(),
         number=next_number(ctx.session, utcnow().astimezone(JST).date()),
@@ -159,11 +161,20 @@ def open_case(ctx: KeyContext, case: Case) -> tuple[dict[str, str] | None, dict[
     return opened.get((case.id, CONTENT)), opened.get((case.id, TAX))
 
 
+_UNKNOWN: Any = object()
+
+
 def case_out(
-    ctx: KeyContext, case: Case, content: dict[str, str] | None, tax: dict[str, str] | None
+    ctx: KeyContext,
+    case: Case,
+    content: dict[str, str] | None,
+    tax: dict[str, str] | None,
+    *,
+    consent: Consent | None = _UNKNOWN,
 ) -> CaseOut:
-    """The coordinator's shape of a case."""
-    consent = active_consent(ctx.session, case.id)
+    """The coordinator's shape of a case (``consent``: its active consent, when known)."""
+    if consent is _UNKNOWN:
+        consent = active_consent(ctx.session, case.id)
     out = CaseOut(
         id=case.id,
         number=case.number,

@@ -50,6 +50,8 @@ class KeyContext:
     caller: Caller
     service_tokens: Any = None
     _escrow: Recipient | None = field(default=None, repr=False)
+    _public_keys: dict[str, Recipient | None] = field(default_factory=dict, repr=False)
+    _organizations: set[str] | None = field(default=None, repr=False)
 
     def as_service(self) -> KeyContext | None:
         """The same request acting as the agenda service (grants only), if it has credentials."""
@@ -71,6 +73,27 @@ class KeyContext:
         if self._escrow is None:
             self._escrow = self.identity.escrow_key(self.caller.token, SERVICE)
         return self._escrow
+
+    def public_keys(self, member_ids: Iterable[str]) -> dict[str, Recipient]:
+        """Current public keys of the active members among ``member_ids`` (asked once each)."""
+        wanted = [m for m in dict.fromkeys(member_ids) if m not in self._public_keys]
+        if wanted:
+            found = self.identity.public_keys(self.caller.token, wanted)
+            self._public_keys.update({m: found.get(m) for m in wanted})
+        return {
+            m: key for m in dict.fromkeys(member_ids) if (key := self._public_keys[m]) is not None
+        }
+
+    def organization_ids(self) -> set[str]:
+        """Ids of the organizations identity knows (asked once per request)."""
+        if self._organizations is None:
+            self._organizations = {o["id"] for o in self.identity.organizations(self.caller.token)}
+        return self._organizations
+
+    def prefetch_for_writing(self, member_ids: Iterable[str] = ()) -> None:
+        """Ask identity now what sealing will need, so no call happens inside the write lock."""
+        self.escrow()
+        self.public_keys(member_ids)
 
 
 def ref_of(record: Any) -> RecordRef:
@@ -116,10 +139,13 @@ def seal(
     chosen = {aud: list(dict.fromkeys(wanted.get(aud, ()))) for aud in contents}
     member_ids = sorted({m for hs in chosen.values() for m, _, _ in hs})
     # Departed members have no public key: they get nothing.
-    keys = ctx.identity.public_keys(ctx.caller.token, member_ids) if member_ids else {}
-    ctx.session.execute(
-        delete(Wrap).where(Wrap.record_id == record.id, Wrap.record_table == record.__tablename__)
-    )
+    keys = ctx.public_keys(member_ids) if member_ids else {}
+    if record.sealed_fields:  # a record sealed before: its old wraps go
+        ctx.session.execute(
+            delete(Wrap).where(
+                Wrap.record_id == record.id, Wrap.record_table == record.__tablename__
+            )
+        )
     sealed = []
     for audience, fields in contents.items():
         hs = _one_per_member_kind([h for h in chosen[audience] if h[0] in keys])
@@ -229,23 +255,28 @@ def open_records(
         )
         if w.seal_version == by_id[w.record_id].seal_version
     ]
-    if not wraps:
-        return {}
     opened: Opened = {}
-    for wrap, key in zip(
-        wraps, ctx.identity.unwrap(ctx.caller.token, [w.wrapped for w in wraps]), strict=True
-    ):
-        slot = (wrap.record_id, wrap.audience)
-        if key is None or slot in opened:
-            continue
-        record = by_id[wrap.record_id]
-        opened[slot] = open_audience(
-            ref_of(record),
-            wrap.audience,
-            record.seal_version,
-            key,
-            (record.sealed_fields or {}).get(wrap.audience, {}),
-        )
+    # One wrap per (record, audience) first; another kind's wrap only where that one failed
+    # (a coordinator holds one per kind): half the unwraps for lists over both kinds.
+    while wraps:
+        first: dict[tuple[str, str], Wrap] = {}
+        for wrap in wraps:
+            first.setdefault((wrap.record_id, wrap.audience), wrap)
+        chosen = list(first.values())
+        keys = ctx.identity.unwrap(ctx.caller.token, [w.wrapped for w in chosen])
+        for wrap, key in zip(chosen, keys, strict=True):
+            if key is None:
+                continue
+            record = by_id[wrap.record_id]
+            opened[(wrap.record_id, wrap.audience)] = open_audience(
+                ref_of(record),
+                wrap.audience,
+                record.seal_version,
+                key,
+                (record.sealed_fields or {}).get(wrap.audience, {}),
+            )
+        tried = {id(w) for w in chosen}
+        wraps = [w for w in wraps if id(w) not in tried and (w.record_id, w.audience) not in opened]
     return opened
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from agenda.cases.models import Case
 from agenda.errors import invalid
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
 from agenda.meetings.schemas import MeetingCreate
-from agenda.plans.models import SupportPlan
 from agenda.scheduling import (
     JST,
     Busy,
@@ -25,6 +24,7 @@ from agenda.scheduling import (
     propose_slots,
     to_dict,
 )
+from agenda.scheduling.due import CASE_STATUSES, NEVER_DUE
 from kasane_shared.db import utcnow
 from kasane_shared.errors import FieldError, KasaneError
 
@@ -168,31 +168,36 @@ def free_slots(
     return [{"starts_at": s.isoformat(), "ends_at": e.isoformat()} for s, e in slots]
 
 
-def _states(session: Session) -> list[PlanState]:
-    latest: dict[str, SupportPlan] = {}
-    for plan in session.scalars(
-        select(SupportPlan).order_by(SupportPlan.case_id, SupportPlan.version)
-    ):
-        latest[plan.case_id] = plan
-    states = []
-    for case in session.scalars(select(Case).order_by(Case.id)):
-        plan = latest.get(case.id)
-        review = (
-            min((date.fromisoformat(d) for d in plan.role_dues or []), default=None)
-            if plan
-            else None
+def _states(session: Session, last_day: date) -> list[PlanState]:
+    """Open cases that may be due by ``last_day``: one query on indexed columns of cases."""
+    rows = session.execute(
+        select(
+            Case.id,
+            Case.status,
+            Case.current_plan_id,
+            Case.plan_status,
+            Case.monitoring_on,
+            Case.next_review_on,
+        ).where(
+            Case.status.in_(sorted(CASE_STATUSES - NEVER_DUE)),
+            or_(
+                and_(Case.current_plan_id.is_(None), Case.status == "active"),
+                Case.monitoring_on <= last_day,
+                Case.next_review_on <= last_day,
+            ),
         )
-        states.append(
-            PlanState(
-                case.id,
-                plan.id if plan else None,
-                plan.status if plan else None,
-                plan.monitoring_on if plan else None,
-                review,
-                case.status,
-            )
+    )
+    return [
+        PlanState(
+            row.id,
+            row.current_plan_id,
+            row.plan_status if row.current_plan_id else None,
+            row.monitoring_on,
+            row.next_review_on,
+            row.status,
         )
-    return states
+        for row in rows
+    ]
 
 
 def due_list(session: Session, days: int) -> list[dict]:
@@ -205,10 +210,11 @@ def due_list(session: Session, days: int) -> list[dict]:
             .where(Meeting.starts_at >= now, Meeting.status == "scheduled")
         )
     )
+    today = now.astimezone(JST).date()
     try:
         items = due_cases(
-            _states(session),
-            today=now.astimezone(JST).date(),
+            _states(session, today + timedelta(days=max(days, 0))),
+            today=today,
             horizon_days=days,
             already_scheduled=upcoming,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import select
 
@@ -71,6 +72,10 @@ def create_plan(ctx: KeyContext, case: Case, data: PlanCreate) -> SupportPlan:
     )
     ctx.session.add(plan)
     ctx.session.flush()
+    # The due list reads these plain copies on the case (see planner.service.due_list).
+    case.current_plan_id, case.plan_status = plan.id, plan.status
+    case.monitoring_on = plan.monitoring_on
+    case.next_review_on = min((date.fromisoformat(d) for d in plan.role_dues), default=None)
     content = {
         "goals": data.goals if data.goals is not None else carried["goals"],
         "policy": data.policy if data.policy is not None else carried["policy"],

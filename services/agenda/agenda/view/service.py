@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
 from agenda import access
 from agenda.audit import record
-from agenda.cases.models import Case
+from agenda.cases.models import Case, Consent
 from agenda.keys.service import (
     CONTENT,
     KeyContext,
@@ -106,7 +108,15 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
         )
         error.keep_changes = True
         raise
-    shown = [_item(ctx, meeting, item, opened) for item in items]
+    # Looked up once for the whole view, not once per item.
+    consents = access.active_consents(ctx.session, list(cases))
+    organization = _my_organization(ctx, meeting)
+    shown = [
+        _item(
+            meeting, item, opened, consents.get(item.case_id), organization, cases.get(item.case_id)
+        )
+        for item in items
+    ]
     record(
         ctx.session,
         "agenda.view",
@@ -162,11 +172,20 @@ def _my_items(ctx: KeyContext, meeting: Meeting) -> list[AgendaItem]:
 
 def _cases(ctx: KeyContext, items: list[AgendaItem]) -> dict[str, Case]:
     ids = list(dict.fromkeys(i.case_id for i in items))
-    return {c.id: c for c in (ctx.session.get(Case, i) for i in ids) if c is not None}
+    if not ids:
+        return {}
+    found = {c.id: c for c in ctx.session.scalars(select(Case).where(Case.id.in_(ids)))}
+    return {i: found[i] for i in ids if i in found}
 
 
-def _item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, opened: dict) -> dict[str, Any]:
-    case = ctx.session.get(Case, item.case_id)
+def _item(
+    meeting: Meeting,
+    item: AgendaItem,
+    opened: dict,
+    consent: Consent | None,
+    organization: str | None,
+    case: Case | None,
+) -> dict[str, Any]:
     base: dict[str, Any] = {
         "id": item.id,
         "case_id": item.case_id,
@@ -180,16 +199,13 @@ def _item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, opened: dict) -> 
         "tax_masked": True,
     }
     case_content, item_content = opened.get((item.case_id, CONTENT)), opened.get((item.id, CONTENT))
-    consent = access.active_consent(ctx.session, item.case_id)
     if case_content is None or item_content is None:
-        out_of_scope = meeting.kind == "jusou" and not access.in_scope(
-            consent, _my_organization(ctx, meeting)
-        )
+        out_of_scope = meeting.kind == "jusou" and not access.in_scope(consent, organization)
         base["redacted"] = (
             "consent_scope" if out_of_scope or meeting.kind == "jusou" else "no_pledge"
         )
         return base
-    _, tax_allowed = access.entitled(meeting.kind, consent, _my_organization(ctx, meeting))
+    _, tax_allowed = access.entitled(meeting.kind, consent, organization)
     case_tax, item_tax = opened.get((item.case_id, TAX)), opened.get((item.id, TAX))
     base.update(
         title=case_content["title"],

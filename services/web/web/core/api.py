@@ -128,6 +128,21 @@ class Api:
         """GET as this person."""
         return self.call("GET", path, **kwargs)
 
+    def get_all(self, path: str, *, limit: int = 200, max_pages: int = 50) -> list[Any]:
+        """Every row of a paged list (``Link: rel="next"``), ``limit`` rows per call."""
+        rows: list[Any] = []
+        url: str | None = path
+        params: dict[str, Any] | None = {"limit": limit}
+        for _ in range(max_pages):
+            if url is None:
+                break
+            response = self.call("GET", url, raw=True, params=params)
+            rows.extend(response.json())
+            following = response.links.get("next", {}).get("url")
+            # The next page's URL carries the same query with its cursor; keep our path.
+            url, params = (path, dict(httpx.URL(following).params)) if following else (None, None)
+        return rows
+
     def post(self, path: str, body: Any = None, **kwargs: Any) -> Any:
         """POST JSON as this person."""
         return self.call("POST", path, json=body if body is not None else {}, **kwargs)

@@ -46,5 +46,5 @@ def coordinator_dashboard(api: Api) -> dict[str, Any]:
                     }
                 )
     due = api.get("/agenda/due", params={"days": 30})
-    titles = {c["id"]: c.get("title") for c in api.get("/agenda/cases")} if due else {}
+    titles = {c["id"]: c.get("title") for c in api.get_all("/agenda/cases")} if due else {}
     return {"due": [d | {"title": titles.get(d["case_id"])} for d in due], "lacking": lacking}

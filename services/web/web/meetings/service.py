@@ -185,7 +185,7 @@ def management(api: Api, meeting_id: str) -> dict[str, Any]:
     """Everything the coordinator's meeting page shows."""
     meeting = api.get(f"/agenda/meetings/{meeting_id}")
     items = api.get(f"/agenda/meetings/{meeting_id}/items")
-    cases = {c["id"]: c for c in api.get("/agenda/cases")}
+    cases = {c["id"]: c for c in api.get_all("/agenda/cases")}
     people, orgs = directory.people(api), directory.organizations(api)
     attendee_ids = [a["member_id"] for a in meeting.get("attendees") or []]
     pledges = directory.pledge_status(api, meeting["kind"], attendee_ids)
