@@ -1,0 +1,33 @@
+"""Bounded load on a real server (127.0.0.1 only): 32 clients for 15 s, on SQLite or PostgreSQL.
+
+Sign-ins, the member's 20-item agenda view, case list pages and minutes reads at once:
+no 5xx, no dropped connection, every request answered within 10 s. The figures of the
+same traffic at 1, 16 and 64 clients come from `make bench BENCH=load`.
+"""
+
+from __future__ import annotations
+
+import os
+
+from bench.loadkit.server import close_suite, databases, open_suite, running_server, seed_base
+from bench.loadkit.traffic import run_load
+
+CLIENTS, SECONDS = 32, 15
+
+
+def test_32_clients_for_15_seconds(tmp_path):
+    backend = os.environ.get("KASANE_TEST_BACKEND", "sqlite")
+    with databases(backend, os.environ.get("KASANE_TEST_DATABASE_URL")) as env:
+        suite = open_suite(tmp_path, env)
+        try:
+            data = seed_base(suite, active_cases=10)
+        finally:
+            close_suite(suite)
+        with running_server(tmp_path, env) as base:
+            outcome = run_load(base, data, CLIENTS, SECONDS)
+    summary = outcome.summary()
+    assert summary["5xx"] == 0, summary
+    assert summary["dropped"] == 0 and summary["unanswered"] == 0, summary
+    assert summary["slowest_s"] < 10, summary
+    assert outcome.statuses["200"] >= CLIENTS, summary
+    assert all(kind in outcome.latencies for kind in ("view", "sign_in", "minutes", "case_page"))
