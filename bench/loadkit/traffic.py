@@ -132,9 +132,7 @@ class Client:
         return await self.http.get(page, headers=headers)
 
 
-async def _run(
-    base: str, data: Dataset, clients: int, seconds: float, ramp: float
-) -> Outcome:
+async def _run(base: str, data: Dataset, clients: int, seconds: float, ramp: float) -> Outcome:
     limits = httpx.Limits(max_connections=clients + 8, max_keepalive_connections=clients + 8)
     timeout = httpx.Timeout(ANSWER_WITHIN, connect=ANSWER_WITHIN)
     async with httpx.AsyncClient(base_url=base, timeout=timeout, limits=limits) as http:
@@ -154,9 +152,7 @@ async def _run(
         return outcome
 
 
-def run_load(
-    base: str, data: Dataset, clients: int, seconds: float, ramp: float = 2.0
-) -> Outcome:
+def run_load(base: str, data: Dataset, clients: int, seconds: float, ramp: float = 2.0) -> Outcome:
     """``clients`` closed-loop clients for ``seconds`` (arriving over ``ramp`` s) at ``base``."""
     return asyncio.run(_run(base, data, clients, seconds, ramp))
 
