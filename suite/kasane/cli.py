@@ -47,6 +47,9 @@ def _serve(args: argparse.Namespace) -> int:
         log_level="info",
         access_log=False,
         log_config=None,
+        # Longer than any client's or gateway's idle time: the server never closes a kept-alive
+        # connection just as a client sends its next request on it (a dropped request).
+        timeout_keep_alive=75,
     )
     return 0
 
