@@ -2,8 +2,8 @@
 
 After every client has signed in, 15 s of sign-ins, the member's 20-item agenda view, case
 list pages and minutes reads at once: no 5xx but the overload answer (503 with Retry-After,
-and never most of the answers), no dropped connection, every request answered within 10 s. The figures of the
-same traffic at 1, 16 and 64 clients come from `make bench BENCH=load`.
+for a minority of requests even on a slow machine), no dropped connection, every request
+answered within 10 s. The figures at 1, 16 and 64 clients: `make bench BENCH=load`.
 """
 
 from __future__ import annotations
