@@ -34,7 +34,8 @@ from bench.loadkit.server import (
 from bench.loadkit.traffic import run_load, sign_in, time_requests
 
 CLIENTS = (1, 16, 64)
-SIZES = (100, 1_000, 10_000)
+# BENCH_LOAD_SIZES="100,1000" runs a shorter growth series (e.g. on a busy machine).
+SIZES = tuple(int(n) for n in os.environ.get("BENCH_LOAD_SIZES", "100,1000,10000").split(","))
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
@@ -94,7 +95,7 @@ def _growth(suite: Any, base: str, data: Any, data_dir: Path) -> dict[str, Any]:
             }
         out[str(size)] = _lists(base, data.meeting_id)
     first = out[str(SIZES[0])]
-    out["ratio_10000_to_100_p50"] = {
+    out[f"ratio_{SIZES[-1]}_to_{SIZES[0]}_p50"] = {
         name: round(out[str(SIZES[-1])][name]["p50_ms"] / first[name]["p50_ms"], 2)
         for name in first
     }
@@ -131,12 +132,16 @@ def _backend(backend: str, server_url: str | None, seconds: float) -> dict[str, 
 
 
 def run() -> dict[str, Any]:
-    """Figures on SQLite, then on PostgreSQL when a server answers."""
+    """Figures on SQLite, then on PostgreSQL when a server answers (BENCH_LOAD_BACKENDS)."""
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "30"))
+    backends = os.environ.get("BENCH_LOAD_BACKENDS", "sqlite,postgres").split(",")
     out: dict[str, Any] = {"seconds_per_phase": seconds, "clients": list(CLIENTS)}
-    out["sqlite"] = _backend("sqlite", None, seconds)
-    url = _postgres_url()
-    out["postgres"] = _backend("postgres", url, seconds) if url else "skipped: no server"
+    out["sizes"] = list(SIZES)
+    if "sqlite" in backends:
+        out["sqlite"] = _backend("sqlite", None, seconds)
+    if "postgres" in backends:
+        url = _postgres_url()
+        out["postgres"] = _backend("postgres", url, seconds) if url else "skipped: no server"
     return out
 
 
