@@ -32,6 +32,8 @@ class ServiceClient:
             self.code,
             f"{self.service_ja}に接続できません。しばらくしてからお試しください。",
             f"The {self.service_en} is unavailable.",
+            # An overloaded or slow service passes its "try again shortly" on to our caller.
+            headers={"Retry-After": "2"},
         )
 
     def refusal(self, status: int) -> KasaneError | None:
@@ -62,4 +64,7 @@ class ServiceClient:
             )
         if response.status_code >= 400:
             raise self.refusal(response.status_code) or self.unavailable()
-        return response.json()
+        try:
+            return response.json()
+        except ValueError as error:  # not the service's JSON (a proxy's page, a cut answer)
+            raise self.unavailable() from error

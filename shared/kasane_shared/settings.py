@@ -82,14 +82,14 @@ class Settings(BaseSettings):
     # set), and the thread pool is the sum over the services in the process plus a margin.
     # Beyond that a request waits in line up to request_queue_seconds, then gets a 503.
     max_concurrent_requests: int = Field(default=8, ge=1, le=256)
-    request_queue_seconds: float = Field(default=4.0, gt=0, le=60)
+    request_queue_seconds: float = Field(default=3.0, gt=0, le=60)
     request_queue_limit: int = Field(default=256, ge=0, le=100_000)
     db_pool_size: int | None = Field(default=None, ge=1, le=500)
     db_max_overflow: int = Field(default=4, ge=0, le=500)
     db_pool_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0, le=120_000)
     # Every call to another service (and to identity's token endpoint) gives up after this.
-    outbound_timeout_seconds: float = Field(default=5.0, gt=0, le=120)
+    outbound_timeout_seconds: float = Field(default=3.0, gt=0, le=120)
     # Argon2id (64 MiB each): at most this many at once (about one per core); a sign-in
     # that cannot start within password_hash_wait_seconds gets a 503 with Retry-After.
     password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)

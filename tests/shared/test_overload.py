@@ -14,6 +14,8 @@ from kasane_shared.overload import (
     LaneMiddleware,
     _watch,
     ensure_client_present,
+    overloaded,
+    refuse,
 )
 from kasane_shared.errors import KasaneError
 
@@ -168,3 +170,29 @@ def test_work_stops_at_the_next_checkpoint_once_the_client_is_gone() -> None:
             raise AssertionError("no stop")
     finally:
         _watch.reset(token)
+
+
+def test_a_slow_or_refusing_service_is_a_503_with_retry_after_in_process() -> None:
+    from kasane_shared.inprocess import in_process_client
+    from kasane_shared.service_client import ServiceClient
+
+    async def overloaded_app(scope: Any, receive: Any, send: Any) -> None:
+        await refuse(scope, send, overloaded(1))
+
+    slow = in_process_client(SlowApp(2.0), timeout=0.3)
+    refusing = in_process_client(overloaded_app, timeout=5)
+    not_json = in_process_client(SlowApp(0.0), timeout=5)
+    try:
+        started = time.perf_counter()
+        for http in (slow, refusing, not_json):
+            try:
+                ServiceClient(http, "/svc")._call("GET", "/x", "token")
+            except KasaneError as error:
+                assert error.status == 503 and error.headers == {"Retry-After": "2"}
+            else:
+                raise AssertionError("no refusal")
+        assert time.perf_counter() - started < 1.5
+    finally:
+        for http in (slow, refusing, not_json):
+            http._transport.close()  # type: ignore[attr-defined]
+            http.close()
