@@ -1,12 +1,7 @@
 """case lists that do not grow with history: page index, the current plan's dates on cases
 
-<<<<<<<< HEAD:services/agenda/agenda/migrations/versions/0005_case_lists.py
 Revision ID: 0005
 Revises: 0004
-========
-Revision ID: 0004
-Revises: 0003
->>>>>>>> 793ce35 (Agenda migration of the case lists follows 0003_meeting_changes (0004)):services/agenda/agenda/migrations/versions/0004_case_lists.py
 Create Date: 2026-11-24 09:00:00
 """
 
@@ -15,13 +10,8 @@ from datetime import date
 import sqlalchemy as sa
 from alembic import op
 
-<<<<<<<< HEAD:services/agenda/agenda/migrations/versions/0005_case_lists.py
 revision = "0005"
 down_revision = "0004"
-========
-revision = "0004"
-down_revision = "0003"
->>>>>>>> 793ce35 (Agenda migration of the case lists follows 0003_meeting_changes (0004)):services/agenda/agenda/migrations/versions/0004_case_lists.py
 branch_labels = None
 depends_on = None
 
