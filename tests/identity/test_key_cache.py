@@ -73,7 +73,7 @@ def test_kek_rotation_empties_the_cache_and_unwraps_still_work(suite, people, id
 
 
 def test_cache_is_bounded_and_bound_to_the_sealed_bytes(tmp_path):
-    kek = FileKeyProvider(tmp_path / "kek.json")
+    kek = FileKeyProvider(tmp_path / "kek.json", create=True)
     cache = PrivateKeyCache(capacity=2)
     sealed = {}
     for owner in ("a", "b", "c"):
@@ -96,7 +96,7 @@ def test_cache_is_bounded_and_bound_to_the_sealed_bytes(tmp_path):
 
 
 def test_a_zero_sized_cache_keeps_nothing(tmp_path):
-    kek = FileKeyProvider(tmp_path / "kek.json")
+    kek = FileKeyProvider(tmp_path / "kek.json", create=True)
     private, _ = generate_member_keypair()
     cache = PrivateKeyCache(capacity=0)
     cache.get(kek, "a", 1, seal_private_key(kek, "a", 1, private))
