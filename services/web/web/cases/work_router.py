@@ -49,7 +49,7 @@ def list_cases(page: SignedIn, request: Request) -> Response:
         "cases/list.html",
         nav="cases",
         page_title=page.t("case.list_title"),
-        cases=page.api.get("/agenda/cases", params=wanted),
+        cases=page.api.get_all("/agenda/cases", params=wanted),
         wanted=wanted,
         statuses=STATUSES,
         sorts=SORTS,

@@ -128,19 +128,25 @@ class Api:
         """GET as this person."""
         return self.call("GET", path, **kwargs)
 
-    def get_all(self, path: str, *, limit: int = 200, max_pages: int = 50) -> list[Any]:
+    def get_all(
+        self,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        limit: int = 200,
+        max_pages: int = 50,
+    ) -> list[Any]:
         """Every row of a paged list (``Link: rel="next"``), ``limit`` rows per call."""
         rows: list[Any] = []
-        url: str | None = path
-        params: dict[str, Any] | None = {"limit": limit}
+        query: Any = {**(params or {}), "limit": limit}
         for _ in range(max_pages):
-            if url is None:
-                break
-            response = self.call("GET", url, raw=True, params=params)
+            response = self.call("GET", path, raw=True, params=query)
             rows.extend(response.json())
             following = response.links.get("next", {}).get("url")
+            if not following:
+                break
             # The next page's URL carries the same query with its cursor; keep our path.
-            url, params = (path, dict(httpx.URL(following).params)) if following else (None, None)
+            query = httpx.URL(following).params
         return rows
 
     def post(self, path: str, body: Any = None, **kwargs: Any) -> Any:
