@@ -75,13 +75,22 @@ def databases(backend: str, server_url: str | None) -> Iterator[dict[str, str]]:
         admin.dispose()
 
 
+def key_file(data_dir: Path) -> Path:
+    """The KEK file of a data set: beside the data directory, never inside it."""
+    folder = data_dir.with_name(f"{data_dir.name}-keys")
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder / "kek.json"
+
+
 def open_suite(data_dir: Path, env: dict[str, str]) -> Any:
     """The suite in this process on the data set (for seeding), on the databases ``env`` names."""
     from kasane.suite import create_suite
     from kasane_shared.settings import Settings
 
-    urls = {k.removeprefix("KASANE_").lower(): v for k, v in env.items()}
-    return create_suite(Settings(data_dir=data_dir, demo=False, **urls))
+    options = {k.removeprefix("KASANE_").lower(): v for k, v in env.items()}
+    return create_suite(
+        Settings(data_dir=data_dir, key_file=key_file(data_dir), demo=False, **options)
+    )
 
 
 def close_suite(suite: Any) -> None:
@@ -161,7 +170,13 @@ def running_server(data_dir: Path, env: dict[str, str], **settings: str) -> Iter
     """``kasane serve`` on a free port of 127.0.0.1; yields its base URL; stops it after."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    full_env = os.environ | env | {"KASANE_DATA_DIR": str(data_dir)} | settings
+    full_env = (
+        os.environ
+        | env
+        | {"KASANE_DATA_DIR": str(data_dir), "KASANE_KEY_FILE": str(key_file(data_dir))}
+        | settings
+    )
+    full_env.pop("KASANE_DEMO", None)
     log = (data_dir / "server.log").open("ab")
     process = subprocess.Popen(
         [
