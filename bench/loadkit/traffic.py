@@ -104,8 +104,9 @@ class Client:
         kind = "sign_in" if self.token is None else self._pick()
         started = time.perf_counter()
         try:
-            response = await self._send(kind)
-        except httpx.TimeoutException:
+            # The whole exchange within the limit (httpx's own timeouts are per read).
+            response = await asyncio.wait_for(self._send(kind), ANSWER_WITHIN)
+        except (httpx.TimeoutException, TimeoutError):
             outcome.unanswered += 1
             outcome.statuses["unanswered"] += 1
             return
