@@ -125,7 +125,10 @@ def _backend(backend: str, server_url: str | None, seconds: float) -> dict[str, 
                 "healthz": health,
                 "ratio_p50": round(view["p50_ms"] / health["p50_ms"], 1),
             }
-            figures["load"] = {str(n): run_load(base, data, n, seconds).summary() for n in CLIENTS}
+            figures["load"] = {}
+            for n in CLIENTS:
+                figures["load"][str(n)] = run_load(base, data, n, seconds).summary()
+                time.sleep(5)  # let the server drain what the clients left in flight
             figures["growth"] = _growth(suite, base, data, data_dir)
         close_suite(suite)
         return figures
