@@ -104,9 +104,16 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def settings(data_dir: Path, key_dir: Path) -> Settings:
+def settings(data_dir: Path, key_dir: Path, tmp_path: Path) -> Settings:
     """Settings of a production-like deployment (not demo mode)."""
-    return Settings(data_dir=data_dir, key_file=key_dir / "kek.json", demo=False)
+    # Anchors every commit (the deterministic end of "anchor often"), to a file of this test.
+    return Settings(
+        data_dir=data_dir,
+        key_file=key_dir / "kek.json",
+        demo=False,
+        audit_anchor_file=tmp_path / "audit-anchors.jsonl",
+        audit_anchor_seconds=0,
+    )
 
 
 @pytest.fixture(scope="session")

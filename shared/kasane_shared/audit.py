@@ -1,9 +1,14 @@
-"""The append-only, hash-chained audit log (trust rule 6).
+"""The append-only, keyed, hash-chained audit log (trust rule 6).
 
 Each service keeps its own chain in its own database (no service reads another's tables);
 ``kasane audit verify`` walks every chain. An entry's hash covers its content and the
-previous entry's hash, so an edited, deleted or reordered entry breaks the chain from there.
-Details must never hold case content: ids, codes and counts only.
+previous entry's hash, so an edited, deleted or reordered entry breaks the chain from there;
+its MAC (HMAC-SHA256 under the service's audit key, which no database holds) makes a chain
+rewritten and recomputed from some entry on fail too. The newest head is anchored outside
+the service's database (see ``audit_anchor``), so deleting the newest entries fails as well.
+Entries written before the chain was keyed have no MAC; they are covered by the MAC of the
+first keyed entry, whose hash chains over them. Details must never hold case content: ids,
+codes and counts only.
 """
 
 from __future__ import annotations
@@ -12,12 +17,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import JSON, Integer, String, select, text
+from sqlalchemy import JSON, Integer, String, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kasane_shared.db import write_lock
+from kasane_shared.integrity import keys_unavailable, mac, mac_matches
 
 GENESIS = "0" * 64
 
@@ -35,6 +41,7 @@ class AuditEntryMixin:
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_mac: Mapped[str | None] = mapped_column(String(64))
 
 
 def _canonical(entry: AuditEntryMixin) -> bytes:
@@ -55,6 +62,21 @@ def _canonical(entry: AuditEntryMixin) -> bytes:
 def entry_hash(entry: AuditEntryMixin) -> str:
     """SHA-256 over the entry's canonical JSON (which includes the previous hash)."""
     return hashlib.sha256(_canonical(entry)).hexdigest()
+
+
+ENTRY_MAC_LABEL = "kasane/v1/audit-entry"
+
+
+def entry_mac(key: bytes, entry: AuditEntryMixin) -> str:
+    """The entry's MAC: HMAC-SHA256 under the service's audit key over its chained hash."""
+    return mac(key, ENTRY_MAC_LABEL, entry.entry_hash)
+
+
+def _audit_key(session: Session) -> bytes:
+    keys = session.info.get("kasane_keys")
+    if keys is None:
+        raise keys_unavailable()  # never write an unkeyed entry in a keyed chain
+    return keys.key("audit")
 
 
 def _lock_chain(session: Session) -> None:
@@ -79,6 +101,7 @@ def append(
     details: dict[str, Any] | None = None,
 ) -> AuditEntryMixin:
     """Append one entry to the service's chain, in the caller's transaction."""
+    key = _audit_key(session)
     _lock_chain(session)
     head = session.execute(
         select(model.seq, model.entry_hash).order_by(model.seq.desc()).limit(1)
@@ -95,8 +118,11 @@ def append(
         prev_hash=head.entry_hash if head else GENESIS,
     )
     entry.entry_hash = entry_hash(entry)
+    entry.entry_mac = entry_mac(key, entry)
     session.add(entry)
     session.flush()
+    # The head to anchor once this transaction commits (see Database.session).
+    session.info["audit_head"] = (entry.seq, entry.entry_hash)
     return entry
 
 
@@ -138,32 +164,106 @@ class ChainReport:
     ok: bool
     broken_at: int | None = None
     reason: str | None = None
+    keyed: bool = False
+    anchored_seq: int | None = None
 
 
-def verify_chain(session: Session, model: type[AuditEntryMixin], batch: int = 2000) -> ChainReport:
-    """Walk the chain in order and report the first entry that does not fit."""
-    prev, expected_seq, count = GENESIS, 1, 0
+class AnchorLike(Protocol):
+    """What verification needs of an anchor: the head it vouches for."""
+
+    seq: int
+    entry_hash: str
+    keyed_from: int | None
+
+
+@dataclass
+class _Walk:
+    key: bytes | None
+    anchor: AnchorLike | None
+    prev: str = GENESIS
+    expected_seq: int = 1
+    count: int = 0
+    first_keyed: int | None = None
+
+    def check(self, entry: AuditEntryMixin) -> str | None:
+        """Why this entry does not fit the chain, or None."""
+        if entry.seq != self.expected_seq:
+            return "missing entry"
+        if entry.prev_hash != self.prev:
+            return "previous hash does not match"
+        if entry_hash(entry) != entry.entry_hash:
+            return "entry altered"
+        if self.key is not None:
+            reason = self._check_mac(entry)
+            if reason:
+                return reason
+        anchor = self.anchor
+        if anchor is not None and entry.seq == anchor.seq and entry.entry_hash != anchor.entry_hash:
+            return "entry differs from the anchored head"
+        self.prev, self.expected_seq = entry.entry_hash, self.expected_seq + 1
+        self.count += 1
+        return None
+
+    def _check_mac(self, entry: AuditEntryMixin) -> str | None:
+        assert self.key is not None
+        if entry.entry_mac is None:
+            keyed_from = self.anchor.keyed_from if self.anchor is not None else None
+            if self.first_keyed is not None or (keyed_from and entry.seq >= keyed_from):
+                return "entry MAC missing"
+            return None
+        if not mac_matches(self.key, entry.entry_mac, ENTRY_MAC_LABEL, entry.entry_hash):
+            return "entry MAC does not verify (altered or recomputed)"
+        self.first_keyed = self.first_keyed or entry.seq
+        return None
+
+
+def verify_chain(
+    session: Session,
+    model: type[AuditEntryMixin],
+    batch: int = 2000,
+    *,
+    key: bytes | None = None,
+    anchor: AnchorLike | None = None,
+) -> ChainReport:
+    """Walk the chain in order and report the first entry that does not fit.
+
+    With ``key`` every keyed entry's MAC is checked; with ``anchor`` the chain must reach
+    the anchored head and hold it unchanged (entries deleted up to it are found).
+    """
+    walk = _Walk(key, anchor)
+    anchored = anchor.seq if anchor is not None else None
     last_seq = 0
     while True:
         rows = session.scalars(
             select(model).where(model.seq > last_seq).order_by(model.seq).limit(batch)
         ).all()
         if not rows:
-            return ChainReport(count, True)
+            break
         for entry in rows:
-            if entry.seq != expected_seq:
-                return ChainReport(count, False, expected_seq, "missing entry")
-            if entry.prev_hash != prev:
-                return ChainReport(count, False, entry.seq, "previous hash does not match")
-            if entry_hash(entry) != entry.entry_hash:
-                return ChainReport(count, False, entry.seq, "entry altered")
-            prev, expected_seq, count, last_seq = (
-                entry.entry_hash,
-                expected_seq + 1,
-                count + 1,
-                entry.seq,
-            )
+            reason = walk.check(entry)
+            if reason:
+                return ChainReport(walk.count, False, entry.seq, reason, key is not None, anchored)
+            last_seq = entry.seq
         session.expunge_all()
+    if anchor is not None and last_seq < anchor.seq:
+        reason = f"entries {last_seq + 1}..{anchor.seq} are missing (the log was cut short)"
+        return ChainReport(walk.count, False, last_seq + 1, reason, key is not None, anchored)
+    return ChainReport(walk.count, True, keyed=key is not None, anchored_seq=anchored)
 
 
-__all__ = ["AuditEntryMixin", "ChainReport", "Recorder", "append", "entry_hash", "verify_chain"]
+def first_keyed_seq(session: Session, model: type[AuditEntryMixin]) -> int | None:
+    """The first entry that carries a MAC (older ones predate the keyed chain)."""
+    return session.scalar(select(func.min(model.seq)).where(model.entry_mac.is_not(None)))
+
+
+__all__ = [
+    "AnchorLike",
+    "AuditEntryMixin",
+    "ChainReport",
+    "Recorder",
+    "append",
+    "entry_hash",
+    "entry_mac",
+    "first_keyed_seq",
+    "verify_chain",
+]

@@ -181,7 +181,14 @@ def audit_router(
         search_id: IdQuery = None,
     ) -> dict[str, Any]:
         """Walk the whole chain: entries, ok, and where it first breaks."""
-        report = verify_chain(session, model)
+        state = request.app.state
+        anchor_of = getattr(state, "audit_anchor", None)
+        report = verify_chain(
+            session,
+            model,
+            key=state.db.keys.key("audit"),
+            anchor=anchor_of(session) if anchor_of is not None else None,
+        )
         checked_at = datetime.now(UTC).isoformat()
         logged(
             request,
@@ -197,6 +204,8 @@ def audit_router(
             "ok": report.ok,
             "broken_at": report.broken_at,
             "reason": report.reason,
+            "keyed": report.keyed,
+            "anchored_seq": report.anchored_seq,
             "checked_at": checked_at,
         }
 

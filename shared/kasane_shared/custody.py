@@ -146,3 +146,21 @@ class IdentityClient(ServiceClient):
             for (_, member_id, kind), r in zip(chunk, body["results"], strict=True):
                 grants.append(Grant(member_id, kind, r["wrapped"], r["key_version"], r["error"]))
         return grants
+
+    def integrity_keys(self, service_token: str) -> dict[str, bytes]:
+        """The calling service's integrity keys (its own client credentials)."""
+        from kasane_shared.integrity import decode_keys
+
+        return decode_keys(self._call("GET", "/integrity/keys", service_token))
+
+    def anchor(self, service_token: str, seq: int, entry_hash: str, keyed_from: int | None) -> None:
+        """Anchor the calling service's committed audit head at identity."""
+        body = {"seq": seq, "entry_hash": entry_hash, "keyed_from": keyed_from}
+        self._response("POST", "/integrity/anchors", service_token, json=body)
+
+    def latest_anchor(self, service_token: str) -> Any:
+        """The newest anchor identity holds for the calling service, or None."""
+        from kasane_shared.audit_anchor import Anchor
+
+        response = self._response("GET", "/integrity/anchors/latest", service_token, allow=(404,))
+        return None if response.status_code == 404 else Anchor(**response.json())

@@ -178,6 +178,10 @@ class Database:
             # Tests bind to a connection inside a transaction; commits become savepoints.
             options["join_transaction_mode"] = "create_savepoint"
         self._factory = sessionmaker(bind=engine, **options)
+        # The service's integrity keys (``integrity.ServiceKeys``) and the anchorer of its
+        # audit chain (``audit_anchor.Anchorer``): set by the app that owns this database.
+        self.keys: Any = None
+        self.anchorer: Any = None
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> Database:
@@ -188,12 +192,16 @@ class Database:
     def session(self) -> Iterator[Session]:
         """A unit of work: commit on success, roll back on error (audited refusals persist)."""
         session = self._factory()
+        session.info["kasane_keys"] = self.keys
+        head = None
         try:
             yield session
             session.commit()
+            head = session.info.pop("audit_head", None)
         except KasaneError as error:
             if error.keep_changes:
                 session.commit()
+                head = session.info.pop("audit_head", None)
             else:
                 session.rollback()
             raise
@@ -207,6 +215,9 @@ class Database:
             raise
         finally:
             session.close()
+            # The committed head goes to the anchorer; anchoring never fails the request.
+            if head is not None and self.anchorer is not None:
+                self.anchorer.note(head)
 
     def dispose(self) -> None:
         """Close pooled connections."""

@@ -45,6 +45,16 @@ class ServiceClient:
         return None
 
     def _call(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
+        response = self._response(method, path, token, **kwargs)
+        try:
+            return response.json()
+        except ValueError as error:  # not the service's JSON (a proxy's page, a cut answer)
+            raise self.unavailable() from error
+
+    def _response(
+        self, method: str, path: str, token: str, *, allow: tuple[int, ...] = (), **kwargs: Any
+    ) -> httpx.Response:
+        """The response, with 401 and other failures (except ``allow``) turned into problems."""
         ensure_client_present()  # the caller's client left: nobody will read what this brings
         try:
             response = self.http.request(
@@ -55,6 +65,8 @@ class ServiceClient:
             )
         except (httpx.HTTPError, OSError) as error:
             raise self.unavailable() from error
+        if response.status_code in allow:
+            return response
         if response.status_code == 401:
             raise KasaneError(
                 401,
@@ -64,7 +76,4 @@ class ServiceClient:
             )
         if response.status_code >= 400:
             raise self.refusal(response.status_code) or self.unavailable()
-        try:
-            return response.json()
-        except ValueError as error:  # not the service's JSON (a proxy's page, a cut answer)
-            raise self.unavailable() from error
+        return response

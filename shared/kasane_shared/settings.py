@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     # The PIN comes from a 0600 file only (never from the environment).
     pkcs11_pin_file: Path | None = None
 
+    # Audit anchors: the file identity appends every anchored head to (ship it elsewhere),
+    # and how often each service anchors its head (0: after every committed write).
+    audit_anchor_file: Path | None = None
+    audit_anchor_seconds: float = Field(default=2.0, ge=0, le=300)
+
     cookie_secure: bool = False
     # A city may require that minutes are approved by someone other than their author.
     minutes_separate_approver: bool = False
@@ -120,6 +125,11 @@ class Settings(BaseSettings):
             return url
         password = self.database_password_file.read_text().strip()
         return parsed.set(password=password).render_as_string(hide_password=False)
+
+    @property
+    def resolved_anchor_file(self) -> Path:
+        """The audit anchor file: explicit, or ``audit-anchors.jsonl`` in the data directory."""
+        return self.audit_anchor_file or (self.data_dir / "audit-anchors.jsonl")
 
     @cached_property
     def resolved_key_file(self) -> Path:

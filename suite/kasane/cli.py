@@ -89,31 +89,9 @@ def _db_upgrade(args: argparse.Namespace) -> int:
 
 
 def _audit_verify(args: argparse.Namespace) -> int:
-    from kasane_shared.settings import Settings
+    from kasane.cli_audit import verify
 
-    from importlib import import_module
-
-    from kasane_shared.audit import verify_chain
-    from kasane_shared.db import Database
-
-    settings = Settings()
-    failed = False
-    for service in args.service or SERVICES:
-        model = import_module(f"{service}.base").AuditEntry
-        db = Database.from_url(settings.database_url(service))
-        try:
-            with db.session() as session:
-                report = verify_chain(session, model)
-        finally:
-            db.dispose()
-        if report.ok:
-            print(f"{service}: OK ({report.entries}件 / {report.entries} entries)")
-        else:
-            failed = True
-            print(
-                f"{service}: 改ざんを検出 (chain broken) at seq {report.broken_at}: {report.reason}"
-            )
-    return 1 if failed else 0
+    return verify(args)
 
 
 def _redact(args: argparse.Namespace) -> int:
@@ -270,7 +248,10 @@ def build_parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="監査ログ (audit log)").add_subparsers(
         dest="audit_command", required=True
     )
-    verify = audit.add_parser("verify", help="ハッシュチェーンを検証 (verify the hash chains)")
+    verify = audit.add_parser(
+        "verify",
+        help="鍵付きチェーンとアンカーを検証 (verify the keyed chains against their anchors)",
+    )
     verify.add_argument(
         "service", nargs="*", type=_service, help="identity / agenda / minutes (default: all)"
     )

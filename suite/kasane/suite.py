@@ -13,6 +13,7 @@ import identity.app
 import minutes.app
 import web.app
 from kasane_shared.inprocess import in_process_client
+from kasane_shared.integrity import ServiceKeys
 from kasane_shared.settings import Settings
 from web.core.api import block_cookies
 
@@ -46,6 +47,10 @@ def create_suite(settings: Settings, **overrides: object) -> Suite:
         ]
     )
     suite = Suite(app, identity_app, agenda_app, minutes_app, web_app)  # type: ignore[arg-type]
+    # One process: the services' integrity keys come from identity's provider directly.
+    kek = identity_app.state.kek
+    for service, service_app in (("agenda", agenda_app), ("minutes", minutes_app)):
+        service_app.state.db.keys = ServiceKeys.local(service, kek)  # type: ignore[attr-defined]
     _issue_internal_credentials(settings, suite)
     # In one process the services call each other as ASGI calls on this app: no socket, no
     # second server thread, no wait on a pool the caller already holds (kasane_shared.inprocess).

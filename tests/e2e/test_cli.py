@@ -101,17 +101,48 @@ def test_demo_password_refused_outside_demo(served, tmp_path_factory):
         process.wait(timeout=30)
 
 
+def _recompute_identity_chain_from(data_dir: Path, seq: int) -> None:
+    """What a writer of identity.db can do: edit an entry and re-chain every later one."""
+    from sqlalchemy import select
+
+    from identity.base import AuditEntry
+    from kasane_shared import audit
+    from kasane_shared.db import Database
+
+    db = Database.from_url(f"sqlite:///{data_dir / 'identity.db'}")
+    try:
+        with db.session() as session:
+            rows = session.scalars(
+                select(AuditEntry).where(AuditEntry.seq >= seq - 1).order_by(AuditEntry.seq)
+            ).all()
+            prev = rows[0].entry_hash
+            rows[1].details = {**rows[1].details, "edited": True}
+            for row in rows[1:]:
+                row.prev_hash = prev
+                row.entry_hash = prev = audit.entry_hash(row)
+    finally:
+        db.dispose()
+
+
 def test_audit_verify_and_tamper(served):
     base, data_dir = served
     httpx.post(
         f"{base}/identity/session", json={"login": "demo-member-1", "password": "demo-password"}
     )
+    time.sleep(3)  # the heads are anchored within KASANE_AUDIT_ANCHOR_SECONDS (2 s)
     ok = _run(["audit", "verify"], data_dir)
-    assert ok.returncode == 0 and "identity: OK" in ok.stdout
-    with sqlite3.connect(data_dir / "identity.db") as db:
-        db.execute("update audit_log set action = 'edited' where seq = 2")
+    assert ok.returncode == 0 and "identity: OK" in ok.stdout, ok.stdout + ok.stderr
+    assert "agenda: OK" in ok.stdout and "アンカー" in ok.stdout
+    # Finding 5: an edit with every later hash recomputed is found (the MACs do not fit).
+    _recompute_identity_chain_from(data_dir, 2)
     broken = _run(["audit", "verify", "identity"], data_dir)
-    assert broken.returncode == 1 and "seq 2" in broken.stdout
+    assert broken.returncode == 1 and "seq 2" in broken.stdout and "MAC" in broken.stdout
+    # Issue 14: the three newest entries of agenda's log deleted: the anchor finds it.
+    with sqlite3.connect(data_dir / "agenda.db") as db:
+        head = db.execute("select max(seq) from audit_log").fetchone()[0]
+        db.execute("delete from audit_log where seq > ?", (head - 3,))
+    cut = _run(["audit", "verify", "agenda"], data_dir)
+    assert cut.returncode == 1 and "missing" in cut.stdout, cut.stdout
 
 
 def test_keys_rotate_while_serving(served):

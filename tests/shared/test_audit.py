@@ -1,17 +1,24 @@
-"""The hash-chained audit log: appends chain, any edit, deletion or reordering is found."""
+"""The keyed, hash-chained audit log: any edit, deletion, reordering or recomputation is found."""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from sqlalchemy import delete, select, update
 
 from identity.base import AuditEntry
 from kasane_shared import audit
+from kasane_shared.audit_anchor import Anchor
+from kasane_shared.integrity import PURPOSES, ServiceKeys
+
+KEYS = {purpose: os.urandom(32) for purpose in PURPOSES}
 
 
 @pytest.fixture
 def chain(dbs):
     db = dbs["identity"]
+    db.keys = ServiceKeys.fixed("identity", KEYS)
     with db.session() as session:
         for n in range(5):
             audit.append(
@@ -26,14 +33,20 @@ def chain(dbs):
     return db
 
 
-def _verify(db):
+def _verify(db, anchor=None):
     with db.session() as session:
-        return audit.verify_chain(session, AuditEntry)
+        return audit.verify_chain(session, AuditEntry, key=KEYS["audit"], anchor=anchor)
+
+
+def _head(db) -> Anchor:
+    with db.session() as session:
+        row = session.scalars(select(AuditEntry).order_by(AuditEntry.seq.desc()).limit(1)).one()
+        return Anchor("identity", row.seq, row.entry_hash, 1, "2026-12-01T00:00:00.000000Z")
 
 
 def test_intact_chain_verifies(chain):
-    report = _verify(chain)
-    assert report.ok and report.entries == 5
+    report = _verify(chain, _head(chain))
+    assert report.ok and report.entries == 5 and report.keyed and report.anchored_seq == 5
 
 
 def test_entries_link_to_previous(chain):
@@ -72,4 +85,81 @@ def test_rehashed_edit_still_breaks_the_next_link(chain):
         row.details = {"n": 42}
         row.entry_hash = audit.entry_hash(row)
     report = _verify(chain)
-    assert not report.ok and report.broken_at == 3
+    assert not report.ok and report.broken_at == 2  # its MAC no longer fits its new hash
+
+
+def _recompute_from(session, seq: int) -> None:
+    """What a database writer can do: re-chain every later entry with plain SHA-256."""
+    prev = session.get(AuditEntry, seq - 1).entry_hash if seq > 1 else audit.GENESIS
+    for row in session.scalars(
+        select(AuditEntry).where(AuditEntry.seq >= seq).order_by(AuditEntry.seq)
+    ):
+        row.prev_hash = prev
+        row.entry_hash = prev = audit.entry_hash(row)
+
+
+def test_rewritten_and_recomputed_chain_fails(chain):
+    """Finding 5: an edit with every later hash recomputed no longer passes."""
+    with chain.session() as session:
+        session.get(AuditEntry, 2).details = {"n": 42}
+        _recompute_from(session, 2)
+    report = _verify(chain)
+    assert not report.ok and report.broken_at == 2 and "MAC" in report.reason
+
+
+def test_stripped_macs_fail(chain):
+    with chain.session() as session:
+        session.execute(update(AuditEntry).where(AuditEntry.seq >= 4).values(entry_mac=None))
+    report = _verify(chain)
+    assert not report.ok and report.broken_at == 4 and report.reason == "entry MAC missing"
+
+
+def test_all_macs_stripped_is_found_by_the_anchor(chain):
+    anchor = _head(chain)
+    with chain.session() as session:
+        session.execute(update(AuditEntry).values(entry_mac=None))
+        session.get(AuditEntry, 3).details = {"n": 7}
+        _recompute_from(session, 3)
+    report = _verify(chain, anchor)
+    assert not report.ok and report.broken_at == 1 and report.reason == "entry MAC missing"
+
+
+def test_newest_entries_deleted_are_found_by_the_anchor(chain):
+    """Issue 14, finding 4: deleting the three newest entries fails verification."""
+    anchor = _head(chain)
+    with chain.session() as session:
+        session.execute(delete(AuditEntry).where(AuditEntry.seq >= 3))
+    assert _verify(chain).ok  # what the chain alone can say: it is consistent
+    report = _verify(chain, anchor)
+    assert not report.ok and report.broken_at == 3 and "missing" in report.reason
+
+
+def test_swapped_entries_fail(chain):
+    with chain.session() as session:
+        two, three = session.get(AuditEntry, 2), session.get(AuditEntry, 3)
+        two.details, three.details = three.details, two.details
+        two.actor_id, three.actor_id = three.actor_id, two.actor_id
+    assert not _verify(chain).ok
+
+
+def test_unkeyed_entries_before_the_first_keyed_one_are_covered(dbs):
+    db = dbs["identity"]
+    db.keys = ServiceKeys.fixed("identity", KEYS)
+    with db.session() as session:
+        for n in range(3):
+            audit.append(session, AuditEntry, action="old.event", actor_id=None, details={"n": n})
+        # Entries written before the upgrade carry no MAC.
+        session.execute(update(AuditEntry).where(AuditEntry.seq <= 2).values(entry_mac=None))
+    assert _verify(db).ok
+    with db.session() as session:
+        session.get(AuditEntry, 1).details = {"n": 9}
+        _recompute_from(session, 1)
+    assert not _verify(db).ok  # the first keyed entry's MAC covers the old prefix
+
+
+def test_appending_without_keys_is_refused(dbs):
+    db = dbs["identity"]
+    db.keys = None
+    with pytest.raises(Exception) as err, db.session() as session:
+        audit.append(session, AuditEntry, action="x", actor_id=None)
+    assert getattr(err.value, "code", "") == "integrity_keys_unavailable"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import stat
@@ -194,3 +195,23 @@ def test_member_private_key_sealing_binds_member_and_version(key_path):
     assert open_private_key(provider, "member-a", 1, moved) == private
     with pytest.raises(CryptoError):
         seal_private_key(provider, "member-a", 1, b"not a key")
+
+
+def test_integrity_keys_survive_rotation_and_are_added_to_an_old_file(key_path):
+    key_path.parent.mkdir()
+    old = {
+        "format": "kasane-kek-v1",
+        "current": 1,
+        "keys": {"1": base64.b64encode(b"k" * 32).decode()},
+    }
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT, 0o600)
+    os.write(fd, json.dumps(old).encode())
+    os.close(fd)
+    provider = FileKeyProvider(key_path)
+    first = provider.derive_key(b"kasane/v1/agenda/audit")
+    assert len(first) == 32 and "integrity" in json.loads(key_path.read_text())
+    assert first != provider.derive_key(b"kasane/v1/minutes/audit")
+    provider.rotate()
+    provider.retire(1)
+    assert FileKeyProvider(key_path).derive_key(b"kasane/v1/agenda/audit") == first
+    assert mode_of(key_path) == 0o600

@@ -176,3 +176,21 @@ def test_unknown_token_or_module_is_a_clear_error(softhsm_token):
     assert err.value.code == "provider_unavailable" and "鍵プロバイダ" in str(err.value)
     with pytest.raises(KeyProviderError):
         Pkcs11KeyProvider("/nonexistent/libpkcs11.so", TOKEN_LABEL, USER_PIN, "x-")
+
+
+def test_integrity_keys_are_derived_inside_the_token(make_provider):
+    from pkcs11 import Attribute, KeyType, ObjectClass
+
+    provider = make_provider()
+    first = provider.derive_key(b"kasane/v1/agenda/audit")
+    assert len(first) == 32 and first == provider.derive_key(b"kasane/v1/agenda/audit")
+    assert first != provider.derive_key(b"kasane/v1/minutes/audit")
+    provider.rotate()  # a new KEK leaves the derived keys as they were
+    assert provider.derive_key(b"kasane/v1/agenda/audit") == first
+    query = {
+        Attribute.CLASS: ObjectClass.SECRET_KEY,
+        Attribute.KEY_TYPE: KeyType.GENERIC_SECRET,
+        Attribute.LABEL: provider._prefix + "integrity",
+    }
+    (root,) = provider._session.get_objects(query)
+    assert root[Attribute.SENSITIVE] is True and root[Attribute.EXTRACTABLE] is False

@@ -21,6 +21,7 @@ from kasane_shared.auth.liveness import identity_session_check
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
 from kasane_shared.custody import IdentityClient
 from kasane_shared.db import Database, open_service_database
+from kasane_shared.service_integrity import wire_service_integrity
 from kasane_shared.settings import Settings
 
 
@@ -48,6 +49,7 @@ def create_app(
         settings=settings,
     )
     app.state.settings, app.state.db = settings, db
+    wire_service_integrity(app, "agenda", AuditEntry, settings)
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(_outbound(settings), settings.identity_url)
     app.state.token_verifier = TokenVerifier(

@@ -13,7 +13,7 @@ from kasane_shared.auth.tokens import HttpJwks
 from kasane_shared.observability.logs import configure_logging
 from kasane_shared.settings import Settings
 
-SCOPES = ("custody:rewrap",)
+SCOPES = ("custody:rewrap", "integrity:keys", "audit:anchor")
 
 settings = Settings()
 configure_logging(settings.log_format)

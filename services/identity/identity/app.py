@@ -14,6 +14,8 @@ from identity.custody.keycache import PRIVATE_KEYS
 from identity.custody.router import router as custody_router
 from identity.custody.rotation import ensure_kek
 from identity.custody.service import ensure_escrow_keys
+from identity.integrity.router import router as integrity_router
+from identity.integrity.service import AnchorBook
 from identity.deps import SigningKeyCache, live_auditor
 from identity.members.router import router as members_router
 from identity.oauth.router import router as oauth_router
@@ -26,6 +28,8 @@ from identity.sessions.router import router as sessions_router
 from identity.signing.service import current_signing_key
 from identity.base import AuditEntry
 from kasane_shared.app import create_service_app
+from kasane_shared.audit_anchor import Anchorer, anchor_sender
+from kasane_shared.integrity import ServiceKeys
 from kasane_shared.audit_api import audit_router
 from kasane_shared.auth.tokens import TokenVerifier
 from kasane_shared.crypto.kek import KeyProvider
@@ -41,6 +45,9 @@ def prepare_database(db: Database, kek: Any, settings: Settings | None = None) -
     """First-run content every deployment needs: pledge texts, a signing key, service clients."""
     with db.session() as session:
         ensure_kek(session, kek)
+    if db.keys is None:
+        db.keys = ServiceKeys.local("identity", kek)
+    with db.session() as session:
         ensure_default_templates(session)
         current_signing_key(session, kek)
         ensure_escrow_keys(session, kek)
@@ -81,6 +88,15 @@ def create_app(
         queue_seconds=settings.password_hash_wait_seconds,
         queue_limit=settings.request_queue_limit,
     )
+    book = app.state.anchor_book = AnchorBook(kek, settings.resolved_anchor_file)
+    # Identity's own head goes to the anchor file only: its database is what it guards.
+    db.anchorer = Anchorer(
+        anchor_sender(
+            db, AuditEntry, lambda seq, head, keyed: book.anchor(None, "identity", seq, head, keyed)
+        ),
+        settings.audit_anchor_seconds,
+    )
+    app.state.audit_anchor = lambda session: book.newest(None, "identity")[0]
     app.state.signing_keys = SigningKeyCache(db, kek, settings)
     app.state.token_verifier = TokenVerifier(
         app.state.signing_keys, issuer=settings.token_issuer, audience=settings.token_audience
@@ -93,6 +109,7 @@ def create_app(
         pledges_router,
         custody_router,
         oauth_router,
+        integrity_router,
     ):
         app.include_router(router)
     app.include_router(audit_search_router)

@@ -14,6 +14,7 @@ from kasane_shared.auth.liveness import identity_session_check
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
 from kasane_shared.custody import IdentityClient
 from kasane_shared.db import Database, open_service_database
+from kasane_shared.service_integrity import wire_service_integrity
 from kasane_shared.settings import Settings
 from minutes.agenda_client import AgendaClient
 from minutes.meeting_minutes.router import export_router, router as minutes_router
@@ -42,6 +43,7 @@ def create_app(
         settings=settings,
     )
     app.state.settings, app.state.db = settings, db
+    wire_service_integrity(app, "minutes", AuditEntry, settings)
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(_outbound(settings), settings.identity_url)
     app.state.agenda = agenda or AgendaClient(_outbound(settings), settings.agenda_url)

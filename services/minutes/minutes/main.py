@@ -13,7 +13,7 @@ from kasane_shared.observability.logs import configure_logging
 from kasane_shared.settings import Settings
 from minutes.app import create_app
 
-SCOPES = ("custody:rewrap", "agenda:plans.write")
+SCOPES = ("custody:rewrap", "agenda:plans.write", "integrity:keys", "audit:anchor")
 
 settings = Settings()
 configure_logging(settings.log_format)

@@ -22,7 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .errors import CryptoError, KeyFileError
 
@@ -35,6 +37,7 @@ TAG_BYTES = 16
 _HEADER = struct.Struct(">BBI")
 _LABEL = b"kasane/v1/kek\x00"
 _FILE_FORMAT = "kasane-kek-v1"
+_INTEGRITY_SALT = b"kasane/v1/integrity-root"
 
 
 class KeyProvider(abc.ABC):
@@ -57,6 +60,15 @@ class KeyProvider(abc.ABC):
     @abc.abstractmethod
     def rotate(self) -> int:
         """Create a new KEK version, make it current, and return it; old versions still open."""
+
+    @abc.abstractmethod
+    def derive_key(self, label: bytes) -> bytes:
+        """A 32-byte key for ``label`` from the provider's integrity root (never the KEK).
+
+        The root stays the same across KEK rotations, so MACs made under a derived key stay
+        verifiable; it lives where the KEK lives (the key file, the token) and not in any
+        database, so whoever can write a database cannot make a MAC that verifies.
+        """
 
     @abc.abstractmethod
     def versions(self) -> list[int]:
@@ -135,6 +147,7 @@ class FileKeyProvider(KeyProvider):
         self._stamp: tuple[int, ...] | None = None
         self._current = 0
         self._aeads: dict[int, AESGCM] = {}
+        self._integrity: bytes | None = None
 
     @property
     def path(self) -> Path:
@@ -171,6 +184,25 @@ class FileKeyProvider(KeyProvider):
             self._stamp = None
             self._refresh()
             return version
+
+    def derive_key(self, label: bytes) -> bytes:
+        """HKDF-SHA256 of the key file's integrity root (added to an older file on first use)."""
+        _check_bytes(label, "label")
+        with self._lock:
+            self._refresh()
+            if self._integrity is None:
+                with self._file_lock():
+                    doc = self._read_doc()
+                    if "integrity" not in doc:
+                        doc["integrity"] = _b64(os.urandom(KEK_BYTES))
+                        self._write(doc, replace=True)
+                self._stamp = None
+                self._refresh()
+            root = self._integrity
+        assert root is not None
+        return HKDF(
+            algorithm=hashes.SHA256(), length=32, salt=_INTEGRITY_SALT, info=bytes(label)
+        ).derive(root)
 
     def versions(self) -> list[int]:
         """KEK versions in the key file, oldest first."""
@@ -228,6 +260,8 @@ class FileKeyProvider(KeyProvider):
         doc, st = self._read_checked()
         self._aeads = {int(v): AESGCM(base64.b64decode(k)) for v, k in doc["keys"].items()}
         self._current = doc["current"]
+        integrity = doc.get("integrity")
+        self._integrity = base64.b64decode(integrity) if integrity else None
         self._stamp = _stamp(st)
 
     def _read_doc(self) -> dict:
@@ -249,7 +283,12 @@ class FileKeyProvider(KeyProvider):
         with self._file_lock():
             if self._path.exists():
                 return  # another process created it while we waited for the lock
-            doc = {"format": _FILE_FORMAT, "current": 1, "keys": {"1": _b64(os.urandom(KEK_BYTES))}}
+            doc = {
+                "format": _FILE_FORMAT,
+                "current": 1,
+                "keys": {"1": _b64(os.urandom(KEK_BYTES))},
+                "integrity": _b64(os.urandom(KEK_BYTES)),
+            }
             self._write(doc, replace=False)
 
     def _write(self, doc: dict, *, replace: bool) -> None:
@@ -311,6 +350,7 @@ def _parse_doc(path: Path, data: bytes) -> dict:
         ok = doc.get("format") == _FILE_FORMAT and isinstance(keys, dict) and keys
         ok = ok and all(_valid_entry(v, k) for v, k in keys.items())
         ok = ok and isinstance(doc["current"], int) and str(doc["current"]) in keys
+        ok = ok and ("integrity" not in doc or _valid_entry("1", doc["integrity"]))
     except (ValueError, KeyError, TypeError, AttributeError):
         ok = False
     if not ok:

@@ -100,6 +100,44 @@ class Pkcs11KeyProvider(KeyProvider):
             self._generate(version)
             return version
 
+    def derive_key(self, label: bytes) -> bytes:
+        """HMAC-SHA256 of ``label`` inside the token under its integrity root key."""
+        with self._lock:
+            root = self._integrity_root()
+            try:
+                return bytes(root.sign(bytes(label), mechanism=Mechanism.SHA256_HMAC))
+            except PKCS11Error as exc:
+                raise KeyProviderError("provider_unavailable", type(exc).__name__) from None
+
+    def _integrity_root(self) -> Any:
+        label = f"{self._prefix}integrity"
+        query = {
+            Attribute.CLASS: ObjectClass.SECRET_KEY,
+            Attribute.KEY_TYPE: KeyType.GENERIC_SECRET,
+            Attribute.LABEL: label,
+        }
+        try:
+            found = list(self._session.get_objects(query))
+            if len(found) > 1:
+                raise KeyProviderError("provider_unavailable", "duplicate integrity roots")
+            if found:
+                return found[0]
+            return self._session.generate_key(
+                KeyType.GENERIC_SECRET,
+                256,
+                label=label,
+                store=True,
+                capabilities=MechanismFlag.SIGN | MechanismFlag.VERIFY,
+                template={
+                    Attribute.TOKEN: True,
+                    Attribute.PRIVATE: True,
+                    Attribute.SENSITIVE: True,
+                    Attribute.EXTRACTABLE: False,
+                },
+            )
+        except PKCS11Error as exc:
+            raise KeyProviderError("provider_unavailable", type(exc).__name__) from None
+
     def versions(self) -> list[int]:
         """KEK versions present in the token, oldest first."""
         with self._lock:

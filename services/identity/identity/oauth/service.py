@@ -32,11 +32,13 @@ from kasane_shared.i18n import Lang
 SCOPES: dict[str, str] = {
     "custody:rewrap": "identity: re-address escrow wraps to entitled members (grants)",
     "agenda:plans.write": "agenda: write a support-plan version from approved minutes",
+    "integrity:keys": "identity: the calling service's own integrity keys (audit and trust rows)",
+    "audit:anchor": "identity: anchor the calling service's audit head outside its database",
 }
 # What each of Kasane's own services needs, nothing more.
 SERVICE_SCOPES: dict[str, tuple[str, ...]] = {
-    "agenda": ("custody:rewrap",),
-    "minutes": ("custody:rewrap", "agenda:plans.write"),
+    "agenda": ("custody:rewrap", "integrity:keys", "audit:anchor"),
+    "minutes": ("custody:rewrap", "agenda:plans.write", "integrity:keys", "audit:anchor"),
 }
 MIN_SECRET_CHARS = 32
 

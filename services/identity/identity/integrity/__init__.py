@@ -1,0 +1,1 @@
+"""Integrity: the services' integrity keys and the anchors of their audit chains."""
