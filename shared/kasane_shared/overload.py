@@ -126,10 +126,15 @@ class Gate:
                 return False
             waiter = _Waiter()
             self._waiters.append(waiter)
-        with anyio.move_on_after(timeout) as scope:
-            if watch is not None:
-                watch.on_gone(scope.cancel)
-            await waiter.event.wait()
+        try:
+            with anyio.move_on_after(timeout) as scope:
+                if watch is not None:
+                    watch.on_gone(scope.cancel)
+                await waiter.event.wait()
+        except BaseException:
+            # Cancelled from outside (a caller's timeout): never leave a place behind.
+            self._abandon(waiter)
+            raise
         with self._lock:
             if waiter.granted:
                 if watch is None or not watch.gone():
@@ -139,6 +144,13 @@ class Gate:
                 return False
         self.leave()  # granted at the very moment the client left: pass the place on
         return False
+
+    def _abandon(self, waiter: _Waiter) -> None:
+        with self._lock:
+            if not waiter.granted:
+                self._waiters.remove(waiter)
+                return
+        self.leave()  # it was handed a place it will never use: pass it on
 
     def leave(self) -> None:
         """Give the place to the first waiter, or free it."""

@@ -196,3 +196,21 @@ def test_a_slow_or_refusing_service_is_a_503_with_retry_after_in_process() -> No
         for http in (slow, refusing, not_json):
             http._transport.close()  # type: ignore[attr-defined]
             http.close()
+
+
+def test_a_waiter_cancelled_from_outside_leaves_no_place_behind() -> None:
+    from kasane_shared.overload import Gate
+
+    gate = Gate(1, 5)
+
+    async def main() -> None:
+        assert await gate.enter(1)
+        with anyio.move_on_after(0.1):  # a caller's own timeout cancels the wait
+            await gate.enter(5)
+        gate.leave()
+        assert gate.busy == 0
+        assert await gate.enter(0.5)  # the place is free again, not handed to the dead waiter
+        gate.leave()
+
+    anyio.run(main)
+    assert gate.busy == 0
