@@ -97,4 +97,5 @@ def test_pledges_of_everyone_and_keys_in_plain_words(web, people):
     overview = web.get("/admin").text
     for word in ("KEK", "FileKeyProvider", "封印", "ローテーション", "SHA-256"):
         assert word not in overview, word
-    assert "サーバー上の鍵ファイル" in overview and "第1世代" in overview
+    # The generation depends on rotations earlier in the run (the test KEK is shared).
+    assert "サーバー上の鍵ファイル" in overview and re.search(r"第\d+世代", overview)
