@@ -40,6 +40,7 @@ EVENTS: dict[str, Name] = {
     "signing_key.rotate": ("署名鍵の更新", "Signing key renewed"),
     "oauth.client.register": ("連携サービスの登録", "Service client registered"),
     "oauth.token": ("連携サービスの認証", "Service client sign-in"),
+    "integrity.keys": ("改ざん検知用の鍵の受け渡し", "Integrity keys handed to a service"),
     # Cases (agenda)
     "case.create": ("事例の登録", "Case opened"),
     "case.read": ("事例の閲覧", "Case read"),
@@ -116,6 +117,7 @@ GROUPS: dict[str, Name] = {
     "minutes": ("会議録に関する操作", "Minutes"),
     "audit": ("監査ログに関する操作", "Audit log"),
     "retention": ("保存期間に関する操作", "Retention"),
+    "integrity": ("改ざん検知に関する操作", "Integrity"),
 }
 OTHER: Name = ("その他の操作", "Other")
 

@@ -156,6 +156,14 @@ class Labeller:
             pairs.append((detail_label(key, self.lang), self._detail_value(key, value)))
         return pairs
 
+    def actor(self, actor: str | None) -> str:
+        """A person's name; a service acting as itself reads as that service."""
+        if not actor:
+            return "—"
+        if actor.startswith("client:"):
+            return f"{target_kind('oauth_client', self.lang)} {actor.split(':', 1)[1]}"
+        return self.names.get(actor, self.t("audit.t_unknown"))
+
     def row(self, entry: dict[str, Any]) -> dict[str, Any]:
         """One entry in words."""
         actor = entry.get("actor_id")
@@ -164,7 +172,7 @@ class Labeller:
             "recorded_at": entry["recorded_at"],
             "service": self.t(f"service.{entry['service']}"),
             "seq": entry["seq"],
-            "actor": self.names.get(actor, self.t("audit.t_unknown")) if actor else "—",
+            "actor": self.actor(actor),
             "actor_id": actor or "",
             "event": event_name(entry["action"], self.lang),
             "target": self.target(entry),
