@@ -124,6 +124,8 @@ class Labeller:
         if key in PEOPLE_DETAILS:
             ids = value if isinstance(value, list) else [value]
             return "、".join(self.names.get(str(i), self.t("audit.t_unknown")) for i in ids)
+        if key in ("scope", "scopes") and isinstance(value, str):  # space-separated codes
+            return value_text(value.split(), self.lang)
         if key == "purpose" and isinstance(value, str):
             try:
                 return self.t(f"purpose.{value}")
