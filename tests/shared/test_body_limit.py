@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from kasane_shared.app import create_service_app
+from kasane_shared.settings import Settings
 from tests.helpers import assert_problem
 
 LIMIT = 4096
@@ -20,7 +21,8 @@ class Note(BaseModel):
 
 @pytest.fixture
 def client() -> Iterator[TestClient]:
-    app = create_service_app("test", title="t", description="t", max_body_bytes=LIMIT)
+    settings = Settings(max_body_bytes=LIMIT)
+    app = create_service_app("test", title="t", description="t", settings=settings)
 
     @app.post("/notes")
     def post_note(note: Note) -> dict[str, int]:
