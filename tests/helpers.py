@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 from httpx import Response
 
@@ -62,3 +63,31 @@ def first_sign_in(client: TestClient, login_name: str, initial_password: str) ->
     )
     assert changed.status_code == 204, changed.text
     return token_for(client, login_name, initial_password + "-own")
+
+
+def distribute(client: httpx.Client, headers: dict[str, str], meeting_id: str) -> dict[str, Any]:
+    """The coordinator checks a meeting's agenda, keeps every open suspect, and distributes it.
+
+    For tests about what members read after distribution; tests of the check itself decide
+    each suspect on purpose instead.
+    """
+    check = client.get(f"/agenda/meetings/{meeting_id}/distribution", headers=headers)
+    assert check.status_code == 200, check.text
+    done: set[tuple[str, str]] = set()
+    for item in check.json()["items"]:
+        for f in item["fields"]:
+            if (f["record_id"], f["field"]) in done:
+                continue  # a case on the agenda twice is checked once
+            done.add((f["record_id"], f["field"]))
+            path = (
+                f"/agenda/cases/{f['record_id']}/tax-marks"
+                if f["record"] == "case"
+                else f"/agenda/meetings/{meeting_id}/items/{f['record_id']}/tax-marks"
+            )
+            for start, end, _reason in f["suspects"]:
+                body = {"field": f["field"], "action": "keep", "start": start, "end": end}
+                kept = client.post(path, json=body, headers=headers)
+                assert kept.status_code == 200, kept.text
+    response = client.post(f"/agenda/meetings/{meeting_id}/distribute", headers=headers)
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -64,6 +64,7 @@ EVENTS: dict[str, Name] = {
     "meeting.attendees_add": ("構成員の招集", "Members invited"),
     "meeting.attendee_remove": ("招集の取消し", "Invitation withdrawn"),
     "meeting.distribute": ("議題の配布", "Agenda distributed"),
+    "meeting.distribution_check": ("配布前確認の表示", "Distribution check read"),
     "agenda.view": ("議題の閲覧", "Agenda read"),
     "item.create": ("議題の追加", "Agenda item added"),
     "item.update": ("議題の変更", "Agenda item changed"),
@@ -90,6 +91,7 @@ EVENTS: dict[str, Name] = {
     "minutes.tax_keep": ("会議録の「税情報ではない」確認", "Minutes: confirmed not tax data"),
     # Retention (agenda and minutes)
     "retention.shred": ("保存期間を過ぎた記録の消去", "Records past retention erased"),
+    "minutes.check": ("会議録の承認前確認の表示", "Minutes check read"),
     # The audit log itself (every service)
     "audit.search": ("監査ログの検索", "Audit log searched"),
     "audit.export": ("監査ログの書き出し（CSV）", "Audit log exported (CSV)"),
@@ -205,6 +207,10 @@ DETAILS: dict[str, Name] = {
     "document_id": ("文書番号", "Document number"),
     "suite": ("暗号方式", "Cipher suite"),
     "scopes": ("許可", "Scopes"),
+    "unresolved": ("確認待ちの疑い箇所", "Open suspects"),
+    "first": ("初めての配布", "First distribution"),
+    "updating": ("更新中の議題", "Items being updated"),
+    "distributed": ("配布済み", "Distributed"),
 }
 
 # Coded values inside details, where a code would otherwise reach the reader.

@@ -8,7 +8,7 @@ import pytest
 
 from kasane.demo import DemoIdentity
 from tests.conftest import SuiteUnderTest
-from tests.helpers import auth, seed_people, token_for
+from tests.helpers import auth, distribute, seed_people, token_for
 
 
 @pytest.fixture
@@ -52,6 +52,10 @@ class Api:
 
     def delete(self, path: str, **kwargs: Any):
         return self.client.delete(f"/agenda{path}", headers=self.headers, **kwargs)
+
+    def distribute(self, meeting_id: str) -> dict[str, Any]:
+        """Check the agenda (keeping every open suspect) and distribute it."""
+        return distribute(self.client, self.headers, meeting_id)
 
     def ok(self, response: Any, status: int = 200) -> Any:
         assert response.status_code == status, response.text

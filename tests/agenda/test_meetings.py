@@ -138,6 +138,7 @@ def test_general_attendee_sees_only_their_cases(coordinator, people, api):
             coordinator.post(f"/meetings/{meeting['id']}/items", sc.item_body(case["id"], "shien")),
             201,
         )
+    coordinator.distribute(meeting["id"])
     general = api("demo-member-2").ok(api("demo-member-2").get(f"/meetings/{meeting['id']}/agenda"))
     assert [i["title"] for i in general["items"]] == ["別の事例"]
     assert sc.TITLE not in str(general)
@@ -153,6 +154,7 @@ def test_removing_attendee_deletes_their_wraps(suite, coordinator, people, api):
     coordinator.ok(
         coordinator.post(f"/meetings/{meeting['id']}/items", sc.item_body(case["id"], "shien")), 201
     )
+    coordinator.distribute(meeting["id"])
     with suite.dbs["agenda"].session() as session:
         assert session.scalars(select(Wrap).where(Wrap.member_id == m1)).all()
     assert coordinator.delete(f"/meetings/{meeting['id']}/attendees/{m1}").status_code == 204

@@ -16,6 +16,7 @@ def test_member_signs_after_invitation_then_sees_the_agenda(suite, coordinator, 
     coordinator.ok(
         coordinator.post(f"/meetings/{meeting['id']}/items", item_body(case["id"], "shien")), 201
     )
+    coordinator.distribute(meeting["id"])
     url = f"/agenda/meetings/{meeting['id']}/agenda"
     before = suite.client.get(url, headers=auth(tokens["demo-member-4"]))
     assert before.json()["items"] == [] and GENERAL not in before.text

@@ -59,6 +59,7 @@ def _world(coordinator, people, kind="jusou"):
     item = coordinator.ok(
         coordinator.post(f"/meetings/{meeting['id']}/items", sc.item_body(case["id"], kind)), 201
     )
+    coordinator.distribute(meeting["id"])
     return case, meeting, item
 
 

@@ -99,6 +99,7 @@ def test_member_view(suite, people, tokens, coordinator, api, kind, pledge, cons
     item = coordinator.ok(created, 201)
     if consent == "withdrawn":
         coordinator.ok(coordinator.post(f"/cases/{case['id']}/consents/{given['id']}/withdraw", {}))
+    coordinator.distribute(meeting["id"])
     if pledge == "expired":
         sc.expire_pledges(suite, member_id)
     elif pledge == "revoked":

@@ -6,16 +6,29 @@ import re
 import zipfile
 from datetime import date, timedelta
 
+import httpx
 import pytest
 
+from agenda.scheduling.holidays import is_closed
 from tests.browser.conftest import SCREENSHOTS, axe_violations, shot
+from tests.helpers import distribute
 
 pytestmark = pytest.mark.browser
 PASSWORD = "demo-password"
 TAX_FACT = "固定資産税を3年分滞納"
 CASE_TITLE = "ブラウザ試験の架空世帯"
 MEETING_TITLE = "ブラウザ試験の支援会議"
-MEETING_DAY = (date.today() + timedelta(days=40)).isoformat()
+
+
+def _open_day(start: date) -> str:
+    """The first day from ``start`` the offices are open (no confirm step for a closed day)."""
+    day = start
+    while is_closed(day):
+        day += timedelta(days=1)
+    return day.isoformat()
+
+
+MEETING_DAY = _open_day(date.today() + timedelta(days=40))
 
 
 def sign_in(browser, base: str, login: str, *, bypass_csp: bool = False):
@@ -79,6 +92,11 @@ def test_the_issue_scenario(server, browser):
     coordinator.wait_for_url(re.compile(r"/manage$"))
     assert coordinator.locator("#running-total").inner_text() == "30"
     shot(coordinator, "04-agenda-builder")
+    with httpx.Client(base_url=base, timeout=60) as api:
+        token = api.post(
+            "/identity/session", json={"login": "demo-coordinator", "password": PASSWORD}
+        ).json()["access_token"]
+        distribute(api, {"Authorization": f"Bearer {token}"}, meeting_id)
 
     # Member 1 reads the agenda: the tax part is masked and says why.
     member1_ctx, member1 = sign_in(browser, base, "demo-member-1")

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import httpx
 
+from tests.helpers import distribute
+
 SENTINELS = {
     "title": "センチネル事例名Q1",
     "notes": "センチネル記録N2。本人は固定資産税を3年分滞納している。",
@@ -61,6 +63,7 @@ def _write_everything(client: httpx.Client) -> None:
             "briefing": SENTINELS["briefing"],
         },
     ).json()
+    distribute(client, coordinator, meeting["id"])
     view = client.get(f"/agenda/meetings/{meeting['id']}/agenda", headers=member)
     assert SENTINELS["briefing"] in view.text  # the member does read it: the path is real
     base = f"/minutes/meetings/{meeting['id']}/minutes"

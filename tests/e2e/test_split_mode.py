@@ -30,7 +30,7 @@ from cryptography.x509.oid import NameOID
 from sqlalchemy import create_engine, make_url, text
 
 from kasane_shared.settings import SERVICES
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, distribute
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
@@ -516,6 +516,7 @@ def test_scenario_through_the_gateway(deployment):
             ),
             201,
         )
+        distribute(client, coordinator, meeting["id"])
         view = _step(client.get(f"/agenda/meetings/{meeting['id']}/agenda", headers=member))
         text_seen = str(view)
         assert (

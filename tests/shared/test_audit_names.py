@@ -26,7 +26,7 @@ def _recorded() -> dict[str, set[str]]:
                 found["events"].add(code.value)
             elif isinstance(code, ast.JoinedStr):  # f"case.tax_{mark.action}"
                 prefix = "".join(v.value for v in code.values if isinstance(v, ast.Constant))
-                found["events"].update(f"{prefix}{a}" for a in ("mark", "unmark"))
+                found["events"].update(f"{prefix}{a}" for a in ("mark", "unmark", "keep"))
             if len(node.args) > 3 and isinstance(node.args[3], ast.Constant) and node.args[3].value:
                 found["targets"].add(node.args[3].value)
     return found

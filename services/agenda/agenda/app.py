@@ -7,6 +7,7 @@ from fastapi import FastAPI
 import httpx
 
 from agenda.cases.router import router as cases_router
+from agenda.distribution.router import router as distribution_router
 from agenda.entitlements.router import router as entitlements_router
 from agenda.meetings.router import router as meetings_router
 from agenda.plans.router import router as plans_router
@@ -63,6 +64,7 @@ def create_app(
         view_router,
         planner_router,
         entitlements_router,
+        distribution_router,
     ):
         app.include_router(router)
     app.include_router(

@@ -90,8 +90,14 @@ class _Api:
     def __init__(self, client: Any, token: str) -> None:
         self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
 
-    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    def post(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         response = self.client.post(f"/agenda{path}", json=body, headers=self.headers)
+        if response.status_code >= 300:
+            raise RuntimeError(f"demo seeding failed at {path}: {response.status_code}")
+        return response.json()
+
+    def get(self, path: str) -> Any:
+        response = self.client.get(f"/agenda{path}", headers=self.headers)
         if response.status_code >= 300:
             raise RuntimeError(f"demo seeding failed at {path}: {response.status_code}")
         return response.json()
@@ -209,5 +215,69 @@ def _seed(api: _Api, people: Any) -> dict[str, str]:
             "briefing": "母との面談の経過。",
         },
     )
-    ids |= {"shien_meeting": shien["id"], "jusou_meeting": jusou["id"]}
+    for meeting_id in [*shien["series"], jusou["id"]]:
+        check_agenda(api, meeting_id)
+        api.post(f"/meetings/{meeting_id}/distribute")
+    pending = _pending_meeting(api, ids, everyone, day)
+    ids |= {"shien_meeting": shien["id"], "jusou_meeting": jusou["id"], "pending_meeting": pending}
     return ids
+
+
+# Said to a coordinator in an ad hoc meeting: a tax office and a payment status left clear.
+PENDING_BRIEFING = (
+    "長男は先週収税課へ行ったが、差押と言われたと話している。通院の付き添いも続いている。"
+)
+
+
+def _pending_meeting(api: _Api, ids: dict[str, str], everyone: list, day: datetime) -> str:
+    """An ad hoc 支援会議 not yet distributed, with exactly one suspect left to decide."""
+    meeting = api.post(
+        "/meetings",
+        {
+            "kind": "shien",
+            "title": "臨時支援会議",
+            "starts_at": (day + timedelta(days=3, hours=13)).isoformat(),
+            "ends_at": (day + timedelta(days=3, hours=14)).isoformat(),
+            "place": "かさね市役所 2階 相談室",
+            "attendees": everyone[:3],
+        },
+    )
+    api.post(
+        f"/meetings/{meeting['id']}/items",
+        {
+            "case_id": ids["isolated"],
+            "purpose": "emergency",
+            "minutes": 30,
+            "briefing": PENDING_BRIEFING,
+        },
+    )
+    check_agenda(api, meeting["id"], leave_open=1)
+    return meeting["id"]
+
+
+def check_agenda(api: _Api, meeting_id: str, leave_open: int = 0) -> None:
+    """Decide the open suspects of a meeting's check as a coordinator would, but ``leave_open``.
+
+    Whatever the redactor of the day flags: doubts of the tagger are kept (税情報ではない),
+    tax words, statuses, offices and ledgers are masked (伏せる).
+    """
+    for _ in range(100):
+        check = api.get(f"/meetings/{meeting_id}/distribution")
+        open_fields = [
+            (f, n)
+            for item in check["items"]
+            for f in item["fields"]
+            for n in range(len(f["suspects"]))
+        ]
+        if len(open_fields) <= leave_open:
+            return
+        f, n = open_fields[leave_open]
+        start, end, _reason = f["suspects"][n]
+        action = "keep" if f["suspect_kinds"][n] == "tagger" else "mark"
+        path = (
+            f"/cases/{f['record_id']}/tax-marks"
+            if f["record"] == "case"
+            else f"/meetings/{meeting_id}/items/{f['record_id']}/tax-marks"
+        )
+        api.post(path, {"field": f["field"], "action": action, "start": start, "end": end})
+    raise RuntimeError("demo seeding: the distribution check did not settle")

@@ -57,3 +57,12 @@ def consent_required() -> KasaneError:
         "This case has no active consent, so it cannot be put on a multi-layered support "
         "conference agenda.",
     )
+
+
+def meeting_cancelled() -> KasaneError:
+    """A cancelled meeting is not distributed."""
+    return conflict(
+        "meeting_cancelled",
+        "この会議は中止されているため、議題を配布できません。",
+        "This meeting is cancelled; its agenda cannot be distributed.",
+    )

@@ -1,9 +1,10 @@
-"""Coordinator overrides of the redactor: mark a missed tax span, unmark a false one (rule 3).
+"""Coordinator decisions on the redactor's work (rule 3): mark, unmark, keep a suspect.
 
 Offsets are code points in the FULL text, so the coordinator must be able to open the
 record's tax audience (the author can; others after a consent covering tax reaches them).
 A coordinator who only sees masked text edits the text itself instead (PATCH). After a
-change the masked text is recomputed and every audience is resealed under new keys.
+mark or unmark the masked text is recomputed and every audience is resealed under new
+keys; a keep (税情報ではない) only records who decided and when, sealed with the marks.
 """
 
 from __future__ import annotations
@@ -18,36 +19,29 @@ from agenda.errors import content_locked, invalid, tax_access_required
 from agenda.keys.service import CONTENT, TAX, KeyContext, load_overrides
 from agenda.meetings.models import AgendaItem, Meeting
 from agenda.meetings.service import open_items, seal_item
+from kasane_shared.text_check import check_text, open_suspect, range_error, with_decision
 
 CASE_FIELDS = ("title", "summary", "notes")
 ITEM_FIELDS = ("briefing",)
 
 
-def changed_overrides(overrides: dict[str, Any], text: str, mark: TaxMark) -> dict[str, Any]:
-    """Overrides with one more mark or unmark (an unmark releases overlapping marks)."""
-    if not mark.start < mark.end <= len(text):
-        raise invalid(
-            "end",
-            f"範囲は本文（{len(text)}文字）の中で、start < end にしてください。",
-            f"The range must lie within the text ({len(text)} characters), start < end.",
-        )
-    field = overrides.setdefault(mark.field, {"marked": [], "unmarked": []})
-    span = [mark.start, mark.end]
-    if mark.action == "mark":
-        field["unmarked"] = [
-            u for u in field["unmarked"] if not (u[0] < mark.end and mark.start < u[1])
-        ]
-        field["marked"].append(span)
-    else:
-        field["marked"] = [
-            m for m in field["marked"] if not (m[0] < mark.end and mark.start < m[1])
-        ]
-        field["unmarked"].append(span)
+def decided_overrides(
+    ctx: KeyContext, record_name: str, record_id: str, text: str, overrides: dict, mark: TaxMark
+) -> dict[str, Any]:
+    """All overrides of a record with this decision added; a keep must name an open suspect."""
+    error = range_error(text, mark.start, mark.end)
+    if error is not None:
+        raise error
+    current = overrides.get(mark.field) or {}
+    if mark.action == "keep":
+        check = check_text(record_name, record_id, mark.field, text, current)
+        open_suspect(check, mark.start, mark.end)
+    overrides[mark.field] = with_decision(current, mark.action, mark.start, mark.end, ctx.caller.id)
     return overrides
 
 
 def mark_case(ctx: KeyContext, case: Case, mark: TaxMark) -> None:
-    """Apply a mark or unmark to a case's summary or notes."""
+    """Apply a mark, unmark or keep to a case's title, summary or notes."""
     if mark.field not in CASE_FIELDS:
         raise invalid(
             "field",
@@ -59,8 +53,11 @@ def mark_case(ctx: KeyContext, case: Case, mark: TaxMark) -> None:
         raise content_locked()
     if tax is None:
         raise tax_access_required()
-    overrides = changed_overrides(load_overrides(tax), tax[mark.field], mark)
-    reseal_case(ctx, case, full_values(content, tax), overrides)
+    full = full_values(content, tax)
+    overrides = decided_overrides(ctx, "case", case.id, full[mark.field], load_overrides(tax), mark)
+    reseal_case(ctx, case, full, overrides)
+    if mark.action != "keep":
+        case.text_revision += 1  # members would read other masks: hand it out again
     record(
         ctx.session,
         f"case.tax_{mark.action}",
@@ -74,7 +71,7 @@ def mark_case(ctx: KeyContext, case: Case, mark: TaxMark) -> None:
 
 
 def mark_item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, mark: TaxMark) -> None:
-    """Apply a mark or unmark to an item's briefing."""
+    """Apply a mark, unmark or keep to an item's briefing."""
     if mark.field not in ITEM_FIELDS:
         raise invalid(
             "field",
@@ -87,8 +84,10 @@ def mark_item(ctx: KeyContext, meeting: Meeting, item: AgendaItem, mark: TaxMark
     tax = opened.get((item.id, TAX))
     if tax is None:
         raise tax_access_required()
-    overrides = changed_overrides(load_overrides(tax), tax["briefing"], mark)
+    overrides = decided_overrides(ctx, "item", item.id, tax["briefing"], load_overrides(tax), mark)
     seal_item(ctx, item, meeting.kind, tax["briefing"], overrides)
+    if mark.action != "keep":
+        item.text_revision += 1
     record(
         ctx.session,
         f"item.tax_{mark.action}",

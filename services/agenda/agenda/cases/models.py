@@ -33,6 +33,9 @@ class Case(IdMixin, SealedRecordMixin, Base):
     plan_status: Mapped[str | None] = mapped_column(String(16))
     monitoring_on: Mapped[date | None] = mapped_column(Date, index=True)
     next_review_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # Counts changes of what readers are shown (texts and masks), not reseals for new keys:
+    # a distributed agenda item stays visible while its case keeps the revision it had.
+    text_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Consent(IdMixin, Base):

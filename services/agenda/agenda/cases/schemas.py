@@ -67,10 +67,14 @@ class CaseUpdate(StrictIn):
 
 
 class TaxMark(StrictIn):
-    """Mark a missed tax span or unmark a false one; offsets are in the FULL text."""
+    """Mark a missed tax span, unmark a false one, or keep a suspect (税情報ではない).
+
+    Offsets are code points of the FULL text; a keep names a suspect of the distribution
+    check exactly.
+    """
 
     field: Literal["title", "summary", "notes", "tax_notes", "briefing"]
-    action: Literal["mark", "unmark"]
+    action: Literal["mark", "unmark", "keep"]
     start: int = Field(ge=0, le=100000)
     end: int = Field(ge=1, le=100000)
 

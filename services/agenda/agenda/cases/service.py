@@ -48,6 +48,8 @@ from kasane_shared.errors import conflict
 # Free-text fields that go through the redactor. The title is one: it is shown in lists,
 # tabs and invitations, and a coordinator may well write 「固定資産税滞納の8050世帯」.
 TEXT_FIELDS = ("title", "summary", "notes")
+# What members are shown of a case: a change to any of these is a new text revision.
+SHOWN_FIELDS = ("title", "summary", "notes", "tax_notes")
 
 
 def get_case(session: Session, case_id: str) -> Case:
@@ -259,12 +261,18 @@ def _reseal_with(ctx: KeyContext, case: Case, changes: dict[str, Any]) -> None:
     if tax is None and not {"title", "summary", "notes", "tax_notes"} <= set(changes):
         raise tax_access_required()
     tax = tax or {"title": "", "summary": "", "notes": "", "tax_notes": "", "overrides": "{}"}
-    full = full_values(content, tax) | changes
+    before = full_values(content, tax)
+    full = before | changes
     if "issues" in changes:
         case.issue_codes = _codes(changes["issues"])
-    # Offsets of marks no longer fit a rewritten text: its overrides start afresh.
-    overrides = {f: o for f, o in load_overrides(tax).items() if f not in changes}
+    if full == before:
+        return  # the same text again: keep its keys, marks and checked suspects
+    # Offsets of marks and decisions no longer fit a rewritten text: its overrides start
+    # afresh; a field given again unchanged keeps them.
+    overrides = {f: o for f, o in load_overrides(tax).items() if full.get(f) == before.get(f)}
     reseal_case(ctx, case, full, overrides)
+    if any(full[f] != before[f] for f in SHOWN_FIELDS):
+        case.text_revision += 1
 
 
 def consent_out(consent: Consent) -> ConsentOut:

@@ -64,6 +64,8 @@ class AgendaItem(IdMixin, SealedRecordMixin, Base):
     position: Mapped[int] = mapped_column(Integer)
     minutes: Mapped[int] = mapped_column(Integer)
     presenter_member_id: Mapped[str | None] = mapped_column(String(64))
+    # Counts changes of the briefing and its masks (see Case.text_revision).
+    text_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -175,6 +175,9 @@ class MeetingOut(BaseModel):
     recurrence: dict | None
     recurrence_label: str | None = None
     segment: dict | None
+    # draft (never distributed), distributed, or changed (an item added or rewritten since)
+    distribution_status: str = "draft"
+    distributed_at: datetime | None = None
     attendees: list[AttendeeOut] | None = None
     warnings: list[dict] = Field(default_factory=list)
     conflicts: list[dict] = Field(default_factory=list)

@@ -107,6 +107,8 @@ def title_for_members(title: str | None) -> str | None:
 
 def meeting_out(session: Session, meeting: Meeting, *, with_attendees: bool = True) -> MeetingOut:
     """The public shape of a meeting."""
+    from agenda.distribution.service import distribution_state  # it builds on this module
+
     segment = None
     if meeting.segment_body:
         label, needs_consent = SEGMENT_BODIES[meeting.segment_body]
@@ -136,6 +138,7 @@ def meeting_out(session: Session, meeting: Meeting, *, with_attendees: bool = Tr
         sequence=meeting.sequence or 0,
         cancelled_at=meeting.cancelled_at,
     )
+    out.distribution_status, out.distributed_at = distribution_state(session, meeting)
     if with_attendees:
         out.attendees = [
             AttendeeOut(
@@ -389,10 +392,16 @@ def _check_purpose(kind: str, purpose: str) -> None:
 
 
 def seal_item(
-    ctx: KeyContext, item: AgendaItem, kind: str, briefing: str, overrides: dict[str, Any]
+    ctx: KeyContext,
+    item: AgendaItem,
+    kind: str,
+    briefing: str,
+    overrides: dict[str, Any],
+    *,
+    author: bool = True,
 ) -> None:
     """Seal an item's briefing: masked for content readers, full for tax readers."""
-    author = [(ctx.caller.id, kind, "author")]
+    author_holder = [(ctx.caller.id, kind, "author")] if author else []
     contents = {
         CONTENT: {"briefing": masked(briefing, overrides.get("briefing"))},
         TAX: {"briefing": briefing, "overrides": json.dumps(overrides)},
@@ -402,8 +411,8 @@ def seal_item(
         item,
         contents,
         {
-            CONTENT: holders(ctx.session, item, CONTENT) + author,
-            TAX: holders(ctx.session, item, TAX) + author,
+            CONTENT: holders(ctx.session, item, CONTENT) + author_holder,
+            TAX: holders(ctx.session, item, TAX) + author_holder,
         },
     )
 
@@ -598,10 +607,15 @@ def update_item(
             _check_attendees(ctx, [AttendeeIn(member_id=changes["presenter_member_id"])])
         item.presenter_member_id = changes["presenter_member_id"]
     if changes.get("briefing") is not None:
-        if open_items(ctx, meeting, [item]).get((item.id, CONTENT)) is None:
+        opened = open_items(ctx, meeting, [item])
+        if opened.get((item.id, CONTENT)) is None:
             raise content_locked()
-        seal_item(ctx, item, meeting.kind, changes["briefing"], {})
-        access.sync_case(ctx, get_case(ctx.session, item.case_id))
+        tax = opened.get((item.id, TAX))
+        if tax is None or tax["briefing"] != changes["briefing"]:
+            # A new text: marks and checked suspects no longer fit it.
+            seal_item(ctx, item, meeting.kind, changes["briefing"], {})
+            item.text_revision += 1
+            access.sync_case(ctx, get_case(ctx.session, item.case_id))
     if changes.get("order"):
         move(ctx.session, meeting, item, changes["order"])
     record(

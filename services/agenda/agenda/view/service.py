@@ -15,6 +15,7 @@ from sqlalchemy import select
 from agenda import access
 from agenda.audit import record
 from agenda.cases.models import Case, Consent
+from agenda.distribution.service import current_item_ids, was_distributed
 from agenda.keys.service import (
     CONTENT,
     KeyContext,
@@ -41,6 +42,9 @@ from kasane_shared.errors import KasaneError
 
 NOTICE = "誓約書が未提出のため、日時と場所のみ表示しています。"
 NOTICE_EN = "No valid pledge on file: only the time and place are shown."
+BEFORE_DISTRIBUTION = "議題は配布前です。"
+BEFORE_DISTRIBUTION_EN = "The agenda has not been distributed yet."
+UPDATING = "更新中"
 
 
 def own_pledge_valid(ctx: KeyContext, kind: str) -> bool:
@@ -70,6 +74,7 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     meeting = visible_meeting(ctx, meeting_id)
     if meeting.status == "cancelled":
         return _cancelled_view(ctx, meeting)
+    distributed = was_distributed(ctx.session, meeting)
     if not own_pledge_valid(ctx, meeting.kind):
         record(
             ctx.session,
@@ -87,8 +92,35 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
             "notice": NOTICE,
             "notice_en": NOTICE_EN,
             "pledge_valid": False,
+            "distributed": distributed,
+        }
+    if not distributed and not ctx.caller.is_coordinator:
+        # Nothing was checked yet: the meeting as without a pledge, no case content.
+        record(
+            ctx.session,
+            "agenda.view",
+            ctx.caller.id,
+            "meeting",
+            meeting.id,
+            pledge=True,
+            distributed=False,
+            items=[],
+            opened=0,
+        )
+        return {
+            "meeting": meeting_block(meeting, full=False),
+            "items": [],
+            "notice": BEFORE_DISTRIBUTION,
+            "notice_en": BEFORE_DISTRIBUTION_EN,
+            "pledge_valid": True,
+            "distributed": False,
         }
     items = _my_items(ctx, meeting)
+    updating: list[AgendaItem] = []
+    if not ctx.caller.is_coordinator:
+        current = current_item_ids(ctx.session, meeting, items)
+        updating = [i for i in items if i.id not in current]
+        items = [i for i in items if i.id in current]
     cases = _cases(ctx, items)
     if ctx.caller.is_coordinator:
         ensure_coordinator_access(ctx, [*cases.values(), *items], (meeting.kind,))
@@ -127,8 +159,27 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
         items=[i.id for i in items],
         opened=sum(1 for s in shown if not s["redacted"]),
         tax=sum(1 for s in shown if s.get("tax_masked") is False),
+        updating=[i.id for i in updating],
     )
-    return {"meeting": meeting_block(meeting, full=True), "items": shown, "pledge_valid": True}
+    shown += [_updating(item) for item in updating]
+    shown.sort(key=lambda s: s["order"])
+    return {
+        "meeting": meeting_block(meeting, full=True),
+        "items": shown,
+        "pledge_valid": True,
+        "distributed": distributed,
+    }
+
+
+def _updating(item: AgendaItem) -> dict[str, Any]:
+    """An item added or changed since the last distribution: its place only (「更新中」)."""
+    return {
+        "id": item.id,
+        "order": item.position,
+        "redacted": "updating",
+        "status_label": UPDATING,
+        "tax_masked": True,
+    }
 
 
 def _cancelled_view(ctx: KeyContext, meeting: Meeting) -> dict[str, Any]:
@@ -137,7 +188,12 @@ def _cancelled_view(ctx: KeyContext, meeting: Meeting) -> dict[str, Any]:
     block = meeting_block(meeting, full=pledged)
     block["cancel_reason"] = cancel_reasons(ctx, [meeting]).get(meeting.id) if pledged else None
     record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, cancelled=True)
-    view: dict[str, Any] = {"meeting": block, "items": [], "pledge_valid": pledged}
+    view: dict[str, Any] = {
+        "meeting": block,
+        "items": [],
+        "pledge_valid": pledged,
+        "distributed": was_distributed(ctx.session, meeting),
+    }
     if not pledged:
         view |= {"notice": NOTICE, "notice_en": NOTICE_EN}
     return view
