@@ -16,14 +16,34 @@ from kasane_shared.redaction.suspects import find_suspects
 from tests.agenda import scenario as sc
 from tests.helpers import assert_problem
 
-# A tax office and a payment status that the masks leave clear: clearly suspects.
-CLEAR = "長男は先週収税課へ行ったが、差押と言われたと話している。"
+# Sentences near tax data whose clear parts the redactor flags (which parts, and how many,
+# change as its model learns): a text is built from them until it has enough suspects.
+CANDIDATES = (
+    "長男は先週収税課へ行ったが、差押と言われたと話している。",
+    "電気料金の滞納もある。",
+    "祖母の軽自動車税が未納との話もある。",
+    "母は国民健康保険料の支払いに困っている。",
+    "税務課から聞いた話では住民税の分納中。訪問しても応答がない。",
+)
 LATER = "追記センチネルL3。次回は家計の見直しを話し合う。"
 
 
 def expected_suspects(text: str) -> list[list]:
     """What the check must list for a text nobody has decided on yet."""
     return [[s.start, s.end, s.reason] for s in find_suspects(text, find_tax_spans(text))]
+
+
+def suspect_text(at_least: int = 2, prefix: str = "") -> str:
+    """A text the redactor flags at least ``at_least`` times today."""
+    text = prefix
+    for sentence in CANDIDATES:
+        text += sentence
+        if len(expected_suspects(text)) >= at_least:
+            return text
+    raise AssertionError("the redactor no longer flags these sentences: add clearer ones")
+
+
+CLEAR = suspect_text()
 
 
 def _meeting(coordinator, people, *, notes: str | None = None, briefing: str | None = None):
@@ -132,7 +152,6 @@ def test_an_item_changed_or_added_later_is_updating_until_distributed_again(
 
 def test_suspects_block_distribution_until_kept_or_masked(suite, coordinator, people, api):
     expected = expected_suspects(CLEAR)
-    assert len(expected) >= 2, "the redactor no longer flags this text: pick a clearer one"
     case, meeting, _ = _meeting(coordinator, people, notes=CLEAR)
     mid = meeting["id"]
     check = coordinator.ok(coordinator.get(f"/meetings/{mid}/distribution"))
@@ -188,7 +207,7 @@ def test_suspects_block_distribution_until_kept_or_masked(suite, coordinator, pe
         assert phrase not in details
 
 
-def test_item_suspect_kept_then_briefing_masked(coordinator, people):
+def test_item_suspects_kept_leave_the_case_fields_to_decide(coordinator, people):
     expected = expected_suspects(CLEAR)
     _, meeting, item = _meeting(coordinator, people, briefing=CLEAR)
     mid, path = meeting["id"], f"/meetings/{meeting['id']}/items/{item['id']}/tax-marks"
@@ -198,7 +217,8 @@ def test_item_suspect_kept_then_briefing_masked(coordinator, people):
     check = coordinator.ok(coordinator.get(f"/meetings/{mid}/distribution"))
     briefing = _field(check, "item", "briefing")
     assert briefing["suspects"] == [] and len(briefing["kept"]) == len(expected)
-    assert check["unresolved"] == 0
+    fields = [f for i in check["items"] for f in i["fields"]]
+    assert check["unresolved"] == sum(len(f["suspects"]) for f in fields)
     coordinator.distribute(mid)
 
 
@@ -252,7 +272,12 @@ def test_a_field_nobody_can_open_in_full_waits_for_a_rewrite(coordinator, people
     coordinator.ok(
         coordinator.patch(
             f"/cases/{case['id']}",
-            {"summary": "状況は安定している。", "notes": "次回も訪問する。", "tax_notes": ""},
+            {
+                "title": "訪問を続ける世帯",
+                "summary": "状況は安定している。",
+                "notes": "次回も訪問する。",
+                "tax_notes": "",
+            },
         )
     )
     coordinator.ok(

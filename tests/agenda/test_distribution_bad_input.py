@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from agenda.base import AuditEntry
+from kasane_shared.redaction import find_tax_spans
 from tests.agenda import scenario as sc
-from tests.agenda.test_distribution import CLEAR, _meeting, expected_suspects
+from tests.agenda.test_distribution import CLEAR, _meeting, expected_suspects, suspect_text
 from tests.helpers import assert_problem
 
 
@@ -47,9 +48,9 @@ def test_keep_must_name_an_open_suspect(suite, coordinator, people):
     check = coordinator.ok(coordinator.get(url))
     before = _audit_count(suite)
     start, end, _ = expected[0]
-    clear_spot = CLEAR.index("先週")
+    [masked, *_] = find_tax_spans(CLEAR)  # a masked range is no suspect
     wrong = [
-        ({"field": "notes", "action": "keep", "start": clear_spot, "end": clear_spot + 2}, 422),
+        ({"field": "notes", "action": "keep", "start": masked.start, "end": masked.end}, 422),
         ({"field": "notes", "action": "keep", "start": start, "end": end + 1}, 422),
         ({"field": "notes", "action": "keep", "start": 0, "end": len(CLEAR) + 1}, 422),
         ({"field": "notes", "action": "keep", "start": end, "end": start}, 422),
@@ -83,7 +84,7 @@ def test_keep_must_name_an_open_suspect(suite, coordinator, people):
 
 def test_offsets_counted_in_utf16_units_are_refused(coordinator, people):
     """A character outside the BMP is one code point; UTF-16 offsets miss by one and are refused."""
-    text = "𠮷田さん：" + CLEAR
+    text = suspect_text(1, prefix="𠮷田さん：")
     expected = expected_suspects(text)
     case, meeting, _ = _meeting(coordinator, people, notes=text)
     path = f"/cases/{case['id']}/tax-marks"
