@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     token_issuer: str = "kasane-identity"
     token_audience: str = "kasane"
     access_token_ttl_seconds: int = Field(default=300, ge=30, le=3600)
+    # How long identity (each replica) keeps its signing key and JWKS before reading them
+    # again: the bound within which `kasane keys rotate-signing` reaches every replica.
+    signing_key_refresh_seconds: float = Field(default=30, ge=0, le=300)
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_absolute_hours: int = Field(default=12, ge=1, le=72)
     # How long agenda and minutes trust identity's answer that a session is open: the bound

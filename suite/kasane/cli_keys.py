@@ -12,13 +12,13 @@ from typing import Any
 @contextmanager
 def _identity() -> Iterator[tuple[Any, Any]]:
     """Identity's database session and the deployment's key provider, closed afterwards."""
-    from kasane_shared.db import Database
+    from kasane.operations.keyed import keyed_database
     from kasane_shared.key_provider import make_key_provider
     from kasane_shared.settings import Settings
 
     settings = Settings()
     kek = make_key_provider(settings)
-    db = Database.from_url(settings.database_url("identity"))
+    db = keyed_database(settings, "identity", kek)
     try:
         with db.session() as session:
             yield session, kek

@@ -70,10 +70,14 @@ def member_views(base: str) -> dict[tuple[str, str, str], tuple[int, bytes]]:
 
 
 def case_views(base: str) -> dict[str, bytes]:
-    """The coordinator's view of every case."""
+    """The coordinator's view of every case, every page of the list followed."""
     with httpx.Client(base_url=base, timeout=120) as client:
         headers = _headers(client, "demo-coordinator")
-        cases = client.get("/agenda/cases", headers=headers).json()
+        cases, url = [], "/agenda/cases?limit=200"
+        while url:
+            response = client.get(url, headers=headers)
+            cases += response.json()
+            url = response.links.get("next", {}).get("url")
         return {
             c["id"]: client.get(f"/agenda/cases/{c['id']}", headers=headers).content for c in cases
         }
@@ -183,7 +187,9 @@ def test_verify_accepts_the_backup(backed_up, cli):
 
 
 @SQLITE_PASS_ONLY
-@pytest.mark.parametrize("name", ["agenda.db", "identity.db", "minutes.db", "manifest.json"])
+@pytest.mark.parametrize(
+    "name", ["agenda.db", "identity.db", "minutes.db", "audit-anchors.jsonl", "manifest.json"]
+)
 def test_one_changed_byte_fails_verify(backed_up, cli, tmp_path, name):
     copy = tmp_path / "copy"
     shutil.copytree(backed_up["backup"], copy)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import KASANE, free_port as _free_port
+from tests.e2e.conftest import KASANE, running_suite
+from tests.e2e.conftest import free_port as _free_port
 
 
 def _run(args: list[str], data_dir: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -145,8 +146,12 @@ def test_audit_verify_and_tamper(served):
     assert cut.returncode == 1 and "missing" in cut.stdout, cut.stdout
 
 
-def test_keys_rotate_while_serving(served):
-    base, data_dir = served
+def test_keys_rotate_while_serving(tmp_path):
+    with running_suite(tmp_path, KASANE_SIGNING_KEY_REFRESH_SECONDS="1") as base:
+        _rotate_while_serving(base, tmp_path)
+
+
+def _rotate_while_serving(base: str, data_dir: Path) -> None:
     before = json.loads(_run(["keys", "status"], data_dir).stdout)
     rotated = _run(["keys", "rotate"], data_dir)
     assert rotated.returncode == 0, rotated.stderr
@@ -162,6 +167,7 @@ def test_keys_rotate_while_serving(served):
     assert _run(["keys", "retire", str(after["kek_version"])], data_dir).returncode == 2
     assert _run(["keys", "rotate-signing"], data_dir).returncode == 0
     # The running server keeps working: sign-in uses the re-sealed signing key.
+    time.sleep(1.5)  # the server reads its signing key again (KASANE_SIGNING_KEY_REFRESH_SECONDS)
     login = httpx.post(
         f"{base}/identity/session", json={"login": "demo-member-2", "password": "demo-password"}
     )

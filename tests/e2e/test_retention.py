@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import json
+import os
 import sqlite3
 import subprocess
 
 import httpx
 import pytest
+
+from tests.helpers import distribute
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("KASANE_TEST_BACKEND") == "postgres",
@@ -89,6 +91,7 @@ def _closed_case_with_minutes(client: httpx.Client) -> dict[str, str]:
         ),
         201,
     )
+    distribute(client, coordinator, meeting["id"])
     view = client.get(f"/agenda/meetings/{meeting['id']}/agenda", headers=member)
     assert f"{SENTINEL}説明" in view.text  # the member reads it before
     base = f"/minutes/meetings/{meeting['id']}/minutes"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kasane_shared.settings import Settings
@@ -12,11 +10,9 @@ from tests.minutes.test_minutes_flow import _minutes, _setup, _write
 
 
 @pytest.fixture
-def settings(data_dir: Path, key_dir: Path) -> Settings:
-    """A city that requires a separate approver."""
-    return Settings(
-        data_dir=data_dir, key_file=key_dir / "kek.json", demo=False, minutes_separate_approver=True
-    )
+def settings(settings: Settings) -> Settings:
+    """A city that requires a separate approver (otherwise the suite's test settings)."""
+    return settings.model_copy(update={"minutes_separate_approver": True})
 
 
 def _second_coordinator(suite, people, tokens) -> str:

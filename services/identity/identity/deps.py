@@ -77,8 +77,9 @@ def live_auditor(
 class SigningKeyCache:
     """The current signing key and published JWKS, reloaded so rotations reach every replica."""
 
-    def __init__(self, db: Database, kek: Any, settings: Settings, ttl_seconds: float = 30) -> None:
-        self.db, self.kek, self.settings, self.ttl = db, kek, settings, ttl_seconds
+    def __init__(self, db: Database, kek: Any, settings: Settings) -> None:
+        self.db, self.kek, self.settings = db, kek, settings
+        self.ttl = settings.signing_key_refresh_seconds
         self._lock = threading.Lock()
         self._key: ECKey | None = None
         self._jwks: dict[str, Any] = {"keys": []}

@@ -1,8 +1,9 @@
 """``kasane backup create`` and ``kasane backup verify``.
 
-A backup is a directory: one file per service database (a SQLite copy or a pg_dump), and
-``manifest.json`` with each file's SHA-256, each database's Alembic revision and audit
-chain head, where the KEK lives, and the key file sealed under the operator's passphrase.
+A backup is a directory: one file per service database (a SQLite copy or a pg_dump), the
+audit anchor file when there is one, and ``manifest.json`` with each file's SHA-256, each
+database's Alembic revision and audit chain head, where the KEK lives, and the key file
+sealed under the operator's passphrase.
 The seal's associated data is the rest of the manifest, so a changed byte anywhere in the
 manifest or in a file fails ``verify``.
 """
@@ -29,6 +30,7 @@ from kasane_shared.settings import Settings
 
 FORMAT = "kasane-backup-v1"
 MANIFEST = "manifest.json"
+ANCHORS = "audit-anchors.jsonl"
 # Referenced services last: a record never points at one that the later snapshot lacks
 # (minutes names agenda items, both name identity's members and key versions), and the key
 # file after identity, so every KEK version identity's snapshot names is in it.
@@ -71,6 +73,9 @@ def create(settings: Settings, directory: Path, passphrase: str) -> dict[str, An
 
 
 def _create(settings: Settings, directory: Path, passphrase: str) -> dict[str, Any]:
+    # The anchors first: an anchor only ever names entries already committed, so every anchor
+    # copied now names an entry the later snapshots hold, and ``audit verify`` passes on restore.
+    anchors = _copy_anchors(settings, directory)
     services: dict[str, Any] = {}
     for service in ORDER:
         services[service] = _snapshot(settings, service, directory)
@@ -88,6 +93,8 @@ def _create(settings: Settings, directory: Path, passphrase: str) -> dict[str, A
         "services": services,
         "key_provider": provider,
     }
+    if anchors is not None:
+        manifest["anchors"] = anchors
     payload = json.dumps(
         {"key_file": base64.b64encode(key_file).decode() if key_file else None}
     ).encode()
@@ -113,6 +120,19 @@ def _snapshot(settings: Settings, service: str, directory: Path) -> dict[str, An
         finally:
             db.dispose()
     return {"backend": backend, "file": name, **_checksum(directory / name), **recorded}
+
+
+def _copy_anchors(settings: Settings, directory: Path) -> dict[str, Any] | None:
+    source = settings.resolved_anchor_file
+    if not source.is_file():
+        return None
+    target = directory / ANCHORS
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(source.read_bytes())
+        fh.flush()
+        os.fsync(fh.fileno())
+    return {"file": ANCHORS, **_checksum(target)}
 
 
 def _kek_versions(settings: Settings, directory: Path, identity: dict[str, Any]) -> list[int]:
@@ -181,6 +201,8 @@ def read_manifest(directory: Path) -> dict[str, Any]:
         and s.get("file") == f"{n}.{'db' if s.get('backend') == 'sqlite' else 'pgdump'}"
         for n, s in services.items()
     )
+    anchors = manifest.get("anchors") if ok else None
+    ok = ok and (anchors is None or (isinstance(anchors, dict) and anchors.get("file") == ANCHORS))
     if not ok:
         raise damaged(MANIFEST)
     return manifest
@@ -189,11 +211,12 @@ def read_manifest(directory: Path) -> dict[str, Any]:
 def open_backup(directory: Path, passphrase: str, *, inspect: bool = True) -> Opened:
     """Check every file's checksum, open the sealed key file, and look into the databases."""
     manifest = read_manifest(directory)
-    listed = {MANIFEST} | {s["file"] for s in manifest["services"].values()}
+    files = [*manifest["services"].values(), *filter(None, [manifest.get("anchors")])]
+    listed = {MANIFEST} | {entry["file"] for entry in files}
     extra = sorted(p.name for p in directory.iterdir() if p.name not in listed)
     if extra:
         raise damaged(f"unexpected {', '.join(extra)}")
-    for service, entry in manifest["services"].items():
+    for entry in files:
         path = directory / entry["file"]
         if not path.is_file() or _checksum(path) != {
             "sha256": entry.get("sha256"),

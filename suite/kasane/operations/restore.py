@@ -17,6 +17,7 @@ from sqlalchemy import inspect as sql_inspect
 
 from kasane.operations import snapshot
 from kasane.operations.backup import (
+    ANCHORS,
     ORDER,
     Opened,
     check_key_opens,
@@ -125,9 +126,22 @@ def _write(settings: Settings, opened: Opened) -> None:
             snapshot.restore_postgres(url, source)
     if opened.key_file is not None:
         _place_key_file(settings.resolved_key_file, opened.key_file)
+    _place_anchors(settings, opened)
+
+
+def _place_anchors(settings: Settings, opened: Opened) -> None:
+    """The backed-up anchor file, unless one is already there (anchors are only ever added)."""
+    if "anchors" not in opened.manifest:
+        return
+    target = settings.resolved_anchor_file
+    if target.exists():
+        opened.notes.append(f"anchors: kept the existing {target}")
+        return
+    _place_key_file(target, (opened.directory / ANCHORS).read_bytes())
 
 
 def _place_key_file(path: Path, content: bytes) -> None:
+    """Write a private file (0600) atomically."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     staging = path.with_name(f".{path.name}.restoring")
     fd = os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

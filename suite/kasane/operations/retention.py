@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from kasane.operations.keyed import keyed_database
 from kasane_shared.db import Database
+from kasane_shared.key_provider import make_key_provider
 from kasane_shared.settings import Settings
 from kasane_shared.shredding import compact
 
@@ -43,8 +45,9 @@ def apply(settings: Settings, as_of: date) -> Applied:
     from minutes.retention import service as minutes_retention
 
     years = settings.retention_case_years
-    agenda_db = Database.from_url(settings.database_url("agenda"))
-    minutes_db = Database.from_url(settings.database_url("minutes"))
+    kek = make_key_provider(settings)
+    agenda_db = keyed_database(settings, "agenda", kek)
+    minutes_db = keyed_database(settings, "minutes", kek)
     applied = Applied()
     try:
         for due in plan(settings, as_of):
@@ -63,4 +66,7 @@ def apply(settings: Settings, as_of: date) -> Applied:
     finally:
         agenda_db.dispose()
         minutes_db.dispose()
+        close = getattr(kek, "close", None)
+        if close is not None:
+            close()  # a PKCS#11 session ends here, not at interpreter exit
     return applied
