@@ -31,6 +31,8 @@ def _serve(args: argparse.Namespace) -> int:
         settings.identity_url = f"http://{args.host}:{args.port}/identity"
     if "KASANE_AGENDA_URL" not in os.environ:
         settings.agenda_url = f"http://{args.host}:{args.port}/agenda"
+    if "KASANE_MINUTES_URL" not in os.environ:
+        settings.minutes_url = f"http://{args.host}:{args.port}/minutes"
     suite = create_suite(settings)
     if settings.demo:
         from kasane.demo import seed_demo

@@ -93,10 +93,12 @@ def route_service_calls(suite: Suite, http: object) -> None:
     Used before the server listens (demo seeding) and by tests, where ``http`` is a client
     on the suite itself.
     """
+    from agenda.minutes_client import MinutesClient
     from kasane_shared.custody import IdentityClient
     from minutes.agenda_client import AgendaClient
 
     suite.agenda.state.identity = IdentityClient(http, "/identity")
+    suite.agenda.state.minutes = MinutesClient(http, "/minutes")
     suite.minutes.state.identity = IdentityClient(http, "/identity")
     suite.minutes.state.agenda = AgendaClient(http, "/agenda")
     for app in (suite.agenda, suite.minutes):

@@ -150,6 +150,7 @@ def _service_env(service: str, urls: dict[str, str], folder: Path, internal: str
         **{f"KASANE_{service.upper()}_DATABASE_URL": urls[service]},
         KASANE_IDENTITY_URL=f"{internal}/identity",
         KASANE_AGENDA_URL=f"{internal}/agenda",
+        KASANE_MINUTES_URL=f"{internal}/minutes",
     )
     if service == "identity":
         env.update(

@@ -10,6 +10,7 @@ from agenda.cases.router import router as cases_router
 from agenda.distribution.router import router as distribution_router
 from agenda.entitlements.router import router as entitlements_router
 from agenda.meetings.router import router as meetings_router
+from agenda.minutes_client import MinutesClient
 from agenda.plans.router import router as plans_router
 from agenda.planner.router import router as planner_router
 from agenda.view.router import router as view_router
@@ -37,6 +38,7 @@ def create_app(
     jwks: JwksSource,
     db: Database | None = None,
     identity: IdentityClient | None = None,
+    minutes: MinutesClient | None = None,
     migrate: bool = True,
 ) -> FastAPI:
     """Build the agenda app on its own database; tokens are checked against identity's JWKS."""
@@ -53,6 +55,8 @@ def create_app(
     wire_service_integrity(app, "agenda", AuditEntry, settings)
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(_outbound(settings), settings.identity_url)
+    # A consent withdrawn reaches the minutes too (their tax blocks are re-keyed).
+    app.state.minutes = minutes or MinutesClient(_outbound(settings), settings.minutes_url)
     app.state.token_verifier = TokenVerifier(
         jwks, issuer=settings.token_issuer, audience=settings.token_audience
     )

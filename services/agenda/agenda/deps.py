@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kasane_shared.auth.deps import Caller, CurrentCaller, require_caller_role
+from agenda.minutes_client import MinutesClient
 from kasane_shared.custody import IdentityClient
 
 
@@ -19,7 +20,20 @@ def get_identity(request: Request) -> IdentityClient:
     return request.app.state.identity
 
 
+def get_minutes(request: Request) -> MinutesClient:
+    """The minutes client (HTTP in both modes)."""
+    return request.app.state.minutes
+
+
 Coordinator = Annotated[Caller, Depends(require_coordinator)]
 IdentityDep = Annotated[IdentityClient, Depends(get_identity)]
+MinutesDep = Annotated[MinutesClient, Depends(get_minutes)]
 
-__all__ = ["Caller", "Coordinator", "CurrentCaller", "IdentityDep", "require_coordinator"]
+__all__ = [
+    "Caller",
+    "Coordinator",
+    "CurrentCaller",
+    "IdentityDep",
+    "MinutesDep",
+    "require_coordinator",
+]

@@ -17,6 +17,7 @@ from kasane_shared.db import Database, open_service_database
 from kasane_shared.service_integrity import wire_service_integrity
 from kasane_shared.settings import Settings
 from minutes.agenda_client import AgendaClient
+from minutes.consents.router import router as consents_router
 from minutes.meeting_minutes.router import export_router, router as minutes_router
 
 
@@ -49,6 +50,7 @@ def create_app(
     app.state.agenda = agenda or AgendaClient(_outbound(settings), settings.agenda_url)
     app.include_router(minutes_router)
     app.include_router(export_router)
+    app.include_router(consents_router)
     app.include_router(
         audit_router(AuditEntry, search_filters=search_filters_at_identity, describe=describe)
     )  # read-only, auditors only

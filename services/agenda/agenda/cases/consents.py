@@ -13,7 +13,9 @@ from agenda.audit import record
 from agenda.cases.models import Case, Consent
 from agenda.cases.schemas import ConsentCorrect
 from agenda.cases.service import check_organizations
+from agenda.cases.withdrawal import take_back_from_minutes
 from agenda.keys.service import KeyContext
+from agenda.minutes_client import MinutesClient
 from kasane_shared.db import new_id, utcnow
 from kasane_shared.errors import conflict, not_found
 
@@ -34,7 +36,7 @@ def _narrower(old: Consent, new: Consent | None) -> bool:
 
 
 def correct(
-    ctx: KeyContext, case: Case, consent_id: str, data: ConsentCorrect
+    ctx: KeyContext, minutes: MinutesClient, case: Case, consent_id: str, data: ConsentCorrect
 ) -> tuple[Consent, Consent | None, list[dict]]:
     """Record the correction; the corrected values (if any) become the consent on file."""
     consent = consent_of(ctx, case, consent_id)
@@ -65,11 +67,11 @@ def correct(
     consent.correction_reason = data.reason
     consent.replaced_by = replacement.id if replacement else None
     ctx.session.flush()
-    warnings = (
-        access.revoke_for_withdrawal(ctx, case)
-        if was_active and _narrower(consent, replacement)
-        else []
-    )
+    narrowed = was_active and _narrower(consent, replacement)
+    warnings = access.revoke_for_withdrawal(ctx, case) if narrowed else []
+    warnings += access.sync_case(ctx, case)
+    if narrowed:  # the minutes' keys follow the narrower consent (or none)
+        warnings += take_back_from_minutes(ctx, minutes, case, consent)[1]
     record(
         ctx.session,
         "consent.correct",
@@ -79,6 +81,6 @@ def correct(
         case_id=case.id,
         reason=data.reason,
         replaced_by=consent.replaced_by,
-        narrowed=bool(was_active and _narrower(consent, replacement)),
+        narrowed=bool(narrowed),
     )
-    return consent, replacement, warnings + access.sync_case(ctx, case)
+    return consent, replacement, warnings

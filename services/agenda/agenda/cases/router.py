@@ -29,6 +29,7 @@ from agenda.cases.schemas import (
 )
 from agenda.cases.search import CaseFilter
 from agenda.context import CoordinatorCtx
+from agenda.deps import MinutesDep
 from kasane_shared.paging import DEFAULT_LIMIT, MAX_LIMIT, next_link
 
 router = APIRouter(prefix="/cases", tags=["cases"])
@@ -146,22 +147,26 @@ def list_consents(case_id: str, ctx: CoordinatorCtx) -> list[ConsentOut]:
 
 @router.post("/{case_id}/consents/{consent_id}/withdraw", response_model=ConsentOut)
 def withdraw_consent(
-    case_id: str, consent_id: str, ctx: CoordinatorCtx, data: ConsentWithdraw | None = None
+    case_id: str,
+    consent_id: str,
+    ctx: CoordinatorCtx,
+    minutes: MinutesDep,
+    data: ConsentWithdraw | None = None,
 ) -> dict:
-    """Withdraw a consent: jusou and tax keys are taken back, tax data resealed."""
-    consent, warnings = service.withdraw_consent(
-        ctx, service.get_case(ctx.session, case_id), consent_id, data.reason if data else None
-    )
+    """Withdraw a consent: jusou and tax keys are taken back (minutes too), tax data resealed."""
+    case = service.get_case(ctx.session, case_id)
+    reason = data.reason if data else None
+    consent, warnings = service.withdraw_consent(ctx, minutes, case, consent_id, reason)
     return service.consent_out(consent).model_dump() | {"warnings": warnings}
 
 
 @router.post("/{case_id}/consents/{consent_id}/correct", response_model=ConsentCorrected)
 def correct_consent(
-    case_id: str, consent_id: str, data: ConsentCorrect, ctx: CoordinatorCtx
+    case_id: str, consent_id: str, data: ConsentCorrect, ctx: CoordinatorCtx, minutes: MinutesDep
 ) -> ConsentCorrected:
     """Correct an entry made in error (recorded as a correction, not the person's withdrawal)."""
     case = service.get_case(ctx.session, case_id)
-    corrected, replacement, warnings = consents.correct(ctx, case, consent_id, data)
+    corrected, replacement, warnings = consents.correct(ctx, minutes, case, consent_id, data)
     return ConsentCorrected(
         corrected=service.consent_out(corrected),
         replacement=service.consent_out(replacement) if replacement else None,

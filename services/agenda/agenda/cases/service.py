@@ -15,6 +15,7 @@ from agenda.cases import status
 from agenda.cases.models import Case, Consent
 from agenda.cases.numbering import next_number
 from agenda.cases.search import CaseFilter, find_cases
+from agenda.cases.withdrawal import take_back_from_minutes
 from agenda.cases.schemas import (
     ISSUE_CODES,
     STATUS_LABELS,
@@ -25,6 +26,7 @@ from agenda.cases.schemas import (
     ConsentOut,
 )
 from agenda.errors import case_not_found, content_locked, invalid, tax_access_required
+from agenda.minutes_client import MinutesClient
 from agenda.keys.service import (
     CONTENT,
     KINDS,
@@ -343,9 +345,13 @@ def list_consents(session: Session, case: Case) -> list[Consent]:
 
 
 def withdraw_consent(
-    ctx: KeyContext, case: Case, consent_id: str, reason: str | None = None
+    ctx: KeyContext,
+    minutes: MinutesClient,
+    case: Case,
+    consent_id: str,
+    reason: str | None = None,
 ) -> tuple[Consent, list[dict]]:
-    """Withdraw: jusou and tax wraps go, tax is resealed for escrow alone (trust rule 5)."""
+    """Withdraw: jusou and tax wraps go, tax is resealed for escrow alone; minutes follow."""
     consent = ctx.session.get(Consent, consent_id)
     if consent is None or consent.case_id != case.id:
         from kasane_shared.errors import not_found
@@ -367,6 +373,8 @@ def withdraw_consent(
     consent.withdrawal_reason = reason
     ctx.session.flush()
     warnings = access.revoke_for_withdrawal(ctx, case)
+    warnings += access.sync_case(ctx, case)
+    removed, in_minutes = take_back_from_minutes(ctx, minutes, case, consent)
     record(
         ctx.session,
         "consent.withdraw",
@@ -374,6 +382,7 @@ def withdraw_consent(
         "consent",
         consent.id,
         case_id=case.id,
-        resealed=not warnings,
+        resealed=not any(w["code"] == "tax_not_resealed" for w in warnings),
+        minutes_removed=removed,
     )
-    return consent, warnings + access.sync_case(ctx, case)
+    return consent, warnings + in_minutes

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agenda import access
+from agenda.cases.models import Consent
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
 from kasane_shared.errors import not_found
 
@@ -32,15 +33,7 @@ def meeting_entitlements(session: Session, meeting_id: str) -> dict[str, Any]:
     out_items = []
     for item in items:
         consent = access.active_consent(session, item.case_id)
-        content, tax = [], []
-        for a in attendees:
-            if not access.attends_for(a, item.case_id):
-                continue
-            may_read, may_read_tax = access.entitled(meeting.kind, consent, a.organization_id)
-            if may_read:
-                content.append(a.member_id)
-            if may_read_tax:
-                tax.append(a.member_id)
+        content, tax = _audiences(meeting.kind, item, attendees, consent)
         out_items.append(
             {
                 "id": item.id,
@@ -65,3 +58,38 @@ def meeting_entitlements(session: Session, meeting_id: str) -> dict[str, Any]:
         ],
         "items": out_items,
     }
+
+
+def _audiences(
+    kind: str, item: AgendaItem, attendees: list[Attendee], consent: Consent | None
+) -> tuple[list[str], list[str]]:
+    """Attendees who may read the item's content, and those who may read its tax data."""
+    content, tax = [], []
+    for a in attendees:
+        if not access.attends_for(a, item.case_id):
+            continue
+        may_read, may_read_tax = access.entitled(kind, consent, a.organization_id)
+        if may_read:
+            content.append(a.member_id)
+        if may_read_tax:
+            tax.append(a.member_id)
+    return content, tax
+
+
+def case_access(session: Session, case_id: str) -> list[dict[str, Any]]:
+    """Per agenda item of a case (every meeting), who may read its content and tax data now."""
+    items = access.case_items(session, case_id)
+    meeting_ids = {i.meeting_id for i in items}
+    kinds = dict(
+        session.execute(select(Meeting.id, Meeting.kind).where(Meeting.id.in_(meeting_ids))).all()
+    )
+    attendees = list(session.scalars(select(Attendee).where(Attendee.meeting_id.in_(meeting_ids))))
+    consent = access.active_consent(session, case_id)
+    out = []
+    for item in items:
+        present = [a for a in attendees if a.meeting_id == item.meeting_id]
+        content, tax = _audiences(kinds[item.meeting_id], item, present, consent)
+        out.append(
+            {"agenda_item_id": item.id, "content_member_ids": content, "tax_member_ids": tax}
+        )
+    return out

@@ -1,0 +1,1 @@
+"""What a consent's withdrawal (or narrowing correction) takes back from the minutes."""
