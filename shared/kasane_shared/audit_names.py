@@ -29,6 +29,7 @@ EVENTS: dict[str, Name] = {
     "organization.update": ("組織の変更", "Organization changed"),
     "pledge.sign": ("誓約書の署名", "Pledge signed"),
     "pledge.revoke": ("誓約書の撤回", "Pledge revoked"),
+    "pledge.block_lift": ("誓約書の再提出の許可", "Pledge may be signed again"),
     "pledge_template.create": ("誓約書ひな形の公開", "Pledge text published"),
     # Keys (identity)
     "key.unwrap": ("鍵の開封", "Keys opened"),
@@ -209,6 +210,7 @@ DETAILS: dict[str, Name] = {
     "minutes_removed": ("会議録から回収した鍵の数", "Minutes keys taken back"),
     "rehashed": ("確認番号を付け直した版", "Versions with a new check number"),
     "consent_id": ("同意", "Consent"),
+    "blocks_signing": ("管理者の許可まで再提出不可", "No new pledge until an admin allows it"),
     "series_id": ("定例の会議", "Series"),
     "corrects": ("訂正した版", "Corrects"),
     "content_hash": ("内容の確認番号", "Content check number"),
@@ -236,6 +238,7 @@ VALUES: dict[str, Name] = {
     "ended_by_member": ("本人が終了", "Ended by the person"),
     "departed": ("退任", "Departure"),
     "no_pledge": ("誓約書なし", "No pledge"),
+    "pledge_blocked": ("管理者が再提出を停止中", "Blocked by an administrator"),
     "not_yours": ("本人宛てではない", "Not addressed to them"),
     "unknown_kind": ("会議の種類が不明", "Unknown conference kind"),
     "key_destroyed": ("鍵が破棄済み", "Key destroyed"),

@@ -40,3 +40,19 @@ class Pledge(IdMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by: Mapped[str | None] = mapped_column(String(32))
     revoke_reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class PledgeBlock(IdMixin, Base):
+    """An admin revoked a member's pledge of a kind: no new one until an admin lifts this."""
+
+    __tablename__ = "pledge_blocks"
+
+    member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
+    conference_kind: Mapped[str] = mapped_column(String(8))
+    pledge_id: Mapped[str] = mapped_column(ForeignKey("pledges.id"))
+    blocked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    blocked_by: Mapped[str] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(String(200))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by: Mapped[str | None] = mapped_column(String(32))
+    lift_reason: Mapped[str | None] = mapped_column(String(200))

@@ -8,9 +8,11 @@ from fastapi import APIRouter, Query, status
 
 from identity.deps import AdminMember, CurrentMember
 from identity.members.service import get_member
-from identity.pledges import service
+from identity.pledges import blocks, service
 from identity.pledges.schemas import (
     ConferenceKind,
+    PledgeBlockLift,
+    PledgeBlockOut,
     PledgeOut,
     PledgeRevoke,
     PledgeSign,
@@ -72,6 +74,27 @@ def revoke_pledge(
     """Revoke a pledge (the member or an admin)."""
     service.require_self_or(caller.id, member_id, tuple(caller.roles), ("admin",))
     return service.pledge_out(service.revoke(session, member_id, pledge_id, caller.id, data.reason))
+
+
+@router.get("/members/{member_id}/pledge-blocks", response_model=list[PledgeBlockOut])
+def list_blocks(member_id: str, session: SessionDep, caller: CurrentMember) -> list[PledgeBlockOut]:
+    """Admins' revocations that keep this member from signing again (lifted ones too)."""
+    service.require_self_or(caller.id, member_id, tuple(caller.roles), READERS)
+    get_member(session, member_id)
+    return [blocks.block_out(b) for b in blocks.list_blocks(session, member_id)]
+
+
+@router.post("/members/{member_id}/pledge-blocks/{block_id}/lift", response_model=PledgeBlockOut)
+def lift_block(
+    member_id: str,
+    block_id: str,
+    session: SessionDep,
+    admin: AdminMember,
+    data: PledgeBlockLift | None = None,
+) -> PledgeBlockOut:
+    """Allow the member to sign that kind's pledge again (admin, not for oneself; audited)."""
+    reason = data.reason if data else None
+    return blocks.block_out(blocks.lift(session, member_id, block_id, admin, reason))
 
 
 @router.get("/members/{member_id}/pledges/status", response_model=PledgeStatus)

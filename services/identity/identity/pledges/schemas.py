@@ -67,3 +67,26 @@ class PledgeStatus(BaseModel):
     valid: bool
     pledge_id: str | None = None
     valid_until: date | None = None
+    # An admin revoked this kind: no new pledge until an admin lifts the block.
+    blocked: bool = False
+
+
+class PledgeBlockOut(BaseModel):
+    """An admin's revocation that keeps the member from signing the kind again until lifted."""
+
+    id: str
+    member_id: str
+    conference_kind: ConferenceKind
+    pledge_id: str
+    blocked_at: datetime
+    blocked_by: str
+    reason: str | None
+    lifted_at: datetime | None
+    lifted_by: str | None
+
+
+class PledgeBlockLift(BaseModel):
+    """Why an admin allows the member to sign again (optional, no case content)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(default=None, max_length=200)

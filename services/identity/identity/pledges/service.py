@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from identity.audit import record
+from identity.pledges import blocks
 from identity.members.models import Member
 from identity.pledges.models import Pledge, PledgeTemplate
 from identity.pledges.schemas import (
@@ -133,6 +134,7 @@ def sign(session: Session, member: Member, template_id: str) -> Pledge:
     template = session.get(PledgeTemplate, template_id)
     if template is None:
         raise not_found("誓約書のひな形", "Pledge template")
+    blocks.refuse_if_blocked(session, member, template.conference_kind)
     current = current_template(session, template.conference_kind)
     if current is None or current.id != template.id:
         raise conflict(
@@ -188,7 +190,19 @@ def revoke(
             "This pledge is already revoked.",
         )
     pledge.revoked_at, pledge.revoked_by, pledge.revoke_reason = utcnow(), actor_id, reason
-    record(session, "pledge.revoke", actor_id, "pledge", pledge.id, kind=pledge.conference_kind)
+    # The member taking back their own pledge may sign again; an admin's revocation holds.
+    by_admin = actor_id != member_id
+    if by_admin:
+        blocks.block_after_revocation(session, pledge, actor_id, reason)
+    record(
+        session,
+        "pledge.revoke",
+        actor_id,
+        "pledge",
+        pledge.id,
+        kind=pledge.conference_kind,
+        blocks_signing=by_admin,
+    )
     return pledge
 
 
@@ -208,8 +222,14 @@ def status(session: Session, member_id: str, kind: str) -> PledgeStatus:
         .order_by(Pledge.valid_until.desc())
         .limit(1)
     )
-    if best is None or not member.active:
-        return PledgeStatus(member_id=member_id, conference_kind=kind, valid=False)  # type: ignore[arg-type]
+    blocked = blocks.active_block(session, member_id, kind) is not None
+    if best is None or not member.active or blocked:
+        return PledgeStatus(
+            member_id=member_id,
+            conference_kind=kind,  # type: ignore[arg-type]
+            valid=False,
+            blocked=blocked,
+        )
     return PledgeStatus(
         member_id=member_id,
         conference_kind=kind,
