@@ -75,6 +75,10 @@ EVENTS: dict[str, Name] = {
     "item.tax_mark": ("議題の税情報の指定", "Item: tax data marked"),
     "item.tax_unmark": ("議題の税情報の指定解除", "Item: tax mark removed"),
     "item.tax_keep": ("議題の「税情報ではない」確認", "Item: confirmed not tax data"),
+    "agenda.integrity_failure": (
+        "開けない記録の検知（改ざん・破損）",
+        "A stored record failed its integrity check",
+    ),
     # Minutes (minutes)
     "minutes.view": ("会議録の閲覧", "Minutes read"),
     "minutes.save": ("会議録の保存", "Minutes saved"),
@@ -134,6 +138,8 @@ TARGETS: dict[str, Name] = {
     "agenda_item": ("議題", "Agenda item"),
     "consent": ("同意", "Consent"),
     "plan": ("支援プラン", "Support plan"),
+    "meeting_note": ("会議の連絡事項", "Meeting note"),
+    "case_status_change": ("事例の状況の変更", "Case status change"),
     "minutes": ("会議録", "Minutes"),
     "minutes_item": ("会議録の議題", "Minutes item"),
     "comment": ("会議録へのコメント", "Comment"),
@@ -222,6 +228,8 @@ DETAILS: dict[str, Name] = {
     "first": ("初めての配布", "First distribution"),
     "updating": ("更新中の議題", "Items being updated"),
     "distributed": ("配布済み", "Distributed"),
+    "audience": ("開けなかった区分", "Class that failed"),
+    "unreadable": ("開けなかった記録", "Unreadable records"),
 }
 
 # Coded values inside details, where a code would otherwise reach the reader.
@@ -247,6 +255,8 @@ VALUES: dict[str, Name] = {
     "shien": ("支援会議", "Support conference"),
     "jusou": ("重層的支援会議", "Multi-layered support conference"),
     "docx": ("Word", "Word"),
+    "content": ("一般の内容", "General content"),
+    "tax": ("税情報", "Tax data"),
     "this": ("この回のみ", "This meeting"),
     "following": ("この回以降", "This and later meetings"),
     "display_name": ("氏名", "Name"),

@@ -32,6 +32,13 @@ from kasane_shared.errors import KasaneError
 
 SEALED_KIND = "sealed"
 ESCROW_KIND = "escrow"
+# A record in a list that failed to open: listed by id with this notice, the rest served.
+UNREADABLE_NOTICE = (
+    "保存データの整合性を確認できないため、この記録は表示できません。管理者に連絡してください。"
+)
+UNREADABLE_NOTICE_EN = (
+    "This record failed its integrity check and is not shown. Contact an administrator."
+)
 
 
 def integrity_error() -> KasaneError:

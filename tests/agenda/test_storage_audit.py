@@ -1,15 +1,13 @@
-"""Agenda stores no plaintext, fails closed on tampering, and audits views and changes."""
+"""Agenda stores no plaintext and audits views and changes (tampering: test_unreadable_records)."""
 
 from __future__ import annotations
 
 import json
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from agenda.base import AuditEntry
-from agenda.cases.models import Case
 from kasane_shared.audit import verify_chain
-from kasane_shared.crypto import from_text, to_text
 from tests.agenda import scenario as sc
 from tests.agenda.rows import dump
 from tests.helpers import assert_problem
@@ -86,33 +84,6 @@ def test_no_plaintext_in_any_agenda_row(suite, coordinator, people, api):
     for sentinel in secrets:
         assert sentinel not in rows, sentinel
     assert len(rows) > 1000  # the rows are there, sealed
-
-
-def test_flipped_bit_fails_closed(suite, coordinator, people, api):
-    _, meeting, item = _world(coordinator, people, kind="shien")
-    with suite.dbs["agenda"].session() as session:
-        case = session.get(Case, item["case_id"])
-        fields = json.loads(json.dumps(case.sealed_fields))
-        raw = bytearray(from_text(fields["content"]["notes"]))
-        raw[len(raw) // 2] ^= 0x01
-        fields["content"]["notes"] = to_text(bytes(raw))
-        session.execute(
-            text("UPDATE cases SET sealed_fields = :f WHERE id = :id"),
-            {"f": json.dumps(fields), "id": case.id},
-        )
-    response = api("demo-member-1").get(f"/meetings/{meeting['id']}/agenda")
-    body = assert_problem(response, 409, "integrity_failure")
-    assert "整合性" in body["detail"]
-    for sentinel in sc.ALL_SENTINELS:
-        assert sentinel not in response.text
-    assert_problem(coordinator.get(f"/cases/{item['case_id']}"), 409, "integrity_failure")
-    with suite.dbs["agenda"].session() as session:
-        failed = session.scalars(
-            select(AuditEntry).where(
-                AuditEntry.action == "agenda.view", AuditEntry.outcome == "tampered"
-            )
-        ).all()
-        assert len(failed) == 1
 
 
 def test_views_and_changes_are_audited(suite, coordinator, people, api):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from minutes.meeting_minutes.models import Minutes, MinutesConfirmation
 from tests.agenda.scenario import TITLE
-from tests.helpers import assert_problem
+from tests.helpers import assert_problem, auth
 from tests.minutes.test_minutes_flow import _minutes, _setup, _write
 
 
@@ -58,11 +58,21 @@ def test_attendees_confirm_and_the_coordinator_sees_who(suite, drafted, tokens, 
     assert_problem(
         _minutes(suite, member, drafted, "POST", "/confirmations"), 409, "already_confirmed"
     )
-    # Invited but not recorded as attending: nothing to confirm.
+    # Invited but not recorded as attending: nothing to confirm; without a pledge, nothing at all.
+    invited = {"attendees": [{"member_id": people.members["demo-member-3"]}]}
+    added = suite.client.post(
+        f"/agenda/meetings/{drafted}/attendees", json=invited, headers=auth(coordinator)
+    )
+    assert added.status_code == 200, added.text
+    assert_problem(
+        _minutes(suite, tokens["demo-member-3"], drafted, "POST", "/confirmations"),
+        403,
+        "not_attendee",
+    )
     assert_problem(
         _minutes(suite, tokens["demo-member-4"], drafted, "POST", "/confirmations"),
         403,
-        "not_attendee",
+        "no_pledge",
     )
     assert _count(suite) == 1
     mine = _minutes(suite, member, drafted).json()

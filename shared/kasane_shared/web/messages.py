@@ -201,6 +201,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "本人の同意が、あなたの所属機関との共有を含んでいません。",
         "The person's consent does not cover sharing with your organization.",
     ),
+    "redacted.unreadable": ("記録を開けないため非表示", "Hidden: the record failed to open"),
+    "redacted.unreadable_why": (
+        "保存データの整合性を確認できませんでした。管理者に連絡してください。",
+        "The stored record failed its integrity check. Contact an administrator.",
+    ),
     "redacted.not_attending": ("招集対象外のため非表示", "Hidden: not invited for this item"),
     "redacted.not_attending_why": (
         "この議題には招集されていません。",

@@ -18,7 +18,7 @@ from agenda.cases.models import Case
 from agenda.cases.schemas import CaseOut
 from agenda.cases.search import CaseFilter, case_query, find_cases
 from agenda.cases.service import case_out
-from agenda.keys.service import CONTENT, KINDS, KeyContext, ensure_coordinator_access, open_records
+from agenda.keys.service import CONTENT, KINDS, KeyContext, ensure_coordinator_access, open_each
 from kasane_shared.paging import decode_cursor, decode_offset, encode_cursor, encode_offset
 
 LIST_NAME = "agenda/cases"
@@ -54,12 +54,18 @@ def _keyset_page(ctx: KeyContext, wanted: CaseFilter, limit: int, cursor: str | 
     rows = list(ctx.session.scalars(query))
     page, more = rows[:limit], len(rows) > limit
     ensure_coordinator_access(ctx, page)
-    opened = open_records(ctx, page, (CONTENT,), KINDS)
+    # A case that fails to open is listed as unreadable (and audited); the page is served.
+    opened, failed = open_each(ctx, page, (CONTENT,), KINDS)
     consents = active_consents(ctx.session, [c.id for c in page])
     shown = []
     for case in page:
         out = case_out(
-            ctx, case, opened.get((case.id, CONTENT)), None, consent=consents.get(case.id)
+            ctx,
+            case,
+            opened.get((case.id, CONTENT)),
+            None,
+            consent=consents.get(case.id),
+            unreadable=case.id in failed,
         )
         out.monitoring_on = case.monitoring_on  # the newest plan's date, copied onto the case
         shown.append(out)

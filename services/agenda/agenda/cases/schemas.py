@@ -138,6 +138,10 @@ class CaseOut(BaseModel):
     lead_organization_id: str | None
     issue_codes: list[str]
     readable: bool
+    # The stored record failed to open (tampered or damaged): listed with a notice, no content.
+    unreadable: bool = False
+    notice: str | None = None
+    notice_en: str | None = None
     title: str | None = None
     summary: str | None = None
     notes: str | None = None

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from agenda.cases.models import Case
 from agenda.cases.schemas import CaseOut
-from agenda.keys.service import CONTENT, KINDS, KeyContext, ensure_coordinator_access, open_records
+from agenda.keys.service import CONTENT, KINDS, KeyContext, ensure_coordinator_access, open_each
 from agenda.plans.models import SupportPlan
 
 
@@ -109,9 +109,12 @@ def find_cases(
     if wanted.issue:
         cases = [c for c in cases if wanted.issue in (c.issue_codes or [])]
     ensure_coordinator_access(ctx, cases)
-    opened = open_records(ctx, cases, (CONTENT,), KINDS)
+    opened, failed = open_each(ctx, cases, (CONTENT,), KINDS)
     monitoring = latest_monitoring(ctx.session, [c.id for c in cases])
-    outs = [case_out(ctx, c, opened.get((c.id, CONTENT)), None) for c in cases]
+    outs = [
+        case_out(ctx, c, opened.get((c.id, CONTENT)), None, unreadable=c.id in failed)
+        for c in cases
+    ]
     for out in outs:
         out.monitoring_on = monitoring.get(out.id)
     if wanted.q:

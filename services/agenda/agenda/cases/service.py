@@ -46,6 +46,7 @@ from agenda.keys.service import (
 from agenda.scheduling import JST
 from kasane_shared.db import new_id, utcnow
 from kasane_shared.errors import conflict
+from kasane_shared.sealing import UNREADABLE_NOTICE, UNREADABLE_NOTICE_EN
 
 # Free-text fields that go through the redactor. The title is one: it is shown in lists,
 # tabs and invitations, and a coordinator may well write 「固定資産税滞納の8050世帯」.
@@ -175,8 +176,12 @@ def case_out(
     tax: dict[str, str] | None,
     *,
     consent: Consent | None = _UNKNOWN,
+    unreadable: bool = False,
 ) -> CaseOut:
-    """The coordinator's shape of a case (``consent``: its active consent, when known)."""
+    """The coordinator's shape of a case (``consent``: its active consent, when known).
+
+    ``unreadable``: its stored content failed to open; it is listed by id with a notice.
+    """
     if consent is _UNKNOWN:
         consent = active_consent(ctx.session, case.id)
     out = CaseOut(
@@ -191,6 +196,9 @@ def case_out(
         updated_at=case.updated_at,
         active_consent=consent_out(consent) if consent else None,
     )
+    if unreadable:
+        out.unreadable, out.notice, out.notice_en = True, UNREADABLE_NOTICE, UNREADABLE_NOTICE_EN
+        return out
     if content is not None:
         out.title, out.summary, out.notes, out.tax_notes = (
             content["title"],

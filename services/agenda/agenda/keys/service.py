@@ -16,11 +16,14 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from agenda.audit import record as audit
 from agenda.deps import Caller
 from agenda.keys.models import Wrap
 from kasane_shared.auth.tokens import TokenClaims
 from kasane_shared.crypto import Recipient
 from kasane_shared.custody import IdentityClient
+from kasane_shared.disclosure import Disclosure
+from kasane_shared.errors import KasaneError
 from kasane_shared.observability import metrics_for
 from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
 from kasane_shared.sealing import RecordRef, apply_sealed, open_audience, seal_audience
@@ -30,6 +33,14 @@ KINDS = ("shien", "jusou")
 CONTENT, TAX = "content", "tax"
 
 Holder = tuple[str, str, str]  # member id, conference kind, basis
+# Sealed tables as the audit log names their records.
+TARGET_KINDS = {
+    "cases": "case",
+    "agenda_items": "agenda_item",
+    "plans": "plan",
+    "meeting_notes": "meeting_note",
+    "case_status_changes": "case_status_change",
+}
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,13 @@ class KeyContext:
     _escrow: Recipient | None = field(default=None, repr=False)
     _public_keys: dict[str, Recipient | None] = field(default_factory=dict, repr=False)
     _organizations: set[str] | None = field(default=None, repr=False)
+    _disclosure: Disclosure | None = field(default=None, repr=False)
+
+    def disclosure(self) -> Disclosure:
+        """What the caller may be shown of meetings (trust rule 1; pledges asked once per kind)."""
+        if self._disclosure is None:
+            self._disclosure = Disclosure(self.identity, self.caller)
+        return self._disclosure
 
     def as_service(self) -> KeyContext | None:
         """The same request acting as the agenda service (grants only), if it has credentials."""
@@ -243,6 +261,44 @@ def open_records(
     ctx: KeyContext, records: Sequence[Any], audiences: Sequence[str], kinds: Sequence[str]
 ) -> Opened:
     """Open what the caller's own wraps open: one batched unwrap; a tamper fails closed."""
+    return _open(ctx, records, audiences, kinds, None)
+
+
+def open_each(
+    ctx: KeyContext,
+    records: Sequence[Any],
+    audiences: Sequence[str],
+    kinds: Sequence[str],
+    **where: Any,
+) -> tuple[Opened, set[str]]:
+    """``open_records`` for lists: a record that fails to open is set aside, not the whole list.
+
+    Returns what opened and the ids of the records that failed; each failure is audited
+    (``agenda.integrity_failure``, ids only; ``where`` adds e.g. the meeting id).
+    """
+    failed: dict[str, tuple[Any, str]] = {}
+    opened = _open(ctx, records, audiences, kinds, failed)
+    for record_id, (rec, audience) in failed.items():
+        audit(
+            ctx.session,
+            "agenda.integrity_failure",
+            ctx.caller.id,
+            TARGET_KINDS.get(rec.__tablename__, rec.__tablename__),
+            record_id,
+            outcome="tampered",
+            audience=audience,
+            **where,
+        )
+    return opened, set(failed)
+
+
+def _open(
+    ctx: KeyContext,
+    records: Sequence[Any],
+    audiences: Sequence[str],
+    kinds: Sequence[str],
+    failed: dict[str, tuple[Any, str]] | None,
+) -> Opened:
     by_id = {r.id: r for r in records}
     wraps = [
         w
@@ -267,16 +323,31 @@ def open_records(
         for wrap, key in zip(chosen, keys, strict=True):
             if key is None:
                 continue
-            record = by_id[wrap.record_id]
-            opened[(wrap.record_id, wrap.audience)] = open_audience(
-                ref_of(record),
-                wrap.audience,
-                record.seal_version,
-                key,
-                (record.sealed_fields or {}).get(wrap.audience, {}),
-            )
+            rec = by_id[wrap.record_id]
+            try:
+                opened[(wrap.record_id, wrap.audience)] = open_audience(
+                    ref_of(rec),
+                    wrap.audience,
+                    rec.seal_version,
+                    key,
+                    (rec.sealed_fields or {}).get(wrap.audience, {}),
+                )
+            except KasaneError:
+                if failed is None:
+                    raise
+                failed.setdefault(rec.id, (rec, wrap.audience))
         tried = {id(w) for w in chosen}
-        wraps = [w for w in wraps if id(w) not in tried and (w.record_id, w.audience) not in opened]
+        wraps = [
+            w
+            for w in wraps
+            if id(w) not in tried
+            and (w.record_id, w.audience) not in opened
+            and (failed is None or w.record_id not in failed)
+        ]
+    # One audience failing makes the whole record unreadable: nothing half-opened is shown.
+    for record_id in failed or {}:
+        for audience in audiences:
+            opened.pop((record_id, audience), None)
     return opened
 
 

@@ -19,7 +19,7 @@ from agenda.keys.service import (
     CONTENT,
     KeyContext,
     ensure_coordinator_access,
-    open_records,
+    open_each,
     seal,
 )
 from agenda.meetings.models import Attendee, Meeting, MeetingNote
@@ -197,7 +197,12 @@ def _seal_note(ctx: KeyContext, meeting: Meeting, purpose: str, text: str) -> Me
 
 def cancel_reasons(ctx: KeyContext, meetings: Sequence[Meeting]) -> dict[str, str]:
     """The cancellation reason of each cancelled meeting the caller's keys open (one unwrap)."""
-    cancelled = {m.id: m for m in meetings if m.status == "cancelled"}
+    # A reason is content: none for a caller without a pledge for the meeting's kind.
+    cancelled = {
+        m.id: m
+        for m in meetings
+        if m.status == "cancelled" and ctx.disclosure().may_see_content(m.kind)
+    }
     if not cancelled:
         return {}
     notes = list(
@@ -212,7 +217,8 @@ def cancel_reasons(ctx: KeyContext, meetings: Sequence[Meeting]) -> dict[str, st
     kinds = tuple({m.kind for m in cancelled.values()})
     if ctx.caller.is_coordinator:
         ensure_coordinator_access(ctx, notes, kinds)
-    opened = open_records(ctx, notes, (CONTENT,), kinds)
+    # A reason that fails to open is left out (and audited); the meetings are still listed.
+    opened, _ = open_each(ctx, notes, (CONTENT,), kinds)
     reasons = {
         n.meeting_id: opened[(n.id, CONTENT)]["text"] for n in notes if (n.id, CONTENT) in opened
     }

@@ -55,8 +55,7 @@ def list_meetings(ctx: CallerCtx) -> list[MeetingOut]:
     reasons = changes.cancel_reasons(ctx, meetings)
     return [
         service.meeting_out(ctx.session, m, with_attendees=ctx.caller.is_coordinator).model_copy(
-            update={"cancel_reason": reasons.get(m.id)}
-            | ({} if ctx.caller.is_coordinator else {"title": service.title_for_members(m.title)})
+            update={"cancel_reason": reasons.get(m.id), "title": service.shown_title(ctx, m)}
         )
         for m in meetings
     ]
@@ -67,8 +66,7 @@ def get_meeting(meeting_id: str, ctx: CallerCtx) -> MeetingOut:
     """One meeting (coordinators, or its invitees); a cancelled one with the reason."""
     meeting = service.visible_meeting(ctx, meeting_id)
     out = service.meeting_out(ctx.session, meeting, with_attendees=ctx.caller.is_coordinator)
-    if not ctx.caller.is_coordinator:
-        out.title = service.title_for_members(out.title)
+    out.title = service.shown_title(ctx, meeting)  # type: ignore[assignment]
     out.cancel_reason = changes.cancel_reasons(ctx, [meeting]).get(meeting.id)
     return out
 
@@ -143,9 +141,9 @@ def list_items(meeting_id: str, ctx: CoordinatorCtx) -> list[ItemOut]:
     """The agenda as the coordinator's keys open it."""
     meeting = service.get_meeting(ctx.session, meeting_id)
     items = service.items_of(ctx.session, meeting.id)
-    opened = service.open_items(ctx, meeting, items)
+    opened, failed = service.open_item_list(ctx, meeting, items)
     record(ctx.session, "item.list", ctx.caller.id, "meeting", meeting.id, items=len(items))
-    return [service.item_out(i, opened) for i in items]
+    return [service.item_out(i, opened, unreadable=i.id in failed) for i in items]
 
 
 @router.post("/{meeting_id}/items/reorder", response_model=list[ItemOut])

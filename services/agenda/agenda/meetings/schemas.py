@@ -240,6 +240,9 @@ class ItemOut(BaseModel):
     minutes: int
     presenter: str | None
     readable: bool
+    unreadable: bool = False  # the stored item failed to open: listed with a notice only
+    notice: str | None = None
+    notice_en: str | None = None
     briefing: str | None = None
     tax_masked: bool = True
     briefing_tax_spans: list[list[int]] | None = None

@@ -27,6 +27,7 @@ from agenda.keys.service import (
     holders,
     load_overrides,
     masked,
+    open_each,
     open_records,
     seal,
     tax_spans,
@@ -46,7 +47,9 @@ from agenda.meetings.schemas import (
 from agenda.scheduling import SchedulingError, describe_ja, from_dict
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS, PURPOSES
 from kasane_shared.db import new_id
+from kasane_shared.disclosure import kind_label
 from kasane_shared.redaction import find_tax_spans, mask
+from kasane_shared.sealing import UNREADABLE_NOTICE, UNREADABLE_NOTICE_EN
 
 # --- meetings ---------------------------------------------------------------------
 
@@ -103,6 +106,13 @@ def _local_offset(value: datetime) -> int:
 def title_for_members(title: str | None) -> str | None:
     """A meeting title as invitees read it: tax data masked (no consent covers a meeting)."""
     return mask(title, find_tax_spans(title)) if title else title
+
+
+def shown_title(ctx: KeyContext, meeting: Meeting) -> str | None:
+    """The title as this caller may read it: the kind label without a pledge for the kind."""
+    if not ctx.disclosure().may_see_content(meeting.kind):
+        return kind_label(meeting.kind)
+    return meeting.title if ctx.caller.is_coordinator else title_for_members(meeting.title)
 
 
 def meeting_out(session: Session, meeting: Meeting, *, with_attendees: bool = True) -> MeetingOut:
@@ -565,8 +575,18 @@ def open_items(ctx: KeyContext, meeting: Meeting, items: list[AgendaItem]) -> di
     return open_records(ctx, items, (CONTENT, TAX), (meeting.kind,))
 
 
-def item_out(item: AgendaItem, opened: dict, warnings: list[dict] | None = None) -> ItemOut:
-    """The coordinator's shape of an item."""
+def open_item_list(
+    ctx: KeyContext, meeting: Meeting, items: list[AgendaItem]
+) -> tuple[dict, set[str]]:
+    """``open_items`` for the whole agenda: an item that fails to open is set aside (audited)."""
+    ensure_coordinator_access(ctx, items, (meeting.kind,))
+    return open_each(ctx, items, (CONTENT, TAX), (meeting.kind,), meeting_id=meeting.id)
+
+
+def item_out(
+    item: AgendaItem, opened: dict, warnings: list[dict] | None = None, *, unreadable: bool = False
+) -> ItemOut:
+    """The coordinator's shape of an item (``unreadable``: listed with a notice only)."""
     content, tax = opened.get((item.id, CONTENT)), opened.get((item.id, TAX))
     out = ItemOut(
         id=item.id,
@@ -580,6 +600,9 @@ def item_out(item: AgendaItem, opened: dict, warnings: list[dict] | None = None)
         readable=content is not None,
         warnings=warnings or [],
     )
+    if unreadable:
+        out.unreadable, out.notice, out.notice_en = True, UNREADABLE_NOTICE, UNREADABLE_NOTICE_EN
+        return out
     if content is not None:
         out.briefing = content["briefing"]
     if content is not None and tax is not None:

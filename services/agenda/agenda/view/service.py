@@ -22,7 +22,7 @@ from agenda.keys.service import (
     TAX,
     ensure_coordinator_access,
     full_title,
-    open_records,
+    open_each,
     placeholder_if,
     record_wraps,
 )
@@ -38,7 +38,8 @@ from agenda.meetings.service import (
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS
 from agenda.scheduling import render_invitation
 from kasane_shared.db import utcnow
-from kasane_shared.errors import KasaneError
+from kasane_shared.disclosure import kind_label
+from kasane_shared.sealing import UNREADABLE_NOTICE, UNREADABLE_NOTICE_EN
 
 NOTICE = "誓約書が未提出のため、日時と場所のみ表示しています。"
 NOTICE_EN = "No valid pledge on file: only the time and place are shown."
@@ -48,8 +49,8 @@ UPDATING = "更新中"
 
 
 def own_pledge_valid(ctx: KeyContext, kind: str) -> bool:
-    """Does the caller hold a valid pledge for ``kind`` now (identity answers for oneself)."""
-    return ctx.identity.has_pledge(ctx.caller.token, ctx.caller.id, kind)
+    """May the caller see content of a meeting of ``kind`` (the shared rule: a valid pledge)."""
+    return ctx.disclosure().may_see_content(kind)
 
 
 def meeting_block(meeting: Meeting, *, full: bool) -> dict[str, Any]:
@@ -58,7 +59,7 @@ def meeting_block(meeting: Meeting, *, full: bool) -> dict[str, Any]:
         "id": meeting.id,
         "kind": meeting.kind,
         "kind_label": KIND_LABELS[meeting.kind],
-        "title": title_for_members(meeting.title) if full else KIND_LABELS[meeting.kind],
+        "title": title_for_members(meeting.title) if full else kind_label(meeting.kind),
         "starts_at": local(meeting, meeting.starts_at).isoformat(),
         "ends_at": local(meeting, meeting.ends_at).isoformat(),
         "place": meeting.place,
@@ -126,25 +127,17 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
         ensure_coordinator_access(ctx, [*cases.values(), *items], (meeting.kind,))
     else:
         _grant_if_pledged_since(ctx, meeting, cases)
-    try:
-        opened = open_records(ctx, [*cases.values(), *items], (CONTENT, TAX), (meeting.kind,))
-    except KasaneError as error:
-        record(
-            ctx.session,
-            "agenda.view",
-            ctx.caller.id,
-            "meeting",
-            meeting.id,
-            outcome="tampered",
-            items=[i.id for i in items],
-        )
-        error.keep_changes = True
-        raise
+    # A case or item that fails to open makes its items unreadable (audited), not the agenda.
+    opened, failed = open_each(
+        ctx, [*cases.values(), *items], (CONTENT, TAX), (meeting.kind,), meeting_id=meeting.id
+    )
     # Looked up once for the whole view, not once per item.
     consents = access.active_consents(ctx.session, list(cases))
     organization = _my_organization(ctx, meeting)
     shown = [
-        _item(
+        _unreadable(item, cases.get(item.case_id))
+        if failed & {item.id, item.case_id}
+        else _item(
             meeting, item, opened, consents.get(item.case_id), organization, cases.get(item.case_id)
         )
         for item in items
@@ -160,6 +153,7 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
         opened=sum(1 for s in shown if not s["redacted"]),
         tax=sum(1 for s in shown if s.get("tax_masked") is False),
         updating=[i.id for i in updating],
+        **({"outcome": "partial", "unreadable": sorted(failed)} if failed else {}),
     )
     shown += [_updating(item) for item in updating]
     shown.sort(key=lambda s: s["order"])
@@ -178,6 +172,24 @@ def _updating(item: AgendaItem) -> dict[str, Any]:
         "order": item.position,
         "redacted": "updating",
         "status_label": UPDATING,
+        "tax_masked": True,
+    }
+
+
+def _unreadable(item: AgendaItem, case: Case | None) -> dict[str, Any]:
+    """An item whose case or own record failed to open: its place and id, and why (no content)."""
+    return {
+        "id": item.id,
+        "case_id": item.case_id,
+        "case_number": case.number if case is not None else None,
+        "purpose": item.purpose,
+        "purpose_label": PURPOSE_LABELS[item.purpose],
+        "order": item.position,
+        "minutes": item.minutes,
+        "presenter": item.presenter_member_id,
+        "redacted": "unreadable",
+        "notice": UNREADABLE_NOTICE,
+        "notice_en": UNREADABLE_NOTICE_EN,
         "tax_masked": True,
     }
 

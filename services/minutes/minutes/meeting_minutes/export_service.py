@@ -107,7 +107,9 @@ def export_docx(
     version: int | None,
 ) -> tuple[bytes, MinutesDocument]:
     """The caller's redacted Word copy; every export is audited with its document id."""
-    view = caller_view(session, identity, agenda, caller, meeting_id, version=version, audit=False)
+    view = caller_view(
+        session, identity, agenda, caller, meeting_id, version=version, audit=False, action="export"
+    )
     if view.status == "new" or view.id is None:
         raise conflict("no_minutes", "会議録がまだ作成されていません。", "No minutes yet.")
     me = identity.me(caller.token)

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from kasane_shared.auth.deps import Caller
 from kasane_shared.custody import IdentityClient
+from kasane_shared.disclosure import Disclosure
 from kasane_shared.errors import KasaneError, conflict, not_found
 from minutes.agenda_client import AgendaClient
 from minutes.audit import record
@@ -47,6 +48,7 @@ def confirm(
 ) -> ConfirmationOut:
     """An attendee says 「確認しました」 for the version in review (once)."""
     kind = agenda.agenda_view(caller.token, meeting_id)["meeting"]["kind"]
+    Disclosure(identity, caller).require_content(kind, "confirm")
     minutes = _in_review(session, meeting_id)
     if minutes is None:
         raise conflict(
@@ -60,13 +62,6 @@ def confirm(
             "not_attendee",
             "会議に出席したメンバーだけが会議録を確認できます。",
             "Only those who attended confirm the minutes.",
-        )
-    if not identity.has_pledge(caller.token, caller.member_id, kind):
-        raise KasaneError(
-            403,
-            "no_pledge",
-            "誓約書が未提出のため、確認できません。",
-            "Sign the pledge before confirming.",
         )
     if any(c.member_id == caller.member_id for c in _confirmations(session, minutes)):
         raise conflict(

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from kasane_shared.auth.deps import CoordinatorCaller, CurrentCaller
 from kasane_shared.db import SessionDep
+from kasane_shared.disclosure import KIND_LABELS, Disclosure
 from kasane_shared.wareki import era_year, to_jst
 from minutes.deps import AgendaDep, IdentityDep, SettingsDep
 from minutes.meeting_minutes import export_service, review, service
@@ -110,6 +111,7 @@ def list_versions(
 ) -> list[dict[str, object]]:
     """Every version the caller may know of: status, who, when, hash, the correction reason."""
     kind = agenda.agenda_view(caller.token, meeting_id)["meeting"]["kind"]
+    Disclosure(identity, caller).require_content(kind)
     rows = service.versions(session, meeting_id, caller.has_role("coordinator"))
     return review.version_rows(session, identity, caller, kind, rows)
 
@@ -131,11 +133,13 @@ def list_confirmations(
     meeting_id: str,
     session: SessionDep,
     caller: CoordinatorCaller,
+    identity: IdentityDep,
     agenda: AgendaDep,
     version: Annotated[int, Query(ge=1, le=10000)],
 ) -> list[ConfirmationOut]:
     """Who confirmed a version (coordinators)."""
-    agenda.agenda_view(caller.token, meeting_id)
+    kind = agenda.agenda_view(caller.token, meeting_id)["meeting"]["kind"]
+    Disclosure(identity, caller).require_content(kind)
     return review.confirmations(session, meeting_id, version)
 
 
@@ -175,9 +179,6 @@ def change_tax_mark(
 ) -> MinutesOut:
     """Mark a missed span as tax, or unmark a false one (audited)."""
     return service.change_tax_mark(session, identity, agenda, caller, meeting_id, data)
-
-
-KIND_LABELS = {"shien": "支援会議", "jusou": "重層的支援会議"}
 
 
 def content_disposition(starts_at: datetime, kind: str) -> str:

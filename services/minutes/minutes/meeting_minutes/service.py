@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from kasane_shared.auth.deps import Caller
 from kasane_shared.custody import IdentityClient
 from kasane_shared.db import utcnow
+from kasane_shared.disclosure import Disclosure
 from kasane_shared.errors import FieldError, KasaneError, conflict, not_found
 from kasane_shared.redaction import TAX_PLACEHOLDER
 from kasane_shared.sealing import integrity_error
@@ -46,7 +47,6 @@ from minutes.meeting_minutes.sealing import (
 CONTENT_AUDIENCE = {"shien": "attendees", "jusou": "scope"}
 PLAN_PURPOSES = ("plan_creation", "plan_change", "termination", "suspension")
 ITEMS, BLOCKS, COMMENTS = "minutes_items", "tax_blocks", "comments"
-NO_PLEDGE_NOTICE = "誓約書が未提出のため、会議録の内容は表示されません。"
 
 
 @dataclass
@@ -684,10 +684,16 @@ def caller_view(
     *,
     version: int | None = None,
     audit: bool = True,
+    action: str = "read",
 ) -> MinutesOut:
-    """The minutes as this caller may read them: only what the caller's own keys open."""
+    """The minutes as this caller may read them: only what the caller's own keys open.
+
+    Without a valid pledge for the meeting's kind the minutes are refused (403), not trimmed:
+    even the case ids, purposes, attendance, approver and hash are the meeting's content.
+    """
     agenda_view = agenda.agenda_view(caller.token, meeting_id)
     kind = agenda_view["meeting"]["kind"]
+    Disclosure(identity, caller).require_content(kind, action)
     cases = _case_labels(agenda_view)
     coordinator = caller.has_role("coordinator")
     minutes = shown_version(session, meeting_id, version, coordinator)
@@ -708,26 +714,21 @@ def caller_view(
             outcome="refused",
         )
         raise integrity_error()
-    pledged = identity.has_pledge(caller.token, caller.member_id, kind)
-    opened = (
-        open_for(
-            session,
-            identity,
-            caller.token,
-            caller.member_id,
-            kind,
-            [(ITEMS, i.id) for i in items] + [(BLOCKS, b) for b in blocks],
-        )
-        if pledged
-        else None
+    opened = open_for(
+        session,
+        identity,
+        caller.token,
+        caller.member_id,
+        kind,
+        [(ITEMS, i.id) for i in items] + [(BLOCKS, b) for b in blocks],
     )
     outs = [
         _item_out(
             item,
-            opened.open(ITEMS, item, item.audience) if opened else None,
+            opened.open(ITEMS, item, item.audience),
             blocks,
             opened,
-            None if pledged else "no_pledge",
+            None,
             coordinator,
             cases.get(item.agenda_item_id, {}),
         )
@@ -755,7 +756,6 @@ def caller_view(
         approved_by=minutes.approved_by,
         approved_at=minutes.approved_at,
         content_hash=minutes.content_hash,
-        notice=None if pledged else NO_PLEDGE_NOTICE,
         created_by=minutes.created_by,
         submitted_by=minutes.submitted_by,
     )
@@ -787,14 +787,8 @@ def add_comment(
 ) -> CommentOut:
     """An attendee comments while the minutes are in review; sealed for the pledged attendees."""
     meeting = agenda.agenda_view(caller.token, meeting_id)["meeting"]
+    Disclosure(identity, caller).require_content(meeting["kind"], "comment")
     minutes = _require_status(_latest(session, meeting_id), "in_review")
-    if not identity.has_pledge(caller.token, caller.member_id, meeting["kind"]):
-        raise KasaneError(
-            403,
-            "no_pledge",
-            "誓約書が未提出のため、コメントできません。",
-            "Sign the pledge before commenting.",
-        )
     comment = MinutesComment(
         minutes_id=minutes.id,
         author_id=caller.member_id,
@@ -837,6 +831,7 @@ def list_comments(
 ) -> list[CommentOut]:
     """Comments on the current version, opened where the caller holds the key."""
     kind = agenda.agenda_view(caller.token, meeting_id)["meeting"]["kind"]
+    Disclosure(identity, caller).require_content(kind)
     minutes = _latest(session, meeting_id)
     if minutes is None:
         return []

@@ -26,7 +26,9 @@ def minutes_page(
 ) -> Response:
     """The minutes page: reader's view, review, and for coordinators the editor."""
     agenda = page.api.get(f"/agenda/meetings/{meeting_id}/agenda")
-    minutes = service.view(page.api, meeting_id, version)
+    pledge_valid = agenda.get("pledge_valid", False)
+    # Without a pledge the minutes service refuses (403): the page says why and how to sign.
+    minutes = service.view(page.api, meeting_id, version) if pledge_valid else None
     coordinator = page.has_role("coordinator")
     extra = (
         service.editor_context(page.api, meeting_id)
@@ -46,7 +48,7 @@ def minutes_page(
         nav="meetings",
         page_title=page.t("minutes.title"),
         meeting=agenda["meeting"],
-        pledge_valid=agenda.get("pledge_valid", False),
+        pledge_valid=pledge_valid,
         minutes=minutes,
         coordinator=coordinator,
         editable=coordinator
