@@ -42,6 +42,14 @@ EVENTS: dict[str, Name] = {
     "oauth.client.register": ("連携サービスの登録", "Service client registered"),
     "oauth.token": ("連携サービスの認証", "Service client sign-in"),
     "integrity.keys": ("改ざん検知用の鍵の受け渡し", "Integrity keys handed to a service"),
+    "trust_row.integrity_failure": (
+        "利用者・ログイン・鍵の情報の改ざん検知",
+        "A person, sign-in or key record failed its integrity check",
+    ),
+    "trust_row.backfill": (
+        "既存の利用者・ログイン・鍵の情報への改ざん検知符号の付与",
+        "Integrity codes given to existing person, sign-in and key records",
+    ),
     # Cases (agenda)
     "case.create": ("事例の登録", "Case opened"),
     "case.read": ("事例の閲覧", "Case read"),
@@ -129,6 +137,7 @@ GROUPS: dict[str, Name] = {
     "audit": ("監査ログに関する操作", "Audit log"),
     "retention": ("保存期間に関する操作", "Retention"),
     "integrity": ("改ざん検知に関する操作", "Integrity"),
+    "trust_row": ("改ざん検知に関する操作", "Integrity"),
 }
 OTHER: Name = ("その他の操作", "Other")
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from joserfc.jwk import ECKey
 
+from identity.integrity.rows import verify
 from identity.members.models import Member
 from identity.sessions.service import live_session
 from identity.signing.service import current_signing_key, published_jwks
@@ -37,10 +38,11 @@ KekDep = Annotated[Any, Depends(get_kek)]
 
 def get_current_member(claims: CurrentClaims, session: SessionDep, settings: SettingsDep) -> Member:
     """The active member whose open session issued the caller's token."""
-    if live_session(session, settings, claims.session_id) is None:
+    login_session = live_session(session, settings, claims.session_id)
+    if login_session is None or login_session.member_id != claims.subject:
         raise session_ended()
     member = session.get(Member, claims.subject)
-    if member is None or not member.active:
+    if member is None or not verify(session, member).active:
         raise session_ended()
     return member
 

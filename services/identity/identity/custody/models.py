@@ -8,10 +8,11 @@ from sqlalchemy import Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity.base import Base
+from identity.integrity.rows import TrustRowMixin
 from kasane_shared.db import IdMixin, UTCDateTime, utcnow
 
 
-class MemberKey(IdMixin, Base):
+class MemberKey(IdMixin, TrustRowMixin, Base):
     """One version of a principal's key pair; ``owner_id`` is a member id or ``escrow:<service>``.
 
     On departure the sealed private key is destroyed: every wrap made for it becomes
@@ -20,6 +21,16 @@ class MemberKey(IdMixin, Base):
 
     __tablename__ = "member_keys"
     __table_args__ = (UniqueConstraint("owner_id", "version"),)
+    __trust_kind__ = "member_key"
+    __trust_fields__ = (
+        "owner_id",
+        "version",
+        "suite",
+        "public_key",
+        "private_sealed",
+        "retired_at",
+        "destroyed_at",
+    )
 
     owner_id: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(Integer)

@@ -20,6 +20,7 @@ from identity.audit import record
 from identity.custody.keycache import PRIVATE_KEYS
 from identity.custody.models import MemberKey
 from identity.custody.schemas import RewrapItem, RewrapResult, UnwrapResult
+from identity.integrity.rows import key_pair_mismatch, verified, verify
 from identity.members.models import Member
 from identity.pledges.service import status as pledge_status
 from kasane_shared.crypto import (
@@ -30,7 +31,10 @@ from kasane_shared.crypto import (
     MemberPrivateKey,
     Recipient,
     encode_public_key,
+    decode_public_key,
     generate_member_keypair,
+    open_private_key,
+    public_key_of,
     parse_wrap_header,
     seal_private_key,
     to_text,
@@ -53,8 +57,7 @@ def escrow_owner(service: str) -> str:
     return f"{ESCROW_PREFIX}{service}"
 
 
-def current_key(session: Session, owner_id: str) -> MemberKey | None:
-    """The owner's newest usable key pair."""
+def _newest_key(session: Session, owner_id: str) -> MemberKey | None:
     return session.scalar(
         select(MemberKey)
         .where(
@@ -67,6 +70,19 @@ def current_key(session: Session, owner_id: str) -> MemberKey | None:
     )
 
 
+def current_key(session: Session, owner_id: str) -> MemberKey | None:
+    """The owner's newest usable key pair; a rewritten row fails closed, never the one before."""
+    return verified(session, _newest_key(session, owner_id))
+
+
+def sealed_matches_public(
+    kek: KeyProvider, owner_id: str, version: int, sealed: bytes, public_key: str
+) -> bool:
+    """Whether the sealed private key opens under the KEK and its public half is ``public_key``."""
+    private = open_private_key(kek, owner_id, version, sealed)
+    return public_key_of(private) == decode_public_key(public_key)
+
+
 def enroll(
     session: Session, kek: KeyProvider, owner_id: str, suite: str = DEFAULT_SUITE
 ) -> MemberKey:
@@ -77,12 +93,17 @@ def enroll(
     )
     private, public = generate_member_keypair(suite)
     version = latest + 1
+    published = encode_public_key(public)
+    sealed = seal_private_key(kek, owner_id, version, private)
+    # What is published must be what the sealed key opens: checked on what was stored.
+    if not sealed_matches_public(kek, owner_id, version, sealed, published):
+        raise key_pair_mismatch()
     key = MemberKey(
         owner_id=owner_id,
         version=version,
         suite=suite,
-        public_key=encode_public_key(public),
-        private_sealed=seal_private_key(kek, owner_id, version, private),
+        public_key=published,
+        private_sealed=sealed,
     )
     session.add(key)
     session.flush()
@@ -101,7 +122,8 @@ def enroll(
 def ensure_escrow_keys(session: Session, kek: KeyProvider) -> None:
     """Each service that seals content has an escrow key pair for grants."""
     for service in ESCROW_SERVICES:
-        if current_key(session, escrow_owner(service)) is None:
+        # Existence only: the key is verified where it is served or used, not at start.
+        if _newest_key(session, escrow_owner(service)) is None:
             enroll(session, kek, escrow_owner(service))
 
 
@@ -116,10 +138,16 @@ def public_key_out(key: MemberKey) -> dict[str, Any]:
 
 
 def public_keys(session: Session, member_ids: list[str]) -> list[MemberKey]:
-    """Current keys of the active members among ``member_ids`` (departed members have none)."""
-    active = set(
-        session.scalars(select(Member.id).where(Member.id.in_(member_ids), Member.active.is_(True)))
-    )
+    """Current keys of the active members among ``member_ids`` (departed members have none).
+
+    Every member row and key row served is verified: content is sealed to these keys.
+    """
+    active = {
+        verify(session, member).id
+        for member in session.scalars(
+            select(Member).where(Member.id.in_(member_ids), Member.active.is_(True))
+        )
+    }
     keys = session.scalars(
         select(MemberKey).where(
             MemberKey.owner_id.in_(active),
@@ -131,7 +159,7 @@ def public_keys(session: Session, member_ids: list[str]) -> list[MemberKey]:
     for key in keys:
         if key.owner_id not in newest or key.version > newest[key.owner_id].version:
             newest[key.owner_id] = key
-    return [newest[m] for m in dict.fromkeys(member_ids) if m in newest]
+    return [verify(session, newest[m]) for m in dict.fromkeys(member_ids) if m in newest]
 
 
 def destroy_keys(session: Session, owner_id: str, actor_id: str | None) -> int:
@@ -159,12 +187,17 @@ class _Opener:
 
     def private_key(self, owner_id: str, version: int) -> MemberPrivateKey | None:
         if (owner_id, version) not in self._keys:
-            # The row is read every time: a destroyed key is gone even if still cached.
-            sealed = self.session.scalar(
-                select(MemberKey.private_sealed).where(
-                    MemberKey.owner_id == owner_id, MemberKey.version == version
-                )
+            # The row is read (and verified) every time: a destroyed key is gone even if
+            # still cached, and a rewritten row is refused.
+            row = verified(
+                self.session,
+                self.session.scalar(
+                    select(MemberKey).where(
+                        MemberKey.owner_id == owner_id, MemberKey.version == version
+                    )
+                ),
             )
+            sealed = None if row is None or row.destroyed_at else row.private_sealed
             self._keys[(owner_id, version)] = (
                 None
                 if sealed is None
@@ -272,7 +305,7 @@ def _rewrap_one(opener: _Opener, caller: Member, item: RewrapItem) -> RewrapResu
         or header.conference_kind != ESCROW_KIND
     ):
         return RewrapResult(error="not_escrow")
-    target = opener.session.get(Member, item.member_id)
+    target = verified(opener.session, opener.session.get(Member, item.member_id))
     if target is None or not target.active:
         return RewrapResult(error="inactive")
     if header.binding.audience == "tax" and target.id == caller.id:

@@ -20,3 +20,15 @@ class AuditAnchor(IdMixin, Base):
     keyed_from: Mapped[int | None] = mapped_column(Integer)
     anchored_at: Mapped[str] = mapped_column(String(32))
     mac: Mapped[str] = mapped_column(String(64))
+
+
+class TrustRowBackfill(Base):
+    """A trust row that existed before rows had MACs: the only kind startup may MAC once.
+
+    Written by migration 0008 (which has no key); emptied by the first start that MACs them.
+    """
+
+    __tablename__ = "trust_row_backfill"
+
+    table_name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    row_id: Mapped[str] = mapped_column(String(64), primary_key=True)

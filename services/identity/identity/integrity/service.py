@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +19,11 @@ from kasane_shared.audit_anchor import (
     newest,
 )
 from kasane_shared.crypto import KeyProvider
+from kasane_shared.db import Database
+from kasane_shared.errors import KasaneError
 from kasane_shared.integrity import PURPOSES, key_label
+
+log = logging.getLogger("kasane.identity")
 
 # Services that receive integrity keys and anchor their chains at identity.
 KEYED_SERVICES = ("agenda", "minutes")
@@ -29,6 +34,17 @@ def service_keys(session: Session, kek: KeyProvider, service: str) -> dict[str, 
     keys = {purpose: kek.derive_key(key_label(service, purpose)) for purpose in PURPOSES}
     record(session, "integrity.keys", f"client:{service}", "oauth_client", service)
     return keys
+
+
+def report_tampering(db: Database, kind: str, row_id: str) -> None:
+    """Audit a trust row that failed its MAC (its kind and id only), after the request's
+    own transaction was rolled back; a failure to audit is logged, never hides the refusal."""
+    log.error("trust row failed its integrity check: %s %s", kind, row_id)
+    try:
+        with db.session() as session:
+            record(session, "trust_row.integrity_failure", None, kind, row_id, outcome="tampered")
+    except KasaneError as error:
+        log.error("could not audit the integrity failure: %s", error.code)
 
 
 def _now() -> str:

@@ -8,13 +8,29 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity.base import Base
+from identity.integrity.rows import TrustRowMixin
 from kasane_shared.db import IdMixin, UTCDateTime, utcnow
 
 
-class Member(IdMixin, Base):
+class Member(IdMixin, TrustRowMixin, Base):
     """A person who signs in; roles are any of admin, coordinator, member, auditor."""
 
     __tablename__ = "members"
+    # What decides who the member is and may do: roles, status, password, second factor.
+    __trust_kind__ = "member"
+    __trust_fields__ = (
+        "login",
+        "organization_id",
+        "roles",
+        "password_hash",
+        "totp_secret_sealed",
+        "totp_enabled",
+        "totp_last_step",
+        "totp_recovery_hashes",
+        "must_change_password",
+        "active",
+        "left_at",
+    )
 
     login: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(100))

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from identity.audit import record
+from identity.integrity.rows import verify
 from identity.custody.service import current_key, destroy_keys, enroll
 from identity.members.models import Member
 from identity.members.schemas import MemberCreate, MemberOut, MemberUpdate
@@ -45,7 +46,7 @@ def get_member(session: Session, member_id: str) -> Member:
     member = session.get(Member, member_id)
     if member is None:
         raise not_found("メンバー", "Member")
-    return member
+    return verify(session, member)
 
 
 def find_by_login(session: Session, login: str) -> Member | None:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from identity.audit import record
+from identity.integrity.rows import verify
 from identity.pledges import blocks
 from identity.members.models import Member
 from identity.pledges.models import Pledge, PledgeTemplate
@@ -211,6 +212,7 @@ def status(session: Session, member_id: str, kind: str) -> PledgeStatus:
     member = session.get(Member, member_id)
     if member is None:
         raise not_found("メンバー", "Member")
+    verify(session, member)  # "active" decides who may read: a rewritten row is refused
     best = session.scalar(
         select(Pledge)
         .where(

@@ -8,13 +8,24 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity.base import Base
+from identity.integrity.rows import TrustRowMixin
 from kasane_shared.db import IdMixin, UTCDateTime, utcnow
 
 
-class LoginSession(IdMixin, Base):
+class LoginSession(IdMixin, TrustRowMixin, Base):
     """One sign-in; the cookie holds a random token whose SHA-256 is stored here."""
 
     __tablename__ = "login_sessions"
+    __trust_kind__ = "session"
+    __trust_fields__ = (
+        "member_id",
+        "token_hash",
+        "created_at",
+        "last_seen_at",
+        "expires_at",
+        "ended_at",
+        "end_reason",
+    )
 
     member_id: Mapped[str] = mapped_column(ForeignKey("members.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -10,10 +10,11 @@ from datetime import timedelta
 from typing import Any
 
 import pyotp
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from identity.audit import record
+from identity.integrity.rows import verified, verify
 from identity.members.models import Member
 from identity.passwords import DEMO_PASSWORD, hash_password, needs_rehash, verify_password
 from identity.sessions import throttle
@@ -175,7 +176,8 @@ def authenticate(
     Failures pause the member's own scope (this browser when it signed in before, otherwise
     every browser the account does not know) and, for unknown browsers, the address.
     """
-    member = session.scalar(select(Member).where(Member.login == login))
+    # A row someone rewrote (password hash, second factor, status) fails here, before use.
+    member = verified(session, session.scalar(select(Member).where(Member.login == login)))
     matches = verify_password(member.password_hash if member else None, password)
     device_id = attempt.device_of(member.id) if member is not None else None
     if device_id is None:
@@ -253,7 +255,7 @@ def session_by_cookie(
     login_session = session.scalar(
         select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
     )
-    if login_session is None or not _is_live(login_session, settings):
+    if login_session is None or not _is_live(verify(session, login_session), settings):
         return None
     login_session.last_seen_at = utcnow()
     return login_session
@@ -265,7 +267,7 @@ def live_session(
     """The session behind an access token, if it is still open."""
     if not session_id:
         return None
-    login_session = session.get(LoginSession, session_id)
+    login_session = verified(session, session.get(LoginSession, session_id))
     return (
         login_session if login_session is not None and _is_live(login_session, settings) else None
     )
@@ -283,8 +285,11 @@ def end_session(
 
 def end_member_sessions(session: Session, member_id: str, reason: str) -> None:
     """End every open session of a member (departure, password reset)."""
-    session.execute(
-        update(LoginSession)
-        .where(LoginSession.member_id == member_id, LoginSession.ended_at.is_(None))
-        .values(ended_at=utcnow(), end_reason=reason)
-    )
+    # Row by row, not one UPDATE: each ended session gets its new MAC (see integrity.rows).
+    now = utcnow()
+    for row in session.scalars(
+        select(LoginSession).where(
+            LoginSession.member_id == member_id, LoginSession.ended_at.is_(None)
+        )
+    ):
+        row.ended_at, row.end_reason = now, reason

@@ -8,13 +8,17 @@ from sqlalchemy import JSON, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from identity.base import Base
+from identity.integrity.rows import TrustRowMixin
 from kasane_shared.db import UTCDateTime, utcnow
 
 
-class SigningKey(Base):
+class SigningKey(TrustRowMixin, Base):
     """A P-256 key; the private half sealed under the KEK."""
 
     __tablename__ = "signing_keys"
+    __trust_kind__ = "signing_key"
+    __trust_pk__ = "kid"
+    __trust_fields__ = ("public_jwk", "private_sealed", "created_at", "retired_at")
 
     kid: Mapped[str] = mapped_column(String(32), primary_key=True)
     private_sealed: Mapped[bytes] = mapped_column(LargeBinary)
