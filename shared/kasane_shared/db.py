@@ -274,14 +274,54 @@ def run_migrations_online(context: Any, target_metadata: Any) -> None:
         engine.dispose()
 
 
+def _sqlite_foreign_keys(connection: Connection, on: bool) -> bool:
+    """Turn SQLite's foreign keys on or off; False where that cannot be done now.
+
+    The pragma is a no-op inside a transaction, so it goes to the driver connection before
+    the migrations' transaction begins (the pool's connections run in autocommit mode).
+    """
+    if connection.dialect.name != "sqlite" or connection.in_transaction():
+        return False
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    return True
+
+
+def _check_foreign_keys(connection: Connection) -> None:
+    """Refuse to commit a migration that left a reference to a row that does not exist."""
+    dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if dangling:
+        tables = sorted({str(row[0]) for row in dangling})
+        raise RuntimeError(
+            f"migration left {len(dangling)} dangling foreign key reference(s) in {tables}"
+        )
+
+
 def _run(context: Any, connection: Connection, target_metadata: Any) -> None:
+    sqlite = connection.dialect.name == "sqlite"
+    # SQLite's DDL is transactional too (the engine emits BEGIN itself): one transaction for
+    # the whole upgrade, so a failed step leaves the database at the revision it started from.
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
+        transactional_ddl=True if sqlite else None,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    # SQLite's batch operations copy a table, DROP the old one and rename the copy: with
+    # foreign keys on, the DROP deletes the rows other tables reference and fails. Off for
+    # the whole run, then every reference is checked before the commit.
+    checked = _sqlite_foreign_keys(connection, on=False)
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if checked:
+                _check_foreign_keys(connection)
+    finally:
+        if checked:
+            if connection.in_transaction():
+                connection.rollback()
+            _sqlite_foreign_keys(connection, on=True)
 
 
 __all__ = [
