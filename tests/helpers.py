@@ -91,3 +91,16 @@ def distribute(client: httpx.Client, headers: dict[str, str], meeting_id: str) -
     response = client.post(f"/agenda/meetings/{meeting_id}/distribute", headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def metric(client: TestClient, service: str, name: str) -> float | None:
+    """One unlabelled sample of a service's ``/metrics`` (None when it is not exposed)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    response = client.get(f"/{service}/metrics")
+    assert response.status_code == 200, response.text
+    for family in text_string_to_metric_families(response.text):
+        for sample in family.samples:
+            if sample.name == name and not sample.labels:
+                return sample.value
+    return None

@@ -125,14 +125,29 @@ class Anchorer:
         self._lock = threading.Lock()
         self._pending: Head | None = None
         self._sent_seq = 0
+        self._newest_seq = 0
+        # When the oldest head not yet anchored was committed (monotonic), waiting or in flight.
+        self._pending_since: float | None = None
+        self._sending_since: float | None = None
         self._last = 0.0
         self._timer: threading.Timer | None = None
+
+    def lag(self) -> tuple[float, int]:
+        """(seconds the oldest unanchored commit has waited, entries committed since the last
+        anchor) in this process: both 0 while every committed head is anchored."""
+        with self._lock:
+            waiting = [t for t in (self._pending_since, self._sending_since) if t is not None]
+            seconds = time.monotonic() - min(waiting) if waiting else 0.0
+            return max(seconds, 0.0), max(self._newest_seq - self._sent_seq, 0)
 
     def note(self, head: Head) -> None:
         """A transaction committed with this head."""
         with self._lock:
+            self._newest_seq = max(self._newest_seq, head[0])
             if head[0] <= self._sent_seq or (self._pending and head[0] <= self._pending[0]):
                 return
+            if self._pending_since is None:
+                self._pending_since = time.monotonic()
             self._pending = head
             due = self._last + self.interval - time.monotonic()
             if self.interval > 0 or due > 0:
@@ -144,6 +159,9 @@ class Anchorer:
         """Send the pending head now; False when sending failed (it stays pending)."""
         with self._lock:
             head, self._pending = self._pending, None
+            since, self._pending_since = self._pending_since, None
+            if head is not None:
+                self._sending_since = since
             self._last = time.monotonic()
         if head is None:
             return True
@@ -154,11 +172,16 @@ class Anchorer:
             with self._lock:
                 if self._pending is None or self._pending[0] < head[0]:
                     self._pending = head
+                # The failed head has waited since it was first noted: its age carries over.
+                waited = [t for t in (since, self._pending_since) if t is not None]
+                self._pending_since = min(waited) if waited else None
+                self._sending_since = None
                 if self.interval > 0:  # otherwise the next commit retries it
                     self._schedule(max(self.interval, 5.0))
             return False
         with self._lock:
             self._sent_seq = max(self._sent_seq, head[0])
+            self._sending_since = None
         return True
 
     def _schedule(self, delay: float) -> None:

@@ -53,6 +53,31 @@ class _PoolCollector(Collector):
             )
 
 
+class _AnchorLagCollector(Collector):
+    """How far the audit chain's anchoring is behind, read at scrape time from the anchorer."""
+
+    def __init__(self) -> None:
+        self.source: Callable[[], Any] | None = None
+
+    def collect(self) -> Iterable[GaugeMetricFamily]:
+        db = self.source() if self.source else None
+        anchorer = getattr(db, "anchorer", None)
+        lag = getattr(anchorer, "lag", None)
+        if not callable(lag):
+            return
+        seconds, entries = lag()
+        yield GaugeMetricFamily(
+            "kasane_audit_anchor_lag_seconds",
+            "Seconds the oldest committed audit entry not yet anchored has waited (0: none)",
+            value=seconds,
+        )
+        yield GaugeMetricFamily(
+            "kasane_audit_unanchored_entries",
+            "Audit entries committed since the newest anchor of the chain's head",
+            value=entries,
+        )
+
+
 def _pool_of(db: Any) -> Any:
     from sqlalchemy.engine import Engine
 
@@ -102,6 +127,8 @@ class ServiceMetrics:
         )
         self.pool = _PoolCollector()
         reg.register(self.pool)
+        self.anchor_lag = _AnchorLagCollector()
+        reg.register(self.anchor_lag)
         self._extra: set[str] = set()
 
     @contextmanager
@@ -170,6 +197,7 @@ def install_observability(app: FastAPI, service: str) -> ServiceMetrics:
 
     metrics = metrics_for(service)
     metrics.pool.source = lambda: getattr(app.state, "db", None)
+    metrics.anchor_lag.source = metrics.pool.source
     app.add_middleware(ObservabilityMiddleware, service=service, metrics=metrics)
 
     @app.get("/metrics", include_in_schema=False)

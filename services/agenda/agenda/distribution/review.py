@@ -25,6 +25,7 @@ from agenda.keys.service import (
 from agenda.marks import CASE_FIELDS, ITEM_FIELDS
 from agenda.meetings.models import AgendaItem, Meeting
 from agenda.meetings.service import items_of
+from kasane_shared.observability import metrics_for
 from kasane_shared.text_check import FieldCheck, check_locked, check_text
 
 
@@ -82,4 +83,5 @@ def review_meeting(ctx: KeyContext, meeting: Meeting) -> MeetingReview:
         review.checks[("item", item.id)] = _item_checks(
             item, opened.get((item.id, CONTENT)), opened.get((item.id, TAX))
         )
+    metrics_for("agenda").suspects.inc(review.unresolved)
     return review

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kasane_shared.errors import KasaneError
+from kasane_shared.observability import metrics_for
 from kasane_shared.text_check import FieldCheck, check_locked, check_text
 from minutes.meeting_minutes.models import Minutes, MinutesItem, TaxBlock
 from minutes.meeting_minutes.sealing import TAX, Opened, text_paths, unmask_text
@@ -125,4 +126,5 @@ def review(
             raise unreadable()
         units = units_of(item, json.loads(content["body"]), blocks, opened)
         out.checks[item.id] = [check_unit(item.agenda_item_id, u) for u in units]
+    metrics_for("minutes").suspects.inc(out.unresolved)
     return out
