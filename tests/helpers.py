@@ -104,3 +104,29 @@ def metric(client: TestClient, service: str, name: str) -> float | None:
             if sample.name == name and not sample.labels:
                 return sample.value
     return None
+
+
+def check_minutes(client: httpx.Client, headers: dict[str, str], meeting_id: str) -> int:
+    """The coordinator reads the minutes' check and keeps every open suspect; how many.
+
+    For tests about approved minutes; tests of the check itself decide each suspect on purpose.
+    """
+    base = f"/minutes/meetings/{meeting_id}/minutes"
+    kept = 0
+    while True:
+        check = client.get(f"{base}/check", headers=headers)
+        assert check.status_code == 200, check.text
+        open_ = [
+            (item["item_id"], f["field"], s)
+            for item in check.json()["items"]
+            for f in item["fields"]
+            for s in f["suspects"]
+        ]
+        if not open_:
+            return kept
+        assert kept < 200, "the minutes check does not settle"
+        item_id, path, (start, end, _reason) = open_[0]
+        body = {"agenda_item_id": item_id, "field": path, "action": "keep", "start": start}
+        decided = client.post(f"{base}/tax-marks", json={**body, "end": end}, headers=headers)
+        assert decided.status_code == 200, decided.text
+        kept += 1

@@ -11,7 +11,7 @@ import pytest
 
 from agenda.scheduling.holidays import is_closed
 from tests.browser.conftest import SCREENSHOTS, axe_violations, shot
-from tests.helpers import distribute
+from tests.helpers import check_minutes, distribute
 
 pytestmark = pytest.mark.browser
 PASSWORD = "demo-password"
@@ -141,6 +141,11 @@ def test_the_issue_scenario(server, browser):
     shot(coordinator, "10-minutes-editor")
     coordinator.get_by_role("button", name="下書きを保存する").click()
     coordinator.get_by_role("button", name="確認に回す").click()
+    with httpx.Client(base_url=base, timeout=60) as api:
+        token = api.post(
+            "/identity/session", json={"login": "demo-coordinator", "password": PASSWORD}
+        ).json()["access_token"]
+        check_minutes(api, {"Authorization": f"Bearer {token}"}, meeting_id)
     coordinator.get_by_role("button", name="承認する").click()
     assert "承認済み" in coordinator.locator("dl.facts").first.inner_text()
     shot(coordinator, "11-minutes-approved")

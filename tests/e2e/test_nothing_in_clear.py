@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.helpers import distribute
+from tests.helpers import check_minutes, distribute
 
 SENTINELS = {
     "title": "センチネル事例名Q1",
@@ -79,6 +79,7 @@ def _write_everything(client: httpx.Client) -> None:
         ).status_code
         == 201
     )
+    check_minutes(client, coordinator, meeting["id"])
     assert client.post(f"{base}/approve", headers=coordinator).status_code == 200
     assert (
         client.get(f"/minutes/meetings/{meeting['id']}/minutes.docx", headers=member).status_code

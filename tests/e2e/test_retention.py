@@ -10,7 +10,7 @@ import subprocess
 import httpx
 import pytest
 
-from tests.helpers import distribute
+from tests.helpers import check_minutes, distribute
 
 pytestmark = pytest.mark.skipif(
     os.environ.get("KASANE_TEST_BACKEND") == "postgres",
@@ -109,6 +109,7 @@ def _closed_case_with_minutes(client: httpx.Client) -> dict[str, str]:
         ),
         201,
     )
+    check_minutes(client, coordinator, meeting["id"])
     _ok(client.post(f"{base}/approve", headers=coordinator))
     assert SENTINEL in client.get(base, headers=member).text
     _ok(

@@ -30,7 +30,7 @@ from cryptography.x509.oid import NameOID
 from sqlalchemy import create_engine, make_url, text
 
 from kasane_shared.settings import SERVICES
-from tests.helpers import PASSWORD, distribute
+from tests.helpers import PASSWORD, check_minutes, distribute
 
 ROOT = Path(__file__).resolve().parents[2]
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
@@ -543,6 +543,7 @@ def test_scenario_through_the_gateway(deployment):
             )
         )
         _step(client.post(f"/minutes/meetings/{meeting['id']}/minutes/submit", headers=coordinator))
+        check_minutes(client, coordinator, meeting["id"])
         _step(
             client.post(f"/minutes/meetings/{meeting['id']}/minutes/approve", headers=coordinator)
         )

@@ -7,6 +7,7 @@ from tests.minutes.test_minutes_flow import (  # noqa: F401 (shien is a fixture)
     DECIDED,
     GENERAL_SAID,
     TAX_SAID,
+    _approve,
     _draft,
     _minutes,
     shien,
@@ -17,7 +18,7 @@ def test_correction_keeps_the_approved_version(suite, shien, tokens, people):  #
     _, meeting_id, item_id = shien
     token = tokens["demo-coordinator"]
     _minutes(suite, token, meeting_id, "POST", "/submit")
-    first = _minutes(suite, token, meeting_id, "POST", "/approve").json()
+    first = _approve(suite, token, meeting_id).json()
     reason = {"reason": "決定事項の記載漏れ"}
     second = _minutes(suite, token, meeting_id, "POST", "/corrections", json=reason)
     assert (
@@ -52,7 +53,7 @@ def test_correction_keeps_the_approved_version(suite, shien, tokens, people):  #
     assert "次回は長女も同席する。" in reviewed["items"][0]["discussion"]
     assert TAX_SAID not in reviewed["items"][0]["discussion"]
     _minutes(suite, token, meeting_id, "POST", "/submit")
-    assert _minutes(suite, token, meeting_id, "POST", "/approve").json()["version"] == 2
+    assert _approve(suite, token, meeting_id).json()["version"] == 2
     old = _minutes(suite, token, meeting_id, params={"version": 1}).json()
     assert (
         old["status"] == "superseded"

@@ -14,7 +14,7 @@ from kasane_shared.redaction import TAX_PLACEHOLDER
 from minutes.base import AuditEntry
 from minutes.meeting_minutes.models import MinutesItem
 from tests.agenda.scenario import case_body, item_body, meeting_body
-from tests.helpers import assert_problem, auth
+from tests.helpers import assert_problem, auth, check_minutes
 
 TAX_SAID = "住民税を2年分滞納"
 GENERAL_SAID = "議事センチネルG5"
@@ -105,6 +105,12 @@ def test_coordinator_starts_from_the_points_of_each_purpose(suite, coordinator, 
         and "【各機関の役割】" in item["discussion"]
         and "モニタリングの時期" in item["outline"]
     )
+
+
+def _approve(suite, token: str, meeting_id: str):
+    """Approve after the check (every suspect kept), as a coordinator does."""
+    check_minutes(suite.client, auth(token), meeting_id)
+    return _minutes(suite, token, meeting_id, "POST", "/approve")
 
 
 def _submit(suite, tokens, meeting_id: str) -> None:
@@ -207,7 +213,7 @@ def test_review_approve_and_immutability(suite, jusou, tokens, people, coordinat
         403,
         "no_pledge",
     )
-    approved = _minutes(suite, coordinator_token, meeting_id, "POST", "/approve").json()
+    approved = _approve(suite, coordinator_token, meeting_id).json()
     assert approved["status"] == "approved" and len(approved["content_hash"]) == 64
     assert approved["approved_by"] == people.members["demo-coordinator"]
     assert_problem(_write(suite, tokens, people, meeting_id, item_id), 409, "approved")
@@ -223,7 +229,7 @@ def test_flipped_bit_fails_closed(suite, shien, tokens, approved):
     token = tokens["demo-coordinator"]
     _minutes(suite, token, meeting_id, "POST", "/submit")
     if approved:
-        _minutes(suite, token, meeting_id, "POST", "/approve")
+        assert _approve(suite, token, meeting_id).status_code == 200
     with suite.dbs["minutes"].session() as session:
         item = session.scalar(select(MinutesItem))
         fields = {aud: dict(values) for aud, values in item.sealed_fields.items()}
@@ -247,7 +253,7 @@ def test_word_copy_holds_only_what_the_reader_may_read(suite, jusou, tokens):
     _, meeting_id, _ = jusou
     token = tokens["demo-coordinator"]
     _minutes(suite, token, meeting_id, "POST", "/submit")
-    _minutes(suite, token, meeting_id, "POST", "/approve")
+    assert _approve(suite, token, meeting_id).status_code == 200
     entitled = suite.client.get(
         f"/minutes/meetings/{meeting_id}/minutes.docx", headers=auth(tokens["demo-member-1"])
     )

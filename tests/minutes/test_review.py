@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from minutes.meeting_minutes.models import Minutes, MinutesConfirmation
 from tests.agenda.scenario import TITLE
 from tests.helpers import assert_problem, auth
-from tests.minutes.test_minutes_flow import _minutes, _setup, _write
+from tests.minutes.test_minutes_flow import _approve, _minutes, _setup, _write
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def _versions(suite) -> int:
 def test_a_correction_needs_a_reason(suite, drafted, tokens, body):
     coordinator = tokens["demo-coordinator"]
     _minutes(suite, coordinator, drafted, "POST", "/submit")
-    _minutes(suite, coordinator, drafted, "POST", "/approve")
+    assert _approve(suite, coordinator, drafted).status_code == 200
     kwargs = {} if body is None else {"json": body}
     refused = assert_problem(
         _minutes(suite, coordinator, drafted, "POST", "/corrections", **kwargs), 422

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kasane_shared.settings import Settings
-from tests.helpers import assert_problem, auth, first_sign_in
+from tests.helpers import assert_problem, auth, check_minutes, first_sign_in
 from tests.minutes.test_minutes_flow import _minutes, _setup, _write
 
 
@@ -42,6 +42,7 @@ def test_the_author_cannot_approve_a_second_coordinator_can(suite, coordinator, 
     author = tokens["demo-coordinator"]
     assert _write(suite, tokens, people, meeting_id, item_id).status_code == 200
     _minutes(suite, author, meeting_id, "POST", "/submit")
+    check_minutes(suite.client, auth(author), meeting_id)  # the author can read every text
     refused = assert_problem(
         _minutes(suite, author, meeting_id, "POST", "/approve"), 409, "same_approver"
     )
@@ -64,3 +65,27 @@ def test_demo_minutes_wait_for_a_separate_approver(suite, people, tokens):
     url = f"/minutes/meetings/{ids['shien_meeting']}/minutes"
     member = suite.client.get(url, headers=auth(tokens["demo-member-1"])).json()
     assert member["status"] == "in_review" and member["content_hash"] is None
+
+
+def test_an_approver_who_cannot_read_it_all_relies_on_the_authors_check(
+    suite, coordinator, people, tokens
+):
+    """The second coordinator cannot open the texts: the author's clean check must cover them."""
+    _, meeting_id, item_id = _setup(coordinator, people, "shien", None)
+    author = tokens["demo-coordinator"]
+    assert _write(suite, tokens, people, meeting_id, item_id).status_code == 200
+    _minutes(suite, author, meeting_id, "POST", "/submit")
+    second = _second_coordinator(suite, people, tokens)
+    assert_problem(_minutes(suite, second, meeting_id, path="/check"), 409, "content_locked")
+    refused = _minutes(suite, second, meeting_id, "POST", "/approve")
+    assert "全文を閲覧できる担当者" in assert_problem(refused, 409, "unresolved_suspects")["detail"]
+    assert check_minutes(suite.client, auth(author), meeting_id) > 0
+    # The text changes after the check: the check no longer covers what is in review.
+    rewritten = _write(suite, tokens, people, meeting_id, item_id, decisions="変更後の決定")
+    assert rewritten.status_code == 200, rewritten.text
+    assert_problem(
+        _minutes(suite, second, meeting_id, "POST", "/approve"), 409, "unresolved_suspects"
+    )
+    check_minutes(suite.client, auth(author), meeting_id)
+    approved = _minutes(suite, second, meeting_id, "POST", "/approve")
+    assert approved.status_code == 200, approved.text

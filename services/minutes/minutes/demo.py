@@ -64,6 +64,8 @@ def seed_minutes(client: Any, people: Any, meeting_id: str, password: str = DEMO
         ("POST", "/submit", None),
         ("POST", "/approve", None),
     ):
+        if path == "/approve":
+            check_minutes(client, headers, base)
         response = client.request(method, base + path, json=payload, headers=headers)
         if response.status_code == 409 and response.json().get("code") == "same_approver":
             # A city that wants a separate approver: the demo minutes wait in review for one.
@@ -72,3 +74,35 @@ def seed_minutes(client: Any, people: Any, meeting_id: str, password: str = DEMO
             raise RuntimeError(
                 f"demo minutes failed at {method} {base}{path}: {response.status_code}"
             )
+
+
+def check_minutes(client: Any, headers: dict[str, str], base: str) -> None:
+    """Decide every open suspect of the check before approval (承認前確認).
+
+    As for the demo agenda, the demo coordinator read each flagged phrase and found none of
+    them to be tax data (税情報ではない); whatever the redactor of the day flags is recorded.
+    """
+    for _ in range(200):
+        check = client.get(f"{base}/check", headers=headers)
+        if check.status_code != 200:
+            raise RuntimeError(f"demo minutes check failed: {check.status_code}")
+        open_suspects = [
+            (item["item_id"], f["field"], suspect)
+            for item in check.json()["items"]
+            for f in item["fields"]
+            for suspect in f["suspects"]
+        ]
+        if not open_suspects:
+            return
+        item_id, path, (start, end, _reason) = open_suspects[0]
+        body = {
+            "agenda_item_id": item_id,
+            "field": path,
+            "action": "keep",
+            "start": start,
+            "end": end,
+        }
+        kept = client.post(f"{base}/tax-marks", json=body, headers=headers)
+        if kept.status_code != 200:
+            raise RuntimeError(f"demo minutes check failed at a keep: {kept.status_code}")
+    raise RuntimeError("demo seeding: the minutes check did not settle")

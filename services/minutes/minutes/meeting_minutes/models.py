@@ -35,6 +35,11 @@ class Minutes(IdMixin, Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     corrects_id: Mapped[str | None] = mapped_column(String(32))
     submitted_by: Mapped[str | None] = mapped_column(String(64))
+    # The last check (承認前確認) by someone who could open every text, while no suspect was
+    # open: the content hash it saw, so an approver who cannot read it all relies on it.
+    checked_hash: Mapped[str | None] = mapped_column(String(64))
+    checked_by: Mapped[str | None] = mapped_column(String(64))
+    checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class MinutesItem(IdMixin, SealedRecordMixin, Base):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response, status
@@ -13,7 +13,7 @@ from kasane_shared.db import SessionDep
 from kasane_shared.disclosure import KIND_LABELS, Disclosure
 from kasane_shared.wareki import era_year, to_jst
 from minutes.deps import AgendaDep, IdentityDep, SettingsDep
-from minutes.meeting_minutes import export_service, review, service
+from minutes.meeting_minutes import check_service, export_service, review, service
 from minutes.meeting_minutes.schemas import (
     CommentIn,
     CommentOut,
@@ -76,10 +76,14 @@ def approve(
     agenda: AgendaDep,
     settings: SettingsDep,
 ) -> MinutesOut:
-    """Approve the minutes in review: they become immutable, with content hash and approver."""
+    """Approve the minutes in review: they become immutable, with content hash and approver.
+
+    Refused (409 ``unresolved_suspects``) while a suspect of the check is open.
+    """
     review.require_separate_approver(
         session, settings.minutes_separate_approver, caller, meeting_id
     )
+    check_service.require_checked(session, identity, caller, meeting_id)
     return service.approve(session, identity, agenda, caller, meeting_id)
 
 
@@ -168,6 +172,17 @@ def list_comments(
     return service.list_comments(session, identity, agenda, caller, meeting_id)
 
 
+@router.get("/check")
+def read_check(
+    meeting_id: str,
+    session: SessionDep,
+    caller: CoordinatorCaller,
+    identity: IdentityDep,
+) -> dict[str, Any]:
+    """The check before approval (承認前確認): every text with its masks and open suspects."""
+    return check_service.read_check(session, identity, caller, meeting_id)
+
+
 @router.post("/tax-marks", response_model=MinutesOut)
 def change_tax_mark(
     meeting_id: str,
@@ -177,8 +192,8 @@ def change_tax_mark(
     identity: IdentityDep,
     agenda: AgendaDep,
 ) -> MinutesOut:
-    """Mark a missed span as tax, or unmark a false one (audited)."""
-    return service.change_tax_mark(session, identity, agenda, caller, meeting_id, data)
+    """Mark a span as tax, unmark one, or keep a suspect as not tax data (audited)."""
+    return check_service.decide(session, identity, agenda, caller, meeting_id, data)
 
 
 def content_disposition(starts_at: datetime, kind: str) -> str:

@@ -129,12 +129,20 @@ class CommentOut(BaseModel):
     text: str | None
 
 
+# Every free-text unit of an item: the two texts, each role's duty, each action.
+UNIT_PATH = r"^(discussion|decisions|roles\.\d{1,2}\.duty|action_items\.\d{1,2}\.text)$"
+
+
 class TaxMark(BaseModel):
-    """The coordinator marks a missed span as tax or unmarks a false one (offsets in full text)."""
+    """A coordinator's decision on a range of one text (offsets in code points of the full text).
+
+    ``mark`` masks it (a suspect so resolved), ``unmark`` takes a mask off, ``keep`` says an
+    open suspect is not tax data (「税情報ではない」, recorded with who and when).
+    """
 
     model_config = ConfigDict(extra="forbid")
     agenda_item_id: Id
-    field: Literal["discussion", "decisions"]
-    action: Literal["mark", "unmark"]
+    field: Annotated[str, Field(pattern=UNIT_PATH, max_length=32)]
+    action: Literal["mark", "unmark", "keep"]
     start: int = Field(ge=0, le=20000)
     end: int = Field(ge=1, le=20000)

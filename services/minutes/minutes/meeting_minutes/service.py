@@ -28,7 +28,6 @@ from minutes.meeting_minutes.schemas import (
     ItemOut,
     MinutesIn,
     MinutesOut,
-    TaxMark,
 )
 from minutes.meeting_minutes.sealing import (
     TAX,
@@ -670,9 +669,9 @@ def _item_out(
         if coordinator and spans is not None
         else None
     )
-    return ItemOut(
-        **base, **body, tax_masked=bool(item.tax_blocks) and spans is None, tax_spans=shown
-    )
+    # A tax block may hold decisions only (税情報ではない): masked is what has a placeholder.
+    hidden = any(TAX_PLACEHOLDER in text for _, text in text_paths(json.loads(content["body"])))
+    return ItemOut(**base, **body, tax_masked=hidden and spans is None, tax_spans=shown)
 
 
 def caller_view(
@@ -863,96 +862,3 @@ def list_comments(
             )
         )
     return out
-
-
-def change_tax_mark(
-    session: Session,
-    identity: IdentityClient,
-    agenda: AgendaClient,
-    caller: Caller,
-    meeting_id: str,
-    data: TaxMark,
-) -> MinutesOut:
-    """The coordinator marks a missed tax span or unmarks a false one; offsets are in full text."""
-    minutes = _require_status(_latest(session, meeting_id), "draft", "in_review")
-    item = next(
-        (i for i in _items(session, minutes) if i.agenda_item_id == data.agenda_item_id), None
-    )
-    if item is None:
-        raise not_found("議題", "Item")
-    blocks = _blocks(session, [item])
-    block = blocks.get((item.tax_blocks or {}).get(data.field, ""))
-    opened = open_for(
-        session,
-        identity,
-        caller.token,
-        caller.member_id,
-        minutes.conference_kind,
-        [(ITEMS, item.id)] + ([(BLOCKS, block.id)] if block else []),
-    )
-    content = opened.open(ITEMS, item, item.audience)
-    tax = opened.open(BLOCKS, block, TAX) if block else None
-    if content is None or (block is not None and tax is None):
-        raise KasaneError(
-            403,
-            "tax_access_required",
-            "税情報を閲覧できる担当者だけがこの操作をできます。",
-            "Only someone entitled to this tax data can do this.",
-        )
-    body = json.loads(content["body"])
-    masked_text = get_path(body, data.field) or ""
-    text, _ = unmask_text(masked_text, json.loads(tax["segments"])) if tax else (masked_text, [])
-    if data.end > len(text) or data.start >= data.end:
-        raise KasaneError(
-            422,
-            "invalid_input",
-            "範囲が本文の外にあります。",
-            "The range lies outside the text.",
-            errors=[FieldError("end", "範囲が正しくありません。", "Invalid range.")],
-        )
-    overrides = json.loads(tax["overrides"]) if tax else {"marked": [], "unmarked": []}
-    chosen, opposite = ("marked", "unmarked") if data.action == "mark" else ("unmarked", "marked")
-    # The latest decision wins: a mark taken off (or put back) drops the opposite override.
-    overrides[opposite] = [
-        r for r in overrides.get(opposite, []) if r[1] <= data.start or r[0] >= data.end
-    ]
-    overrides.setdefault(chosen, []).append([data.start, data.end])
-    new_masked, segments, _ = mask_text(text, overrides)
-    set_path(body, data.field, new_masked)
-    ent = Entitlements.load(agenda, caller.token, meeting_id)
-    writer = _Writer(session, identity, caller, ent, minutes)
-    writer.prepare([], {})
-    entitlement = ent.items.get(
-        item.agenda_item_id, {"content_member_ids": [], "tax_member_ids": []}
-    )
-    drop_wraps(session, ITEMS, [item.id])
-    item.sealed_fields, item.escrow_wraps = {}, {}
-    seal_record(
-        session,
-        ITEMS,
-        item,
-        item.audience,
-        {"body": canonical(body)},
-        writer.recipients(writer.content_ids(entitlement)),
-        ent.kind,
-        writer.escrow,
-    )
-    # The readers of the hidden parts stay the entitled members and the writers of the text.
-    readers = writer.tax_ids(entitlement)
-    blocks_map = dict(item.tax_blocks or {})
-    if segments:
-        blocks_map[data.field] = _new_block(writer, segments, overrides, readers).id
-    else:
-        blocks_map.pop(data.field, None)
-    item.tax_blocks = blocks_map
-    record(
-        session,
-        f"minutes.tax_{data.action}",
-        caller.member_id,
-        "minutes_item",
-        item.id,
-        field=data.field,
-        start=data.start,
-        end=data.end,
-    )
-    return caller_view(session, identity, agenda, caller, meeting_id, audit=False)
