@@ -88,14 +88,15 @@ def _include_routers(app: FastAPI) -> None:
     from web.cases.work_router import router as case_work
     from web.home.router import router as home
     from web.meetings.change_router import router as meeting_changes
+    from web.meetings.distribution_router import router as distribution
     from web.meetings.router import router as meetings
     from web.minutes.review_router import router as minutes_review
     from web.minutes.router import router as minutes
     from web.pledges.router import router as pledges
     from web.session.router import router as session
 
-    routers = (session, home, account, pledges, meeting_changes, meetings, case_work, consents)
-    for router in (*routers, cases, minutes, minutes_review, admin, audit):
+    routers = (session, home, account, pledges, meeting_changes, distribution, meetings)
+    for router in (*routers, case_work, consents, cases, minutes, minutes_review, admin, audit):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

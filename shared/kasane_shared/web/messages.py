@@ -10,6 +10,7 @@ from typing import Any
 
 from kasane_shared.web.messages_account import ACCOUNT_MESSAGES
 from kasane_shared.web.messages_audit import AUDIT_MESSAGES
+from kasane_shared.web.messages_check import CHECK_MESSAGES
 from kasane_shared.web.messages_daily import DAILY_MESSAGES
 from kasane_shared.web.messages_review import REVIEW_MESSAGES
 
@@ -377,6 +378,7 @@ MESSAGES.update(DAILY_MESSAGES)
 MESSAGES.update(REVIEW_MESSAGES)
 MESSAGES.update(ACCOUNT_MESSAGES)
 MESSAGES.update(AUDIT_MESSAGES)
+MESSAGES.update(CHECK_MESSAGES)
 
 
 def translate(key: str, lang: str = "ja", **values: Any) -> str:

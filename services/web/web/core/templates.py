@@ -101,6 +101,29 @@ def highlight(value: Any, spans: Any, field: str | None = None) -> Markup:
     return Markup("").join(out)
 
 
+def check_parts(value: Any, masked: Any, suspects: Any) -> list[dict[str, Any]]:
+    """A checked text cut into plain, masked ("auto" or "manual") and suspect pieces.
+
+    Offsets are code points, as the services count them; overlapping or out-of-range
+    entries are skipped rather than shown wrongly. A suspect piece carries its number.
+    """
+    content = str(value or "")
+    marks = [(int(m[0]), int(m[1]), str(m[2]), None) for m in masked or []]
+    marks += [(int(s[0]), int(s[1]), "suspect", n) for n, s in enumerate(suspects or [])]
+    parts: list[dict[str, Any]] = []
+    at = 0
+    for start, end, kind, number in sorted(marks, key=lambda m: (m[0], m[1])):
+        if start < at or end > len(content) or start >= end:
+            continue
+        if start > at:
+            parts.append({"kind": None, "text": content[at:start], "n": None})
+        parts.append({"kind": kind, "text": content[start:end], "n": number})
+        at = end
+    if at < len(content):
+        parts.append({"kind": None, "text": content[at:], "n": None})
+    return parts
+
+
 def zip_titles(ids: Any, cases: dict[str, Any], fallback: str) -> list[tuple[str, str]]:
     """(case id, title) options for a select."""
     return [(i, cases[i].get("title") or fallback) for i in ids]
@@ -153,6 +176,7 @@ def build_environment(translate: Any) -> Environment:
         tax_parts=tax_parts,
         field_id=field_id,
         highlight=highlight,
+        check_parts=check_parts,
         zip_titles=zip_titles,
         purpose_options=purpose_options,
         zip_org_names=zip_org_names,

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from web.core.errors import ApiError, FormErrors
 from web.core.page import Form, Page, SignedIn, download, redirect, render, role_page
+from web.meetings.check import labelled
 from web.minutes import service
 
 router = APIRouter(prefix="/meetings/{meeting_id}")
@@ -35,6 +36,9 @@ def minutes_page(
         if coordinator
         else {"attendees": [], "people": {}, "orgs": {}}
     )
+    found = service.check(page.api, meeting_id, minutes if coordinator and not version else None)
+    if found["check"] is not None:
+        found["check"] = labelled(found["check"], page.t)
     if not coordinator and minutes is not None:
         from web.core import directory
 
@@ -61,6 +65,7 @@ def minutes_page(
         role_rows=range(service.ROLE_ROWS),
         form=form,
         meeting_id=meeting_id,
+        **found,
         **extra,
     )
 
@@ -124,7 +129,7 @@ def correction(page: SignedIn, meeting_id: str, form: Form) -> Response:
 
 @router.post("/minutes/tax-marks", dependencies=[Coordinator])
 def tax_mark(page: SignedIn, meeting_id: str, form: Form) -> Response:
-    """Mark a missed phrase as tax data, or unmark a false span (both audited by the service)."""
+    """Mark a phrase as tax data, unmark a span, or keep a suspect (audited by the service)."""
     item_id, field, action = (str(form.get(k) or "") for k in ("agenda_item_id", "field", "action"))
     start, end = str(form.get("start") or ""), str(form.get("end") or "")
     if action == "mark" and not (start.isdigit() and end.isdigit()):
@@ -150,11 +155,8 @@ def tax_mark(page: SignedIn, meeting_id: str, form: Form) -> Response:
         if error.status >= 500 or error.status in (403, 404):
             raise
         return minutes_page(page, meeting_id, errors=FormErrors(general=[error.detail]), status=422)
-    return redirect(
-        page,
-        f"/meetings/{meeting_id}/minutes",
-        flash="tax_marked" if action == "mark" else "tax_unmarked",
-    )
+    flash = {"mark": "tax_marked", "keep": "suspect_kept"}.get(action, "tax_unmarked")
+    return redirect(page, f"/meetings/{meeting_id}/minutes", flash=flash)
 
 
 @router.get("/word")

@@ -32,6 +32,23 @@ def comments(api: Api, meeting_id: str, minutes: dict[str, Any] | None) -> list[
     return api.get(f"/minutes/meetings/{meeting_id}/minutes/comments")
 
 
+def check(api: Api, meeting_id: str, minutes: dict[str, Any] | None) -> dict[str, Any]:
+    """The check before approval (承認前確認) of a draft or minutes in review, for the page.
+
+    ``check`` is None when there is nothing to check; ``check_error`` says why the caller's
+    keys cannot make it (a text they cannot open).
+    """
+    if minutes is None or not minutes.get("id") or minutes.get("status") not in EDITABLE:
+        return {"check": None, "check_error": None}
+    try:
+        found = api.get(f"/minutes/meetings/{meeting_id}/minutes/check")
+    except ApiError as error:
+        if error.status != 409:
+            raise
+        return {"check": None, "check_error": error.detail}
+    return {"check": found, "check_error": None}
+
+
 def editor_context(api: Api, meeting_id: str) -> dict[str, Any]:
     """Attendees and organizations the editor lists."""
     meeting = api.get(f"/agenda/meetings/{meeting_id}")
