@@ -14,7 +14,7 @@ from kasane_shared.sealing import open_audience
 from minutes.base import AuditEntry
 from minutes.meeting_minutes.models import Minutes, MinutesItem, MinutesWrap, TaxBlock
 from minutes.meeting_minutes.sealing import TAX, ref
-from tests.helpers import assert_problem, auth
+from tests.helpers import assert_problem, auth, check_minutes
 from tests.minutes.test_minutes_flow import DECIDED, TAX_SAID, _minutes, _setup, _write
 
 
@@ -31,6 +31,8 @@ def _approved_minutes(suite, coordinator, people, tokens, kind: str) -> tuple[st
     case_id, meeting_id, item_id = _setup(coordinator, people, kind, _consent(people))
     assert _write(suite, tokens, people, meeting_id, item_id).status_code == 200
     for step in ("/submit", "/approve"):
+        if step == "/approve":  # the check before approval: every suspect kept
+            check_minutes(suite.client, auth(tokens["demo-coordinator"]), meeting_id)
         response = _minutes(suite, tokens["demo-coordinator"], meeting_id, "POST", step)
         assert response.status_code == 200, response.text
     return case_id, meeting_id
@@ -166,3 +168,21 @@ def test_tampered_approved_minutes_lose_the_keys_but_are_not_resealed(
         assert session.scalar(select(Minutes.content_hash)) == "0" * 64
         actions = set(session.scalars(select(AuditEntry.action)))
     assert {"minutes.integrity_failure", "minutes.consent_withdrawal"} <= actions
+
+
+def test_a_clean_check_before_approval_follows_the_new_keys(suite, coordinator, people, tokens):
+    """Minutes in review, checked: the withdrawal re-keys them, the check still covers them."""
+    from minutes.consents.service import _version_hash
+
+    case_id, meeting_id, item_id = _setup(coordinator, people, "shien", _consent(people))
+    assert _write(suite, tokens, people, meeting_id, item_id).status_code == 200
+    assert _minutes(suite, tokens["demo-coordinator"], meeting_id, "POST", "/submit").is_success
+    check_minutes(suite.client, auth(tokens["demo-coordinator"]), meeting_id)
+    with suite.dbs["minutes"].session() as session:
+        before = session.scalar(select(Minutes)).checked_hash
+    assert before is not None
+    _withdraw(coordinator, case_id)
+    with suite.dbs["minutes"].session() as session:
+        minutes = session.scalar(select(Minutes))
+        assert minutes.checked_hash != before
+        assert minutes.checked_hash == _version_hash(session, minutes)

@@ -173,6 +173,8 @@ def withdraw(
         return WithdrawalOut(records=0, removed=0, resealed=0, not_resealed=0)
     touched = [versions[m] for m in sorted({m for t in targets for m in t.versions})]
     sound = not _tampered(session, caller, touched)
+    # A clean check before approval covers the same words under new keys (hash follows).
+    checked = [m for m in touched if m.checked_hash and m.checked_hash == _version_hash(session, m)]
     # Every call to identity happens before the first write (SQLite's write lock).
     opened = _open(session, identity, caller, targets) if sound else {}
     keepers = sorted({w.member_id for t in targets for w in t.wraps if w not in t.losing()})
@@ -209,6 +211,8 @@ def withdraw(
     for minutes in touched:
         if minutes.content_hash and resealed:
             minutes.content_hash = _version_hash(session, minutes)
+    for minutes in checked if resealed else []:
+        minutes.checked_hash = _version_hash(session, minutes)
     not_resealed = len(targets) - resealed
     record(
         session,
