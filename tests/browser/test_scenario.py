@@ -61,6 +61,7 @@ def test_the_issue_scenario(server, browser):
     coordinator.get_by_label("8050問題").check()
     coordinator.get_by_role("button", name="登録する").click()
     coordinator.wait_for_url(re.compile(r"/cases/[0-9a-f]+$"))
+    case_id = coordinator.url.rsplit("/", 1)[-1]
     assert coordinator.locator("mark.tax", has_text=TAX_FACT).count() == 1
     shot(coordinator, "02-case")
 
@@ -165,19 +166,19 @@ def test_the_issue_scenario(server, browser):
 
     # The auditor finds each step in the logs, and every chain verifies.
     auditor_ctx, auditor = sign_in(browser, base, "demo-auditor")
-    auditor.goto("/audit?per_page=100")
-    log = auditor.locator("table").inner_text()
-    for event in (
-        "事例の登録",
-        "会議の設定",
-        "議題の追加",
-        "議題の閲覧",
-        "誓約書の署名",
-        "会議録の保存",
-        "会議録の承認",
-        "会議録（Word）の書き出し",
+    # Each event by its filter: the checks before distribution and approval log many entries.
+    for code, event, target in (
+        ("case.create", "事例の登録", case_id),
+        ("meeting.create", "会議の設定", meeting_id),
+        ("item.create", "議題の追加", ""),
+        ("agenda.view", "議題の閲覧", meeting_id),
+        ("pledge.sign", "誓約書の署名", ""),
+        ("minutes.save", "会議録の保存", ""),
+        ("minutes.approve", "会議録の承認", ""),
+        ("minutes.export", "会議録（Word）の書き出し", ""),
     ):
-        assert event in log, event
+        auditor.goto(f"/audit?per_page=100&action={code}&target_id={target}")
+        assert event in auditor.locator("table").inner_text(), event
     auditor.goto("/audit/verify")
     for service in ("identity", "agenda", "minutes"):
         assert "正常" in auditor.locator(f"#verify-{service}").inner_text()
