@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kasane_shared.auth.deps import Caller
 from kasane_shared.custody import IdentityClient
 from kasane_shared.db import utcnow
+from kasane_shared.disclosure import Disclosure
 from kasane_shared.errors import FieldError, KasaneError, not_found
 from kasane_shared.text_check import (
     STALE_KIND,
@@ -105,6 +106,7 @@ def read_check(
     minutes = _latest(session, meeting_id)
     if minutes is None:
         raise not_found("会議録", "Minutes")
+    Disclosure(identity, caller).require_content(minutes.conference_kind)
     review, items, blocks = _review(session, identity, caller, minutes, strict=True)
     _note(minutes, review, items, blocks, caller)
     record(
@@ -182,6 +184,7 @@ def decide(
 ) -> MinutesOut:
     """Mark, unmark, or keep (税情報ではない) a range of one text; offsets in the full text."""
     minutes = _require_status(_latest(session, meeting_id), *DECIDABLE)
+    Disclosure(identity, caller).require_content(minutes.conference_kind)
     item = next(
         (i for i in _items(session, minutes) if i.agenda_item_id == data.agenda_item_id), None
     )
