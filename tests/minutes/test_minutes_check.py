@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from kasane_shared.redaction import TAX_PLACEHOLDER, find_tax_spans
 from minutes.base import AuditEntry
+from tests.agenda.scenario import expire_pledges
 from tests.agenda.test_distribution import expected_suspects, suspect_text
 from tests.helpers import assert_problem, auth, check_minutes
 from tests.minutes.test_minutes_flow import _minutes, _setup
@@ -257,3 +258,19 @@ def test_approved_minutes_take_no_decision(suite, in_review, tokens):
     start, end, _ = expected_suspects(CLEAR)[0]
     refused = _decide(suite, tokens, meeting_id, item_id, "discussion", "mark", start, end)
     assert_problem(refused, 409, "wrong_status")
+
+
+def test_a_coordinator_without_a_pledge_neither_checks_nor_decides(
+    suite, in_review, tokens, people
+):
+    meeting_id, item_id = in_review
+    expire_pledges(suite, people.members["demo-coordinator"])
+    count = _audit_count(suite)
+    start, end, _ = expected_suspects(CLEAR)[0]
+    for response in (
+        _minutes(suite, tokens["demo-coordinator"], meeting_id, path="/check"),
+        _decide(suite, tokens, meeting_id, item_id, "discussion", "keep", start, end),
+    ):
+        body = assert_problem(response, 403, "no_pledge")
+        assert "誓約書" in body["detail"] and CLEAR[start:end] not in response.text
+    assert _audit_count(suite) == count
