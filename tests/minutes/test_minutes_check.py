@@ -16,7 +16,7 @@ from kasane_shared.redaction import TAX_PLACEHOLDER, find_tax_spans
 from minutes.base import AuditEntry
 from tests.agenda.scenario import expire_pledges
 from tests.agenda.test_distribution import expected_suspects, suspect_text
-from tests.helpers import assert_problem, auth, check_minutes
+from tests.helpers import assert_problem, auth, check_minutes, metric
 from tests.minutes.test_minutes_flow import _minutes, _setup
 
 CLEAR = suspect_text(2)
@@ -274,3 +274,19 @@ def test_a_coordinator_without_a_pledge_neither_checks_nor_decides(
         body = assert_problem(response, 403, "no_pledge")
         assert "誓約書" in body["detail"] and CLEAR[start:end] not in response.text
     assert _audit_count(suite) == count
+
+
+def test_the_suspects_metric_counts_checks_not_the_bookkeeping_of_a_decision(
+    suite, in_review, tokens
+):
+    meeting_id, item_id = in_review
+    name = "kasane_redaction_suspects_total"
+    before = metric(suite.client, "minutes", name) or 0
+    first = _check(suite, tokens, meeting_id)["unresolved"]
+    assert metric(suite.client, "minutes", name) == before + first
+    start, end, _ = expected_suspects(CLEAR)[0]
+    kept = _decide(suite, tokens, meeting_id, item_id, "discussion", "keep", start, end)
+    assert kept.status_code == 200, kept.text
+    assert metric(suite.client, "minutes", name) == before + first
+    assert _check(suite, tokens, meeting_id)["unresolved"] == first - 1
+    assert metric(suite.client, "minutes", name) == before + 2 * first - 1

@@ -129,11 +129,13 @@ def review(
     opened: Opened,
     *,
     strict: bool = True,
+    counted: bool = True,
 ) -> MinutesReview:
     """Check every unit of every item with what the caller's keys opened.
 
     ``strict`` refuses minutes with an item the caller cannot open at all; otherwise such
-    an item is left out and the review is not ``complete``.
+    an item is left out and the review is not ``complete``. ``counted`` adds the open
+    suspects to the metrics (not for the bookkeeping after a decision).
     """
     out = MinutesReview(minutes, items)
     for item in items:
@@ -144,5 +146,6 @@ def review(
             continue
         units = units_of(item, json.loads(content["body"]), blocks, opened)
         out.checks[item.id] = [check_unit(item.agenda_item_id, u) for u in units]
-    metrics_for("minutes").suspects.inc(out.unresolved)
+    if counted:
+        metrics_for("minutes").suspects.inc(out.unresolved)
     return out

@@ -74,12 +74,18 @@ def _opened(
 
 
 def _review(
-    session: Session, identity: IdentityClient, caller: Caller, minutes: Minutes, strict: bool
+    session: Session,
+    identity: IdentityClient,
+    caller: Caller,
+    minutes: Minutes,
+    strict: bool,
+    counted: bool = True,
 ) -> tuple[check.MinutesReview, list[MinutesItem], dict[str, TaxBlock]]:
     items = _items(session, minutes)
     blocks = _blocks(session, items)
     opened = _opened(session, identity, caller, minutes, items, blocks)
-    return check.review(minutes, items, blocks, opened, strict=strict), items, blocks
+    found = check.review(minutes, items, blocks, opened, strict=strict, counted=counted)
+    return found, items, blocks
 
 
 def _note(
@@ -245,7 +251,7 @@ def decide(
         start=data.start,
         end=data.end,
     )
-    review, items, blocks = _review(session, identity, caller, minutes, strict=False)
+    review, items, blocks = _review(session, identity, caller, minutes, False, counted=False)
     _note(minutes, review, items, blocks, caller)
     return caller_view(session, identity, agenda, caller, meeting_id, audit=False)
 
