@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kasane_shared.errors import KasaneError, install_error_handlers, problem_body
 from kasane_shared.i18n import negotiate
 from kasane_shared.observability import install_observability
+from kasane_shared.openapi_docs import install_problem_docs
 from kasane_shared.overload import install_admission
 from kasane_shared.settings import Settings
 
@@ -124,6 +125,7 @@ def create_service_app(
     """A FastAPI app with Kasane's error handling, limits, admission and ``GET /healthz``."""
     app = FastAPI(title=title, description=description, version="0.1.0", **kwargs)
     install_error_handlers(app)
+    install_problem_docs(app)  # the document says what the handlers answer
     app.add_middleware(SecurityHeadersMiddleware)
     install_admission(app, settings)  # inside the body limit: it reads bodies already limited
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)

@@ -13,6 +13,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kasane_shared.i18n import Lang, negotiate
@@ -48,6 +49,27 @@ class KasaneError(Exception):
 
     def __str__(self) -> str:
         return f"{self.status} {self.code}: {self.en}"
+
+
+class ProblemFieldError(BaseModel):
+    """One input field's message inside a 422 problem."""
+
+    field: str = Field(description="項目名 (field, dotted path)")
+    message: str = Field(description="その項目の説明 (what is wrong, in the reader's language)")
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, as every Kasane error is answered (application/problem+json)."""
+
+    type: str = Field(description="urn:kasane:problem:{code}")
+    title: str = Field(description="短い説明 (short text, Japanese first)")
+    status: int = Field(description="HTTP ステータス (the HTTP status)")
+    detail: str = Field(description="説明 (the explanation, in the reader's language)")
+    code: str = Field(description="機械向けのコード (machine-readable code)")
+    lang: str = Field(description="ja または en (the language of title and detail)")
+    errors: list[ProblemFieldError] | None = Field(
+        default=None, description="項目ごとの誤り (per-field errors, 422 only)"
+    )
 
 
 def not_found(what_ja: str, what_en: str) -> KasaneError:

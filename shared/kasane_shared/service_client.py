@@ -56,6 +56,10 @@ class ServiceClient:
     ) -> httpx.Response:
         """The response, with 401 and other failures (except ``allow``) turned into problems."""
         ensure_client_present()  # the caller's client left: nobody will read what this brings
+        if any(ord(c) < 32 or ord(c) == 127 for c in path):
+            # An id with a control character (from the caller's path) names no record, and
+            # no HTTP client would send it on.
+            raise KasaneError(404, "not_found", "見つかりません。", "Not found.")
         try:
             response = self.http.request(
                 method,

@@ -8,6 +8,7 @@ import httpx
 
 from agenda.cases.router import router as cases_router
 from agenda.distribution.router import router as distribution_router
+from agenda.errors import install_agenda_errors
 from agenda.entitlements.router import router as entitlements_router
 from agenda.meetings.router import router as meetings_router
 from agenda.minutes_client import MinutesClient
@@ -51,6 +52,7 @@ def create_app(
         ),
         settings=settings,
     )
+    install_agenda_errors(app)
     app.state.settings, app.state.db = settings, db
     wire_service_integrity(app, "agenda", AuditEntry, settings)
     # Identity is reached over HTTP in both modes (in suite mode, the same server).

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from kasane_shared.errors import FieldError, KasaneError, conflict, not_found
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from agenda.scheduling.common import SchedulingError
+from kasane_shared.errors import FieldError, KasaneError, conflict, not_found, problem_response
 
 
 def invalid(field: str, ja: str, en: str) -> KasaneError:
@@ -66,3 +70,16 @@ def meeting_cancelled() -> KasaneError:
         "この会議は中止されているため、議題を配布できません。",
         "This meeting is cancelled; its agenda cannot be distributed.",
     )
+
+
+def schedule_refused(error: SchedulingError) -> KasaneError:
+    """Times the scheduling rules refuse (an end before the start…): a 422, never a 500."""
+    return KasaneError(422, "invalid_schedule", error.ja, error.en)
+
+
+def install_agenda_errors(app: FastAPI) -> None:
+    """Answer the scheduling rules' refusals as problems wherever a route meets them."""
+
+    @app.exception_handler(SchedulingError)
+    async def _scheduling(request: Request, exc: SchedulingError) -> JSONResponse:
+        return problem_response(request, schedule_refused(exc))

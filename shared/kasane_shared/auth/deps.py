@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials
 
 from kasane_shared.auth.tokens import InvalidToken, TokenClaims
 from kasane_shared.errors import KasaneError, forbidden, unauthenticated
+from kasane_shared.openapi_docs import BEARER_SCHEME
 
 ACCESS_COOKIE = "kasane_access"
 ROLES = ("admin", "coordinator", "member", "auditor")
@@ -37,7 +39,10 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def get_claims(request: Request) -> TokenClaims:
+def get_claims(
+    request: Request,
+    _documented: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)],
+) -> TokenClaims:
     """Verify the caller's token against identity's keys."""
     token = bearer_token(request)
     if not token:

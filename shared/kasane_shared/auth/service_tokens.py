@@ -14,15 +14,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
-from fastapi import Request
+from fastapi import Request, Security
+from fastapi.security import HTTPAuthorizationCredentials
 
 from kasane_shared.auth.deps import bearer_token
 from kasane_shared.auth.tokens import InvalidToken
 from kasane_shared.errors import KasaneError, forbidden, unauthenticated
 from kasane_shared.observability.context import propagation_headers
+from kasane_shared.openapi_docs import BEARER_SCHEME
 from kasane_shared.settings import Settings
 
 
@@ -135,7 +137,10 @@ def service_caller(request: Request) -> ServiceCaller | None:
 def require_scope(scope: str) -> Callable[[Request], ServiceCaller]:
     """A dependency admitting only service tokens that carry ``scope``."""
 
-    def check(request: Request) -> ServiceCaller:
+    def check(
+        request: Request,
+        _documented: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)],
+    ) -> ServiceCaller:
         caller = service_caller(request)
         if caller is None:
             if bearer_token(request) is None:

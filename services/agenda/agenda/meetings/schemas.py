@@ -5,7 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from agenda.schemas_common import Id, StrictIn
 
@@ -37,6 +44,19 @@ SegmentBody = Literal[
 ]
 
 
+def _in_range(value: datetime) -> datetime:
+    # A meeting of another century is a typo; the minutes' Japanese dates (和暦) start at 昭和.
+    if not 2000 <= value.year <= 2099:
+        raise ValueError(
+            "会議の日時は2000年から2099年の間で指定してください。"
+            " / Meeting times must fall between 2000 and 2099."
+        )
+    return value
+
+
+MeetingTime = Annotated[AwareDatetime, AfterValidator(_in_range)]
+
+
 def _ordered(starts: datetime | None, ends: datetime | None) -> None:
     if starts is not None and ends is not None and ends <= starts:
         raise ValueError(
@@ -56,8 +76,8 @@ class SegmentIn(StrictIn):
     """The 支援会議 slice of an existing body's session."""
 
     body: SegmentBody
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: MeetingTime
+    ends_at: MeetingTime
 
     @model_validator(mode="after")
     def _check(self) -> SegmentIn:
@@ -89,8 +109,8 @@ class MeetingCreate(StrictIn):
 
     kind: Kind
     title: str = Field(min_length=1, max_length=200)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: MeetingTime
+    ends_at: MeetingTime
     place: str = Field(min_length=1, max_length=200)
     online_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
     host_organization_id: Id | None = None
@@ -125,8 +145,8 @@ class MeetingUpdate(StrictIn):
 
     scope: Scope = "this"
     title: str | None = Field(default=None, min_length=1, max_length=200)
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
+    starts_at: MeetingTime | None = None
+    ends_at: MeetingTime | None = None
     place: str | None = Field(default=None, min_length=1, max_length=200)
     online_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
     host_organization_id: Id | None = None

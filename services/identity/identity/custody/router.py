@@ -6,7 +6,8 @@ from typing import Annotated
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials
 
 from identity.custody import service
 from identity.custody.rotation import key_status as key_status_of
@@ -35,6 +36,7 @@ from kasane_shared.auth.service_tokens import ServiceCaller, service_caller
 from kasane_shared.crypto import CryptoError, parse_wrap_header
 from kasane_shared.db import SessionDep
 from kasane_shared.errors import forbidden, not_found
+from kasane_shared.openapi_docs import BEARER_SCHEME
 
 router = APIRouter(tags=["keys"])
 Coordinator = Annotated[Member, Depends(RequireRole("coordinator"))]
@@ -50,7 +52,10 @@ class ServiceActor:
 
 
 def rewrap_caller(
-    request: Request, session: SessionDep, settings: SettingsDep
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)],
 ) -> Member | ServiceActor:
     """A coordinator's live session, or a service token holding ``custody:rewrap``."""
     service_token = service_caller(request)
@@ -64,7 +69,7 @@ def rewrap_caller(
                 "This service's client is disabled.",
             )
         return _service_actor(service_token)
-    member = get_current_member(get_claims(request), session, settings)
+    member = get_current_member(get_claims(request, credentials), session, settings)
     if "coordinator" not in member.roles:
         raise forbidden()
     return member

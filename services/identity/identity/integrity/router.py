@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request, Response, Security
+from fastapi.security import HTTPAuthorizationCredentials
 
 from identity.deps import KekDep
 from identity.integrity.schemas import AnchorOut, HeadIn, ServiceKeysOut
@@ -15,16 +16,20 @@ from kasane_shared.auth.service_tokens import ServiceCaller, require_scope
 from kasane_shared.db import SessionDep
 from kasane_shared.errors import forbidden, not_found
 from kasane_shared.integrity import encode_keys
+from kasane_shared.openapi_docs import BEARER_SCHEME
 
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)]
 router = APIRouter(prefix="/integrity", tags=["integrity"])
 
 
-def kasane_service(scope: str) -> Callable[[Request, SessionDep], ServiceCaller]:
+def kasane_service(scope: str) -> Callable[..., ServiceCaller]:
     """Admit only Kasane's own services (agenda, minutes) with an active client and ``scope``."""
     scoped = require_scope(scope)
 
-    def check(request: Request, session: SessionDep) -> ServiceCaller:
-        caller = scoped(request)
+    def check(
+        request: Request, session: SessionDep, credentials: BearerCredentials
+    ) -> ServiceCaller:
+        caller = scoped(request, credentials)
         client = active_client(session, caller.client_id)
         if caller.client_id not in KEYED_SERVICES or client is None or scope not in client.scopes:
             raise forbidden()

@@ -18,6 +18,13 @@ from kasane_shared.errors import request_lang
 
 router = APIRouter(prefix="/oauth", tags=["oauth"])
 FORM = "application/x-www-form-urlencoded"
+OAUTH_ERROR = {
+    "schema": {
+        "type": "object",
+        "properties": {"error": {"type": "string"}, "error_description": {"type": "string"}},
+        "required": ["error"],
+    }
+}
 
 
 async def token_form(request: Request) -> dict[str, str] | None:
@@ -65,7 +72,11 @@ def _invalid_request(lang: str) -> JSONResponse:
 @router.post(
     "/token",
     response_model=TokenOut,
-    responses={400: {"description": "RFC 6749 error"}, 401: {"description": "invalid_client"}},
+    # RFC 6749 §5.2: the grant's own errors are plain JSON, not problem details.
+    responses={
+        400: {"description": "RFC 6749 error", "content": {"application/json": OAUTH_ERROR}},
+        401: {"description": "invalid_client", "content": {"application/json": OAUTH_ERROR}},
+    },
 )
 def token(
     request: Request,

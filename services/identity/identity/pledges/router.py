@@ -22,6 +22,7 @@ from identity.pledges.schemas import (
 )
 from kasane_shared.db import SessionDep
 from kasane_shared.errors import forbidden
+from kasane_shared.openapi_docs import problems
 
 router = APIRouter(tags=["pledges"])
 READERS = ("admin", "coordinator", "auditor")
@@ -106,7 +107,7 @@ def pledge_status(
     return service.status(session, member_id, kind)
 
 
-@router.get("/pledge-status", response_model=list[PledgeStatus])
+@router.get("/pledge-status", response_model=list[PledgeStatus], responses=problems(404))
 def pledge_statuses(
     session: SessionDep,
     caller: CurrentMember,

@@ -11,6 +11,7 @@ from identity.members import service as members
 from identity.members.schemas import MemberOut
 from identity.sessions import service, throttle
 from identity.sessions.schemas import LoginRequest, SessionStatus, TokenResponse
+from kasane_shared.openapi_docs import problems
 from kasane_shared.auth.deps import CurrentClaims, bearer_token
 from kasane_shared.auth.tokens import InvalidToken
 from kasane_shared.db import SessionDep
@@ -38,7 +39,7 @@ def _issue(issuer: Any, member: Any, session_id: str) -> TokenResponse:
     return TokenResponse(access_token=token, expires_in=ttl)
 
 
-@router.post("/session", response_model=TokenResponse)
+@router.post("/session", response_model=TokenResponse, responses=problems(401, 409, 429))
 def login(
     data: LoginRequest,
     request: Request,
@@ -84,7 +85,7 @@ def login(
     return _issue(issuer, member, login_session.id)
 
 
-@router.post("/session/refresh", response_model=TokenResponse)
+@router.post("/session/refresh", response_model=TokenResponse, responses=problems(401, 409))
 def refresh(
     request: Request, session: SessionDep, settings: SettingsDep, issuer: IssuerDep
 ) -> TokenResponse:
@@ -100,7 +101,7 @@ def refresh(
     return _issue(issuer, member, login_session.id)
 
 
-@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/session", status_code=status.HTTP_204_NO_CONTENT, responses=problems(401))
 def logout(
     request: Request, response: Response, session: SessionDep, settings: SettingsDep
 ) -> Response:
