@@ -19,7 +19,11 @@ from .spans import Span
 
 MODEL_PATH = Path(__file__).with_name("model") / "tax_crf.crfsuite"
 LABELS = ("B", "I", "O")
-MASK_THRESHOLD = 0.12
+MASK_THRESHOLD = 0.3
+# A mask grows over neighbouring tokens down to this probability: the tagger is surest in
+# the middle of a fact and unsure at its edges (who reported it, the verb that carries the
+# status), and a mask that stops short leaks the rest of the fact.
+EXTEND_THRESHOLD = 0.01
 SUSPECT_THRESHOLD = 0.05
 _MAX_MODIFIER = 6  # tokens of a noun phrase taken in before 「の＋tax item」
 _PERIOD_RE = re.compile(r"[0-9元一二三四五六七八九十]|年|度|期|前|後|分|時|以降|以前|当時|過去")
@@ -107,6 +111,34 @@ def _modifier(tok: Token) -> bool:
     return tok.pos[0] in ("名詞", "接頭辞", "接尾辞") or tok.pos[1] in ("括弧開", "括弧閉")
 
 
+def _grown(unit: list[tuple[Token, float]], threshold: float) -> list[bool]:
+    """Tokens from threshold up, each run grown over neighbours from EXTEND_THRESHOLD up.
+
+    A run grows across commas too (a source named a clause earlier, 「税務課によると、…」; a
+    status told a clause later), and gives back the particles it took in at its edges
+    (「…滞納はない|と」), so the mask still ends on a word.
+    """
+    probs = [p for _, p in unit]
+    seeds = [p >= threshold for p in probs]
+    grown = list(seeds)
+    low = min(threshold, EXTEND_THRESHOLD)
+    for i in range(1, len(probs)):  # rightwards
+        grown[i] = grown[i] or (grown[i - 1] and probs[i] >= low)
+    for i in range(len(probs) - 2, -1, -1):  # leftwards
+        grown[i] = grown[i] or (grown[i + 1] and probs[i] >= low)
+    taken_particle = [
+        g and not s and tok.pos[0] == "助詞" for g, s, (tok, _) in zip(grown, seeds, unit)
+    ]
+    for order in (range(len(grown)), range(len(grown) - 1, -1, -1)):
+        outside = True  # the previous token, in this direction, is unmasked
+        for i in order:
+            if grown[i] and outside and taken_particle[i]:
+                grown[i] = False  # still at the edge: the next token is the new edge
+                continue
+            outside = not grown[i]
+    return grown
+
+
 def _masked_flags(unit: list[tuple[Token, float]], threshold: float) -> list[bool]:
     """Tokens to mask, drawn to whole phrases so that what is left reads as a sentence.
 
@@ -116,7 +148,7 @@ def _masked_flags(unit: list[tuple[Token, float]], threshold: float) -> list[boo
     and a fact told across a comma stays one mask).
     """
     tokens = [t for t, _ in unit]
-    flags = [p >= threshold for _, p in unit]
+    flags = _grown(unit, threshold)
     for i in range(1, len(unit)):
         if flags[i - 1] and not flags[i]:
             after = tokens[i + 1] if i + 1 < len(unit) else None
