@@ -41,6 +41,12 @@ _ATTENDING_RE = re.compile(
     r"^[^、。]{0,12}?(?:課|署|所)(?:の職員)?(?:が|と|も|は)?(?:出席|欠席|同席|参加)"
 )
 _CLAUSE_EDGE = "、。，．,.\n「」"
+# The person a fact is about, as the subject at a mask's start, stays readable when a tax
+# item follows (GUIDELINE.md, span edges: 「本人は|住民税を滞納」; 「妻：非課税」 keeps it).
+_SUBJECT_RE = re.compile(
+    r"(?:本人|ご本人|相談者|対象者|世帯主|[長次三]男|[長次三]女|父|母|夫|妻|兄|姉|弟|妹|"
+    r"祖父|祖母|息子|娘)(?:は|が)"
+)
 
 
 _SENTENCE_EDGE = "。．\n"
@@ -68,12 +74,21 @@ def _sure_not_tax(text: str, span: Span) -> bool:
     )
 
 
+def _without_subject(text: str, span: Span) -> Span:
+    """The span without a leading 「本人は」「母が」, when a tax item follows in it."""
+    subject = _SUBJECT_RE.match(text, span.start, span.end)
+    if subject is None or not _TAX_WORD_RE.search(text, subject.end(), span.end):
+        return span
+    return Span(subject.end(), span.end, span.label)
+
+
 def find_tax_spans(text: str) -> list[Span]:
     """Tax spans of text (rules and tagger): sorted, non-overlapping, code-point offsets."""
     if not text:
         return []
     found = [*find_rule_spans(text), *tag(text).spans]
-    return normalize([sp for sp in found if not _sure_not_tax(text, sp)])
+    kept = normalize([sp for sp in found if not _sure_not_tax(text, sp)])
+    return [_without_subject(text, sp) for sp in kept]
 
 
 def redact_text(text: str) -> Redaction:
