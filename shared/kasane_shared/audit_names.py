@@ -83,6 +83,10 @@ EVENTS: dict[str, Name] = {
     "item.tax_mark": ("議題の税情報の指定", "Item: tax data marked"),
     "item.tax_unmark": ("議題の税情報の指定解除", "Item: tax mark removed"),
     "item.tax_keep": ("議題の「税情報ではない」確認", "Item: confirmed not tax data"),
+    "agenda.backlog_sealed": (
+        "旧形式で平文だった会議名・同意書番号の暗号化",
+        "Meeting titles and form references left in clear by an older schema sealed",
+    ),
     "agenda.integrity_failure": (
         "開けない記録の検知（改ざん・破損）",
         "A stored record failed its integrity check",

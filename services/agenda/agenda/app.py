@@ -15,6 +15,7 @@ from agenda.minutes_client import MinutesClient
 from agenda.plans.router import router as plans_router
 from agenda.planner.router import router as planner_router
 from agenda.view.router import router as view_router
+from agenda.backlog import has_backlog
 from agenda.base import AuditEntry
 from kasane_shared.app import create_service_app
 from agenda.audit_targets import describe
@@ -54,6 +55,8 @@ def create_app(
     )
     install_agenda_errors(app)
     app.state.settings, app.state.db = settings, db
+    # Values an older schema kept in clear are sealed on the first request (agenda.backlog).
+    app.state.unsealed_backlog = has_backlog(db)
     wire_service_integrity(app, "agenda", AuditEntry, settings)
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(_outbound(settings), settings.identity_url)

@@ -6,15 +6,17 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from agenda.backlog import seal_waiting
 from agenda.deps import Coordinator, CurrentCaller, IdentityDep
 from agenda.keys.service import KeyContext
 from kasane_shared.db import SessionDep
 
 
 def coordinator_context(
-    session: SessionDep, identity: IdentityDep, caller: Coordinator
+    request: Request, session: SessionDep, identity: IdentityDep, caller: Coordinator
 ) -> KeyContext:
     """A coordinator's key context (everything that changes case data)."""
+    seal_waiting(request.app.state, identity, caller)
     return KeyContext(session, identity, caller)
 
 
@@ -22,6 +24,7 @@ def caller_context(
     request: Request, session: SessionDep, identity: IdentityDep, caller: CurrentCaller
 ) -> KeyContext:
     """Any signed-in caller's key context (views); grants may act as the service itself."""
+    seal_waiting(request.app.state, identity, caller)
     return KeyContext(session, identity, caller, getattr(request.app.state, "service_tokens", None))
 
 

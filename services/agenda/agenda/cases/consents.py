@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from agenda import access
 from agenda.audit import record
+from agenda.cases.consent_refs import seal_reference
 from agenda.cases.models import Case, Consent
 from agenda.cases.schemas import ConsentCorrect
 from agenda.cases.service import check_organizations
@@ -58,11 +59,12 @@ def correct(
             organization_ids=list(dict.fromkeys(given.organization_ids)),
             covers_tax=given.covers_tax,
             obtained_by=given.obtained_by,
-            form_reference=given.form_reference,
             created_by=ctx.caller.id,
             corrects_id=consent.id,
         )
         ctx.session.add(replacement)
+        ctx.session.flush()
+        seal_reference(ctx, replacement, given.form_reference)
     consent.corrected_at, consent.corrected_by = utcnow(), ctx.caller.id
     consent.correction_reason = data.reason
     consent.replaced_by = replacement.id if replacement else None

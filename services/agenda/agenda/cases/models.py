@@ -38,8 +38,11 @@ class Case(IdMixin, SealedRecordMixin, Base):
     text_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class Consent(IdMixin, Base):
-    """The person's consent to share with named organizations (重層的支援会議 needs one)."""
+class Consent(IdMixin, SealedRecordMixin, Base):
+    """The person's consent to share with named organizations (重層的支援会議 needs one).
+
+    The form reference (同意書の番号) leads to the paper form: it is sealed for coordinators.
+    """
 
     __tablename__ = "consents"
 
@@ -48,7 +51,6 @@ class Consent(IdMixin, Base):
     organization_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     covers_tax: Mapped[bool] = mapped_column(Boolean, default=False)
     obtained_by: Mapped[str | None] = mapped_column(String(64))
-    form_reference: Mapped[str | None] = mapped_column(String(64))
     created_by: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

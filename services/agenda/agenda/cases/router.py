@@ -9,7 +9,9 @@ from fastapi import APIRouter, Query, Request, Response, status
 
 from agenda.audit import record
 from agenda import marks
-from agenda.cases import consents, listing, service
+from agenda.cases import consent_refs, consents, listing, service
+from agenda.cases.models import Consent
+from agenda.keys.service import KeyContext
 from agenda.cases import status as status_service
 from agenda.cases.schemas import (
     ISSUE_CODES,
@@ -131,18 +133,26 @@ def update_case(case_id: str, data: CaseUpdate, ctx: CoordinatorCtx) -> CaseOut:
     return service.case_out(ctx, case, content, tax)
 
 
+def _shown(ctx: KeyContext, consent: Consent) -> ConsentOut:
+    """One consent with its form reference opened for the coordinator."""
+    references = consent_refs.open_references(ctx, [consent])
+    return service.consent_out(consent, references.get(consent.id))
+
+
 @router.post("/{case_id}/consents", response_model=ConsentOut, status_code=status.HTTP_201_CREATED)
 def add_consent(case_id: str, data: ConsentCreate, ctx: CoordinatorCtx) -> dict:
     """Record the person's consent: which organizations, whether tax data is covered."""
     consent, warnings = service.add_consent(ctx, service.get_case(ctx.session, case_id), data)
-    return service.consent_out(consent).model_dump() | {"warnings": warnings}
+    return _shown(ctx, consent).model_dump() | {"warnings": warnings}
 
 
 @router.get("/{case_id}/consents", response_model=list[ConsentOut])
 def list_consents(case_id: str, ctx: CoordinatorCtx) -> list[ConsentOut]:
     """A case's consents, newest first."""
     case = service.get_case(ctx.session, case_id)
-    return [service.consent_out(c) for c in service.list_consents(ctx.session, case)]
+    found = service.list_consents(ctx.session, case)
+    references = consent_refs.open_references(ctx, found)
+    return [service.consent_out(c, references.get(c.id)) for c in found]
 
 
 @router.post("/{case_id}/consents/{consent_id}/withdraw", response_model=ConsentOut)
@@ -157,7 +167,7 @@ def withdraw_consent(
     case = service.get_case(ctx.session, case_id)
     reason = data.reason if data else None
     consent, warnings = service.withdraw_consent(ctx, minutes, case, consent_id, reason)
-    return service.consent_out(consent).model_dump() | {"warnings": warnings}
+    return _shown(ctx, consent).model_dump() | {"warnings": warnings}
 
 
 @router.post("/{case_id}/consents/{consent_id}/correct", response_model=ConsentCorrected)
@@ -168,8 +178,8 @@ def correct_consent(
     case = service.get_case(ctx.session, case_id)
     corrected, replacement, warnings = consents.correct(ctx, minutes, case, consent_id, data)
     return ConsentCorrected(
-        corrected=service.consent_out(corrected),
-        replacement=service.consent_out(replacement) if replacement else None,
+        corrected=_shown(ctx, corrected),
+        replacement=_shown(ctx, replacement) if replacement else None,
         warnings=warnings,
     )
 

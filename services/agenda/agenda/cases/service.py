@@ -43,6 +43,7 @@ from agenda.keys.service import (
     seal,
     tax_spans,
 )
+from agenda.cases.consent_refs import seal_reference
 from agenda.scheduling import JST
 from kasane_shared.db import new_id, utcnow
 from kasane_shared.errors import conflict
@@ -285,8 +286,8 @@ def _reseal_with(ctx: KeyContext, case: Case, changes: dict[str, Any]) -> None:
         case.text_revision += 1
 
 
-def consent_out(consent: Consent) -> ConsentOut:
-    """The public shape of a consent."""
+def consent_out(consent: Consent, form_reference: str | None = None) -> ConsentOut:
+    """The public shape of a consent (``form_reference``: as opened; sealed at rest)."""
     return ConsentOut(
         id=consent.id,
         case_id=consent.case_id,
@@ -294,7 +295,7 @@ def consent_out(consent: Consent) -> ConsentOut:
         organization_ids=consent.organization_ids,
         covers_tax=consent.covers_tax,
         obtained_by=consent.obtained_by,
-        form_reference=consent.form_reference,
+        form_reference=form_reference,
         active=consent.withdrawn_at is None and consent.corrected_at is None,
         state=(
             "corrected"
@@ -323,11 +324,11 @@ def add_consent(ctx: KeyContext, case: Case, data: ConsentCreate) -> tuple[Conse
         organization_ids=list(dict.fromkeys(data.organization_ids)),
         covers_tax=data.covers_tax,
         obtained_by=data.obtained_by,
-        form_reference=data.form_reference,
         created_by=ctx.caller.id,
     )
     ctx.session.add(consent)
     ctx.session.flush()
+    seal_reference(ctx, consent, data.form_reference)
     record(
         ctx.session,
         "consent.create",

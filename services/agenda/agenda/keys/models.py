@@ -19,3 +19,19 @@ class Wrap(WrapMixin, Base):
     __tablename__ = "wraps"
 
     basis: Mapped[str] = mapped_column(String(16), default="attendee")
+
+
+class UnsealedText(Base):
+    """Text an older schema kept in clear, waiting to be sealed (migration 0009_sealed_titles).
+
+    The migration cannot reach identity's keys, so it moves the plain values here and drops
+    their columns; the service seals them on its first request that can reach identity,
+    deletes the rows and rewrites the database file (see agenda/backlog.py).
+    """
+
+    __tablename__ = "unsealed_backlog"
+
+    record_table: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    field: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

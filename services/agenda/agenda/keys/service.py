@@ -40,6 +40,8 @@ TARGET_KINDS = {
     "plans": "plan",
     "meeting_notes": "meeting_note",
     "case_status_changes": "case_status_change",
+    "meetings": "meeting",
+    "consents": "consent",
 }
 
 

@@ -22,6 +22,7 @@ from agenda.keys.service import (
     open_each,
     seal,
 )
+from agenda.meetings import titles
 from agenda.meetings.models import Attendee, Meeting, MeetingNote
 from agenda.meetings.schemas import MeetingCancel, MeetingUpdate
 from agenda.scheduling import JST
@@ -121,9 +122,10 @@ def update(ctx: KeyContext, meeting: Meeting, data: MeetingUpdate) -> list[Meeti
     ).days
     for target, starts, ends in planned:
         before = (target.starts_at, target.ends_at, target.place, target.online_url)
-        for name in ("title", "place"):
-            if changes.get(name) is not None:
-                setattr(target, name, changes[name])
+        if changes.get("place") is not None:
+            target.place = changes["place"]
+        if changes.get("title") is not None:
+            titles.seal_title(ctx, target, changes["title"])
         for name in ("online_url", "host_organization_id"):
             if name in changes:
                 setattr(target, name, changes[name])

@@ -12,13 +12,16 @@ from kasane_shared.db import IdMixin, UTCDateTime, utcnow
 from kasane_shared.sealing import SealedRecordMixin
 
 
-class Meeting(IdMixin, Base):
-    """A 支援会議 or 重層的支援会議: time, place and kind are plain (invitees always see them)."""
+class Meeting(IdMixin, SealedRecordMixin, Base):
+    """A 支援会議 or 重層的支援会議: time, place and kind are plain (invitees always see them).
+
+    The title is case content (「8050世帯の件」 names a household): it is sealed, masked for
+    the invitees (``content``) and in full for coordinators (``tax``); see meetings/titles.py.
+    """
 
     __tablename__ = "meetings"
 
     kind: Mapped[str] = mapped_column(String(8), index=True)
-    title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     tz_offset_minutes: Mapped[int] = mapped_column(Integer, default=540)

@@ -32,7 +32,7 @@ def create_meeting(data: MeetingCreate, ctx: CoordinatorCtx) -> MeetingOut:
     times, recurrence = planner.series_times(data)
     made = service.create_meeting(ctx, data, times, recurrence)
     first = made[0]
-    out = service.meeting_out(ctx.session, first)
+    out = service.meeting_out(ctx.session, first, data.title)
     out.conflicts = [c for m in made for c in planner.meeting_conflicts(ctx.session, m)]
     out.warnings = service.pledge_warnings(
         ctx, first.kind, [a.member_id for a in data.attendees]
@@ -53,10 +53,11 @@ def list_meetings(ctx: CallerCtx) -> list[MeetingOut]:
     """The caller's meetings: coordinators all, members those they are invited to."""
     meetings = service.list_meetings(ctx)
     reasons = changes.cancel_reasons(ctx, meetings)
+    titles = service.shown_titles(ctx, meetings)
     return [
-        service.meeting_out(ctx.session, m, with_attendees=ctx.caller.is_coordinator).model_copy(
-            update={"cancel_reason": reasons.get(m.id), "title": service.shown_title(ctx, m)}
-        )
+        service.meeting_out(
+            ctx.session, m, titles[m.id], with_attendees=ctx.caller.is_coordinator
+        ).model_copy(update={"cancel_reason": reasons.get(m.id)})
         for m in meetings
     ]
 
@@ -65,8 +66,8 @@ def list_meetings(ctx: CallerCtx) -> list[MeetingOut]:
 def get_meeting(meeting_id: str, ctx: CallerCtx) -> MeetingOut:
     """One meeting (coordinators, or its invitees); a cancelled one with the reason."""
     meeting = service.visible_meeting(ctx, meeting_id)
-    out = service.meeting_out(ctx.session, meeting, with_attendees=ctx.caller.is_coordinator)
-    out.title = service.shown_title(ctx, meeting)  # type: ignore[assignment]
+    title = service.shown_titles(ctx, [meeting])[meeting.id]
+    out = service.meeting_out(ctx.session, meeting, title, with_attendees=ctx.caller.is_coordinator)
     out.cancel_reason = changes.cancel_reasons(ctx, [meeting]).get(meeting.id)
     return out
 
@@ -91,7 +92,7 @@ def update_meeting(meeting_id: str, data: MeetingUpdate, ctx: CoordinatorCtx) ->
     """Edit, move or postpone; ``scope`` "following" changes the series from this meeting on."""
     meeting = service.get_meeting(ctx.session, meeting_id)
     changed = changes.update(ctx, meeting, data)
-    out = service.meeting_out(ctx.session, meeting)
+    out = service.meeting_out(ctx.session, meeting, service.shown_title(ctx, meeting))
     out.conflicts = [c for m in changed for c in planner.meeting_conflicts(ctx.session, m)]
     out.warnings = planner.conflict_warnings(out.conflicts) + service.time_warnings(
         ctx.session, meeting
@@ -105,7 +106,7 @@ def cancel_meeting(meeting_id: str, data: MeetingCancel, ctx: CoordinatorCtx) ->
     """Cancel (中止) with a reason; invitees see it and their invitation becomes a CANCEL."""
     meeting = service.get_meeting(ctx.session, meeting_id)
     done = changes.cancel(ctx, meeting, data)
-    out = service.meeting_out(ctx.session, meeting)
+    out = service.meeting_out(ctx.session, meeting, service.shown_title(ctx, meeting))
     out.cancel_reason = data.reason
     out.changed = [m.id for m in done]
     return out
@@ -116,7 +117,7 @@ def add_attendees(meeting_id: str, data: AttendeesAdd, ctx: CoordinatorCtx) -> M
     """Invite members (general members with the cases they are invited for)."""
     meeting = service.get_meeting(ctx.session, meeting_id)
     warnings = service.add_attendees(ctx, meeting, data.attendees)
-    out = service.meeting_out(ctx.session, meeting)
+    out = service.meeting_out(ctx.session, meeting, service.shown_title(ctx, meeting))
     out.warnings = warnings
     return out
 

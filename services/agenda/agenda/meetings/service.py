@@ -32,6 +32,7 @@ from agenda.keys.service import (
     seal,
     tax_spans,
 )
+from agenda.meetings import titles
 from agenda.meetings.changes import STATUS_LABELS, require_scheduled
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
 from agenda.meetings.schemas import (
@@ -48,7 +49,6 @@ from agenda.scheduling import SchedulingError, describe_ja, from_dict
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS, PURPOSES
 from kasane_shared.db import new_id
 from kasane_shared.disclosure import kind_label
-from kasane_shared.redaction import find_tax_spans, mask
 from kasane_shared.sealing import UNREADABLE_NOTICE, UNREADABLE_NOTICE_EN
 
 # --- meetings ---------------------------------------------------------------------
@@ -103,20 +103,20 @@ def _local_offset(value: datetime) -> int:
     return int(offset.total_seconds() // 60)
 
 
-def title_for_members(title: str | None) -> str | None:
-    """A meeting title as invitees read it: tax data masked (no consent covers a meeting)."""
-    return mask(title, find_tax_spans(title)) if title else title
+def shown_titles(ctx: KeyContext, meetings: list[Meeting]) -> dict[str, str]:
+    """Titles as this caller may read them: the kind label without a pledge for the kind."""
+    return titles.open_titles(ctx, meetings)
 
 
-def shown_title(ctx: KeyContext, meeting: Meeting) -> str | None:
-    """The title as this caller may read it: the kind label without a pledge for the kind."""
-    if not ctx.disclosure().may_see_content(meeting.kind):
-        return kind_label(meeting.kind)
-    return meeting.title if ctx.caller.is_coordinator else title_for_members(meeting.title)
+def shown_title(ctx: KeyContext, meeting: Meeting) -> str:
+    """One meeting's title as this caller may read it (see ``shown_titles``)."""
+    return titles.open_title(ctx, meeting)
 
 
-def meeting_out(session: Session, meeting: Meeting, *, with_attendees: bool = True) -> MeetingOut:
-    """The public shape of a meeting."""
+def meeting_out(
+    session: Session, meeting: Meeting, title: str | None = None, *, with_attendees: bool = True
+) -> MeetingOut:
+    """The public shape of a meeting (``title``: as opened for the caller; else the kind label)."""
     from agenda.distribution.service import distribution_state  # it builds on this module
 
     segment = None
@@ -133,7 +133,7 @@ def meeting_out(session: Session, meeting: Meeting, *, with_attendees: bool = Tr
         id=meeting.id,
         kind=meeting.kind,
         kind_label=KIND_LABELS[meeting.kind],
-        title=meeting.title,  # type: ignore[arg-type]
+        title=title or kind_label(meeting.kind),
         starts_at=local(meeting, meeting.starts_at),
         ends_at=local(meeting, meeting.ends_at),
         place=meeting.place,
@@ -203,7 +203,6 @@ def create_meeting(
         meeting = Meeting(
             id=new_id(),
             kind=data.kind,
-            title=data.title,
             starts_at=begin,
             ends_at=end,
             tz_offset_minutes=_local_offset(data.starts_at),
@@ -236,6 +235,7 @@ def create_meeting(
         made.append(meeting)
     ctx.session.flush()
     for meeting in made:
+        titles.seal_title(ctx, meeting, data.title)
         record(
             ctx.session,
             "meeting.create",
@@ -297,6 +297,7 @@ def meeting_case_ids(session: Session, meeting_id: str) -> list[str]:
 
 def sync_meeting(ctx: KeyContext, meeting: Meeting) -> list[dict]:
     """Re-sync the keys of every case on a meeting's agenda."""
+    titles.sync_title(ctx, meeting)
     warnings: list[dict] = []
     for case_id in meeting_case_ids(ctx.session, meeting.id):
         warnings += access.sync_case(ctx, get_case(ctx.session, case_id))

@@ -32,9 +32,9 @@ from agenda.meetings.service import (
     attendee,
     items_of,
     local,
-    title_for_members,
     visible_meeting,
 )
+from agenda.meetings.titles import open_title
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS
 from agenda.scheduling import render_invitation
 from kasane_shared.db import utcnow
@@ -53,13 +53,14 @@ def own_pledge_valid(ctx: KeyContext, kind: str) -> bool:
     return ctx.disclosure().may_see_content(kind)
 
 
-def meeting_block(meeting: Meeting, *, full: bool) -> dict[str, Any]:
+def meeting_block(ctx: KeyContext, meeting: Meeting, *, full: bool) -> dict[str, Any]:
     """Time and place always; the title only for readers with a pledge (a label otherwise)."""
     return {
         "id": meeting.id,
         "kind": meeting.kind,
         "kind_label": KIND_LABELS[meeting.kind],
-        "title": title_for_members(meeting.title) if full else kind_label(meeting.kind),
+        # Every reader of the agenda sees the title masked (no consent covers a meeting).
+        "title": open_title(ctx, meeting, full=False) if full else kind_label(meeting.kind),
         "starts_at": local(meeting, meeting.starts_at).isoformat(),
         "ends_at": local(meeting, meeting.ends_at).isoformat(),
         "place": meeting.place,
@@ -88,7 +89,7 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
             opened=0,
         )
         return {
-            "meeting": meeting_block(meeting, full=False),
+            "meeting": meeting_block(ctx, meeting, full=False),
             "items": [],
             "notice": NOTICE,
             "notice_en": NOTICE_EN,
@@ -109,7 +110,7 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
             opened=0,
         )
         return {
-            "meeting": meeting_block(meeting, full=False),
+            "meeting": meeting_block(ctx, meeting, full=False),
             "items": [],
             "notice": BEFORE_DISTRIBUTION,
             "notice_en": BEFORE_DISTRIBUTION_EN,
@@ -158,7 +159,7 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     shown += [_updating(item) for item in updating]
     shown.sort(key=lambda s: s["order"])
     return {
-        "meeting": meeting_block(meeting, full=True),
+        "meeting": meeting_block(ctx, meeting, full=True),
         "items": shown,
         "pledge_valid": True,
         "distributed": distributed,
@@ -197,7 +198,7 @@ def _unreadable(item: AgendaItem, case: Case | None) -> dict[str, Any]:
 def _cancelled_view(ctx: KeyContext, meeting: Meeting) -> dict[str, Any]:
     """A cancelled meeting: 「中止」 and the reason (if the caller's keys open it), no items."""
     pledged = own_pledge_valid(ctx, meeting.kind)
-    block = meeting_block(meeting, full=pledged)
+    block = meeting_block(ctx, meeting, full=pledged)
     block["cancel_reason"] = cancel_reasons(ctx, [meeting]).get(meeting.id) if pledged else None
     record(ctx.session, "agenda.view", ctx.caller.id, "meeting", meeting.id, cancelled=True)
     view: dict[str, Any] = {
