@@ -12,11 +12,13 @@ tries again; nothing is shown in clear meanwhile (titles read as the kind label)
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 from agenda.audit import record as audit
 from agenda.cases.consent_refs import seal_reference
@@ -29,6 +31,7 @@ from agenda.meetings.titles import seal_title
 from kasane_shared.custody import IdentityClient
 from kasane_shared.db import Database
 from kasane_shared.errors import KasaneError
+from kasane_shared.shredding import compact, enable_secure_delete
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -42,6 +45,7 @@ def has_backlog(db: Database) -> bool:
 
 def seal_backlog(ctx: KeyContext) -> int:
     """Seal every waiting value in ``ctx``'s session and delete it; how many were sealed."""
+    enable_secure_delete(ctx.session)  # the deleted backlog rows are zeroed in place too
     rows = list(ctx.session.scalars(select(UnsealedText)))
     for row in rows:
         if row.record_table == "meetings" and (meeting := ctx.session.get(Meeting, row.record_id)):
@@ -67,18 +71,8 @@ def seal_backlog(ctx: KeyContext) -> int:
 
 def rewrite_file(db: Database) -> None:
     """Rewrite the database so freed pages keep nothing (SQLite: VACUUM, then empty the WAL)."""
-    if not isinstance(db.bind, Engine):
-        return  # bound to one connection (tests): no file of its own to rewrite
-    if db.bind.dialect.name == "sqlite":
-        raw = db.bind.raw_connection()
-        try:
-            raw.driver_connection.execute("VACUUM")  # type: ignore[union-attr]
-            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
-        finally:
-            raw.close()
-    elif db.bind.dialect.name == "postgresql":
-        with db.bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM FULL meetings, consents, unsealed_backlog")
+    if isinstance(db.bind, Engine):  # bound to one connection (tests): no file of its own
+        compact(db.bind, ("meetings", "consents", "unsealed_backlog"))
 
 
 def seal_waiting(state: Any, identity: IdentityClient, caller: Caller) -> None:
@@ -92,8 +86,9 @@ def seal_waiting(state: Any, identity: IdentityClient, caller: Caller) -> None:
             with state.db.session() as session:
                 sealed = seal_backlog(KeyContext(session, identity, caller))
             rewrite_file(state.db)
-        except KasaneError as error:  # identity unreachable or refusing: try again later
-            log.warning("unsealed backlog not sealed yet: %s", error.code)
+        except (KasaneError, DBAPIError, sqlite3.Error) as error:
+            # Identity unreachable, or the file busy: the next request tries again.
+            log.warning("unsealed backlog not sealed yet: %s", type(error).__name__)
             return
         state.unsealed_backlog = False
         log.info("sealed %d values left in clear by an older schema", sealed)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta, timezone
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from agenda.audit import record
@@ -99,10 +99,10 @@ def shred_case(session: Session, due: DueCase, years: int) -> dict[str, int]:
                     closed_on=due.closed_on,
                 )
             )
-    counts["wraps"] = shred_records(session, Wrap, [*items, *plans, *changes])
-    counts["consents"] = (
-        session.execute(delete(Consent).where(Consent.case_id == case.id)).rowcount or 0  # type: ignore[attr-defined]
-    )
+    # Consents carry a sealed form reference: their wraps go with them.
+    consents = list(session.scalars(select(Consent).where(Consent.case_id == case.id)))
+    counts["wraps"] = shred_records(session, Wrap, [*items, *plans, *changes, *consents])
+    counts["consents"] = len(consents)
     counts["wraps"] += shred_records(session, Wrap, [case])
     record(
         session,
