@@ -17,6 +17,8 @@ SENTINELS = {
     "briefing": "センチネル説明B4",
     "discussion": "センチネル協議D5。住民税を2年分滞納。",
     "comment": "センチネル意見C6",
+    "meeting_title": "センチネル会議名M7",
+    "form_reference": "センチネル同意書F8",
 }
 
 
@@ -41,12 +43,22 @@ def _write_everything(client: httpx.Client) -> None:
             "issues": ["8050"],
         },
     ).json()
+    consent = client.post(
+        f"/agenda/cases/{case['id']}/consents",
+        headers=coordinator,
+        json={
+            "obtained_on": "2026-04-01",
+            "organization_ids": [me["organization_id"]],
+            "form_reference": SENTINELS["form_reference"],
+        },
+    )
+    assert consent.status_code == 201, consent.text
     meeting = client.post(
         "/agenda/meetings",
         headers=coordinator,
         json={
             "kind": "shien",
-            "title": "12月 支援会議",
+            "title": SENTINELS["meeting_title"],
             "starts_at": "2026-12-01T10:00:00+09:00",
             "ends_at": "2026-12-01T11:00:00+09:00",
             "place": "会議室A",
