@@ -238,6 +238,17 @@ _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
 }
 
 
+async def http_problem(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    """A framework HTTP error (no route, wrong method…) as problem details."""
+    code, ja, en = _HTTP_MESSAGES.get(
+        exc.status_code, ("error", "エラーが発生しました。", "Error.")
+    )
+    headers = dict(exc.headers or {})
+    return problem_response(
+        request, KasaneError(exc.status_code, code, ja, en, headers=headers or None)
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Map every error a request can raise to problem details; never a traceback."""
 
@@ -249,15 +260,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         return problem_response(request, validation_error(list(exc.errors())))
 
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, ja, en = _HTTP_MESSAGES.get(
-            exc.status_code, ("error", "エラーが発生しました。", "Error.")
-        )
-        headers = dict(exc.headers or {})
-        return problem_response(
-            request, KasaneError(exc.status_code, code, ja, en, headers=headers or None)
-        )
+    app.add_exception_handler(StarletteHTTPException, http_problem)  # type: ignore[arg-type]
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -49,6 +49,8 @@ def generic_statuses(operation: dict[str, Any]) -> set[int]:
         statuses |= {400, 422}  # unreadable JSON; a body that does not validate
     if operation.get("parameters"):
         statuses.add(422)
+    if any(p.get("name") == "cursor" for p in operation.get("parameters", [])):
+        statuses.add(400)  # a page cursor this list did not hand out (kasane_shared.paging)
     if any(p.get("in") == "path" for p in operation.get("parameters", [])):
         statuses.add(404)
     if operation.get("security"):

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.routing import Mount
 
 import agenda.app
 import identity.app
 import minutes.app
 import web.app
+from kasane_shared.errors import http_problem
 from kasane_shared.inprocess import in_process_client
 from kasane_shared.integrity import ServiceKeys
 from kasane_shared.settings import Settings
@@ -44,7 +46,9 @@ def create_suite(settings: Settings, **overrides: object) -> Suite:
             Mount("/agenda", app=agenda_app),
             Mount("/minutes", app=minutes_app),
             Mount("/", app=web_app),
-        ]
+        ],
+        # A path no mount takes (a newline in it) is refused as a problem, not plain text.
+        exception_handlers={HTTPException: http_problem},
     )
     suite = Suite(app, identity_app, agenda_app, minutes_app, web_app)  # type: ignore[arg-type]
     # One process: the services' integrity keys come from identity's provider directly.

@@ -84,3 +84,8 @@ def test_scheduling_refusals_are_422_problems(suite):
 
     error = schedule_refused(SchedulingError("終了日時が開始日時より前です。", "ends_at before"))
     assert error.status == 422 and error.ja.startswith("終了日時")
+
+
+def test_a_path_no_service_takes_is_a_problem_not_plain_text(suite):
+    response = suite.client.post("/identity/members/4%0A/pledges", json={})
+    assert_problem(response, 404, "not_found")
