@@ -30,6 +30,7 @@ from agenda.meetings.changes import STATUS_LABELS, cancel_reasons
 from agenda.meetings.models import AgendaItem, Meeting
 from agenda.meetings.service import (
     attendee,
+    attendees_of,
     items_of,
     local,
     visible_meeting,
@@ -53,9 +54,11 @@ def own_pledge_valid(ctx: KeyContext, kind: str) -> bool:
     return ctx.disclosure().may_see_content(kind)
 
 
-def meeting_block(ctx: KeyContext, meeting: Meeting, *, full: bool) -> dict[str, Any]:
+def meeting_block(
+    ctx: KeyContext, meeting: Meeting, *, full: bool, invitees: bool | None = None
+) -> dict[str, Any]:
     """Time and place always; the title only for readers with a pledge (a label otherwise)."""
-    return {
+    block = {
         "id": meeting.id,
         "kind": meeting.kind,
         "kind_label": KIND_LABELS[meeting.kind],
@@ -68,7 +71,17 @@ def meeting_block(ctx: KeyContext, meeting: Meeting, *, full: bool) -> dict[str,
         "status": meeting.status or "scheduled",
         "status_label": STATUS_LABELS[meeting.status or "scheduled"],
         "cancel_reason": None,
+        # The host and organizer go to every invitee, like the place (the Word copy's 主催).
+        "host_organization_id": meeting.host_organization_id,
+        "organizer_id": meeting.created_by,
     }
+    # Who was invited is meeting content: readers with a pledge only (the Word copy's ×).
+    if invitees if invitees is not None else full:
+        block["invitees"] = [
+            {"member_id": a.member_id, "organization_id": a.organization_id}
+            for a in attendees_of(ctx.session, meeting.id)
+        ]
+    return block
 
 
 def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
@@ -110,7 +123,7 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
             opened=0,
         )
         return {
-            "meeting": meeting_block(ctx, meeting, full=False),
+            "meeting": meeting_block(ctx, meeting, full=False, invitees=True),
             "items": [],
             "notice": BEFORE_DISTRIBUTION,
             "notice_en": BEFORE_DISTRIBUTION_EN,

@@ -53,6 +53,14 @@ def _section(item: ItemOut, case_titles: dict[str, str], org_names: dict[str, st
     )
 
 
+def _host(meeting: dict, people: dict[str, dict], org_names: dict[str, str]) -> str | None:
+    """主催: the meeting's host organization, else the organizing coordinator's own."""
+    host = meeting.get("host_organization_id")
+    if not host:
+        host = people.get(meeting.get("organizer_id") or "", {}).get("organization_id")
+    return org_names.get(host or "")
+
+
 def build_document(
     view: MinutesOut,
     agenda_view: dict,
@@ -65,15 +73,18 @@ def build_document(
     org_names = {o["id"]: o["name"] for o in organizations}
     people = {m["id"]: m for m in members}
     case_titles = {i["case_id"]: i["title"] for i in agenda_view.get("items", []) if i.get("title")}
+    present = [m for m in view.attendance if m in people]
+    # Invited and not recorded as present: listed with × (the agenda lists invitees).
+    invited = [i["member_id"] for i in meeting.get("invitees", [])]
+    absent = [m for m in invited if m in people and m not in set(present)]
     attendance = [
         AttendanceRow(
             people[m]["display_name"],
             org_names.get(people[m]["organization_id"], ""),
             "構成員",
-            True,
+            m in present,
         )
-        for m in view.attendance
-        if m in people
+        for m in [*present, *absent]
     ]
     return MinutesDocument(
         document_id=new_id()[:16].upper(),
@@ -84,7 +95,7 @@ def build_document(
         ends_at=_parse(meeting["ends_at"]),  # type: ignore[arg-type]
         place=meeting.get("place"),
         online=bool(meeting.get("online_url")),
-        host_organization=None,
+        host_organization=_host(meeting, people, org_names),
         status="approved" if view.status == "superseded" else view.status,  # type: ignore[arg-type]
         version=view.version,
         approved_by=people.get(view.approved_by or "", {}).get("display_name"),
