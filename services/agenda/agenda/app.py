@@ -14,6 +14,7 @@ from agenda.meetings.router import router as meetings_router
 from agenda.minutes_client import MinutesClient
 from agenda.plans.router import router as plans_router
 from agenda.planner.router import router as planner_router
+from agenda.todo.router import router as todo_router
 from agenda.view.router import router as view_router
 from agenda.backlog import has_backlog
 from agenda.base import AuditEntry
@@ -74,6 +75,7 @@ def create_app(
         planner_router,
         entitlements_router,
         distribution_router,
+        todo_router,
     ):
         app.include_router(router)
     app.include_router(

@@ -19,6 +19,7 @@ from kasane_shared.settings import Settings
 from minutes.agenda_client import AgendaClient
 from minutes.consents.router import router as consents_router
 from minutes.meeting_minutes.router import export_router, router as minutes_router
+from minutes.todo.router import router as todo_router
 
 
 def _outbound(settings: Settings) -> httpx.Client:
@@ -51,6 +52,7 @@ def create_app(
     app.include_router(minutes_router)
     app.include_router(export_router)
     app.include_router(consents_router)
+    app.include_router(todo_router)
     app.include_router(
         audit_router(AuditEntry, search_filters=search_filters_at_identity, describe=describe)
     )  # read-only, auditors only

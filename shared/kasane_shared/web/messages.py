@@ -13,6 +13,7 @@ from kasane_shared.web.messages_audit import AUDIT_MESSAGES
 from kasane_shared.web.messages_check import CHECK_MESSAGES
 from kasane_shared.web.messages_daily import DAILY_MESSAGES
 from kasane_shared.web.messages_review import REVIEW_MESSAGES
+from kasane_shared.web.messages_todo import TODO_MESSAGES
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "app.name": ("Kasane（重ね）", "Kasane"),
@@ -379,6 +380,7 @@ MESSAGES.update(REVIEW_MESSAGES)
 MESSAGES.update(ACCOUNT_MESSAGES)
 MESSAGES.update(AUDIT_MESSAGES)
 MESSAGES.update(CHECK_MESSAGES)
+MESSAGES.update(TODO_MESSAGES)
 
 
 def translate(key: str, lang: str = "ja", **values: Any) -> str:

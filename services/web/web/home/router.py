@@ -29,8 +29,10 @@ def home(request: Request, page: PageDep) -> Response:
     values: dict[str, Any] = {"now": datetime.now(UTC)}
     if "member" in me["roles"] or "coordinator" in me["roles"]:
         values |= service.member_dashboard(page.api, me)
+        values |= service.todo(page.api, me)
     if "coordinator" in me["roles"]:
         values |= service.coordinator_dashboard(page.api)
+        values["todo"]["due"] = service.monitoring_due(values["due"])
     return render(
         page,
         "home/home.html",

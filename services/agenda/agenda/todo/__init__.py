@@ -1,0 +1,1 @@
+"""The caller's own to-do list: invitations and distributed agendas not yet read."""

@@ -1,0 +1,1 @@
+"""The caller's own to-do list: minutes to confirm and minutes to approve."""
