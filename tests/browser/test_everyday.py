@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import shot
+from tests.browser.conftest import axe_violations, shot
 from tests.browser.test_scenario import sign_in
 
 pytestmark = pytest.mark.browser
@@ -108,3 +108,28 @@ def test_move_a_case_to_closed_correct_a_consent_and_find_it(server, browser):
     assert all("終結" in row for row in page.locator("tbody tr").all_inner_texts())
     shot(page, "everyday-05-case-filter")
     context.close()
+
+
+def test_home_is_a_to_do_list_for_each_role(server, browser):
+    for login, sections in (
+        ("demo-member-1", ["invitations", "unread", "to_confirm", "to_approve", "pledges"]),
+        (
+            "demo-coordinator",
+            ["invitations", "unread", "to_confirm", "to_approve", "pledges", "due"],
+        ),
+    ):
+        context, page = sign_in(browser, server, login, bypass_csp=True)
+        page.goto("/")
+        todo = page.get_by_role("region", name="やること")
+        assert todo.count() == 1
+        shown = todo.locator("section[data-todo]").evaluate_all(
+            "nodes => nodes.map(n => n.dataset.todo)"
+        )
+        assert shown == sections
+        assert axe_violations(page) == []
+        shot(page, f"everyday-home-{login}")
+        first = todo.locator("[data-todo=invitations] a").first
+        if first.count():  # the demo's meetings ahead open from the list
+            first.click()
+            page.wait_for_url(re.compile(r"/meetings/[0-9a-f]+$"))
+        context.close()

@@ -7,7 +7,7 @@ TODO_MESSAGES: dict[str, tuple[str, str]] = {
     "todo.none": ("いまはありません。", "Nothing right now."),
     "todo.invitations": ("招集されている会議", "Meetings you are invited to"),
     "todo.unread": ("配布済みで未読の議題", "Distributed agendas you have not read"),
-    "todo.unread_since": ("{when} 配布", "distributed {when}"),
+    "todo.unread_since": ("（{when} 配布）", "(distributed {when})"),
     "todo.to_confirm": ("確認を求められている会議録", "Minutes waiting for your confirmation"),
     "todo.to_approve": ("承認待ちの会議録", "Minutes waiting for approval"),
     "todo.version": ("第{version}版", "version {version}"),
