@@ -316,6 +316,7 @@ def test_postgres_backup_and_restore_with_pg_dump(pg_databases, cli, monkeypatch
     assert made.returncode == 0, made.stderr
     assert sorted(p.name for p in backup.iterdir()) == [
         "agenda.pgdump",
+        "audit-anchors.jsonl",  # identity anchored what `admin create` wrote
         "identity.pgdump",
         "manifest.json",
         "minutes.pgdump",
@@ -332,6 +333,9 @@ def test_postgres_backup_and_restore_with_pg_dump(pg_databases, cli, monkeypatch
     restored = cli(["backup", "restore", str(backup)], tmp_path / "target", passphrase, demo=False)
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.count("audit chain OK") == 3
+    assert (tmp_path / "target" / "audit-anchors.jsonl").read_bytes() == (
+        backup / "audit-anchors.jsonl"
+    ).read_bytes()
     restored_key = tmp_path / "keys-restored" / "kek.json"
     assert restored_key.read_bytes() == (tmp_path / "keys" / "kek.json").read_bytes()
 
