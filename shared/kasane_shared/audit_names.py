@@ -103,6 +103,10 @@ EVENTS: dict[str, Name] = {
     "minutes.export": ("会議録（Word）の書き出し", "Minutes exported (Word)"),
     "minutes.plan_update": ("会議録からの支援プラン更新", "Support plan updated from minutes"),
     "minutes.integrity_failure": ("会議録の改ざん検知", "Minutes failed their integrity check"),
+    "minutes.integrity_backfill": (
+        "既存の会議録への改ざん検知符号の付与",
+        "Integrity codes given to existing minutes",
+    ),
     "minutes.consent_withdrawal": (
         "同意の撤回による会議録の鍵の回収",
         "Minutes keys taken back after a consent withdrawal",

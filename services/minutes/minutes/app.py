@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from minutes.base import AuditEntry
 from kasane_shared.app import create_service_app
@@ -14,10 +16,13 @@ from kasane_shared.auth.liveness import identity_session_check
 from kasane_shared.auth.tokens import JwksSource, TokenVerifier
 from kasane_shared.custody import IdentityClient
 from kasane_shared.db import Database, open_service_database
+from kasane_shared.errors import problem_response
 from kasane_shared.service_integrity import wire_service_integrity
 from kasane_shared.settings import Settings
 from minutes.agenda_client import AgendaClient
 from minutes.consents.router import router as consents_router
+from minutes.integrity.backfill import ensure_backfilled, has_backfill
+from minutes.integrity.content import TamperedMinutes, report_tampering
 from minutes.meeting_minutes.router import export_router, router as minutes_router
 from minutes.todo.router import router as todo_router
 
@@ -49,10 +54,18 @@ def create_app(
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(_outbound(settings), settings.identity_url)
     app.state.agenda = agenda or AgendaClient(_outbound(settings), settings.agenda_url)
-    app.include_router(minutes_router)
-    app.include_router(export_router)
-    app.include_router(consents_router)
-    app.include_router(todo_router)
+    # Hashes an older schema left unkeyed get their MACs before anything reads the minutes.
+    app.state.integrity_backfill = has_backfill(db)
+    backfilled = [Depends(ensure_backfilled)]
+    for router in (minutes_router, export_router, consents_router, todo_router):
+        app.include_router(router, dependencies=backfilled)
+
+    @app.exception_handler(TamperedMinutes)
+    async def _tampered(request: Request, error: TamperedMinutes) -> JSONResponse:
+        # The request's transaction is rolled back by now; the refusal is audited on its own.
+        await run_in_threadpool(report_tampering, db, error)
+        return problem_response(request, error)
+
     app.include_router(
         audit_router(AuditEntry, search_filters=search_filters_at_identity, describe=describe)
     )  # read-only, auditors only

@@ -24,7 +24,15 @@ from minutes.audit import record
 from minutes.consents.schemas import ConsentWithdrawal, ItemAccess, Warning, WithdrawalOut
 from minutes.meeting_minutes.models import Minutes, MinutesItem, MinutesWrap, TaxBlock
 from minutes.meeting_minutes.sealing import TAX, open_for, seal_record
-from minutes.meeting_minutes.service import BLOCKS, CONTENT_AUDIENCE, ITEMS, content_hash
+from minutes.integrity.content import (
+    approval_holds,
+    approved_mac,
+    check_holds,
+    checked_mac,
+    rows_key,
+    version_rows,
+)
+from minutes.meeting_minutes.service import BLOCKS, CONTENT_AUDIENCE, ITEMS
 
 # The content audience a consent decides: 重層的支援会議 items (支援会議 content is the attendees').
 SCOPED = CONTENT_AUDIENCE["jusou"]
@@ -99,22 +107,26 @@ def _targets(
     return found
 
 
-def _version_hash(session: Session, minutes: Minutes) -> str:
-    items = list(
-        session.scalars(
-            select(MinutesItem)
-            .where(MinutesItem.minutes_id == minutes.id)
-            .order_by(MinutesItem.position)
-        )
-    )
-    ids = [b for i in items for b in (i.tax_blocks or {}).values()]
-    blocks = {b.id: b for b in session.scalars(select(TaxBlock).where(TaxBlock.id.in_(ids)))}
-    return content_hash(minutes, items, blocks)
+def _approval_holds(session: Session, minutes: Minutes) -> bool:
+    return approval_holds(rows_key(session), minutes, *version_rows(session, minutes))
+
+
+def _check_holds(session: Session, minutes: Minutes) -> bool:
+    return check_holds(rows_key(session), minutes, *version_rows(session, minutes))
+
+
+def _rehash(session: Session, minutes: Minutes, approved: bool, checked: bool) -> None:
+    """New MACs over the re-keyed content, for what verified before the re-key."""
+    key, (items, blocks) = rows_key(session), version_rows(session, minutes)
+    if approved:
+        minutes.content_hash = approved_mac(key, minutes, items, blocks)
+    if checked:
+        minutes.checked_hash = checked_mac(key, minutes, items, blocks)
 
 
 def _tampered(session: Session, caller: Caller, versions: Iterable[Minutes]) -> bool:
     """An approved version whose hash no longer holds is not re-hashed (nor re-sealed)."""
-    bad = [m for m in versions if m.content_hash and _version_hash(session, m) != m.content_hash]
+    bad = [m for m in versions if m.content_hash and not _approval_holds(session, m)]
     for minutes in bad:
         record(
             session,
@@ -174,7 +186,7 @@ def withdraw(
     touched = [versions[m] for m in sorted({m for t in targets for m in t.versions})]
     sound = not _tampered(session, caller, touched)
     # A clean check before approval covers the same words under new keys (hash follows).
-    checked = [m for m in touched if m.checked_hash and m.checked_hash == _version_hash(session, m)]
+    checked = {m.id for m in touched if m.checked_hash and _check_holds(session, m)}
     # Every call to identity happens before the first write (SQLite's write lock).
     opened = _open(session, identity, caller, targets) if sound else {}
     keepers = sorted({w.member_id for t in targets for w in t.wraps if w not in t.losing()})
@@ -208,11 +220,8 @@ def withdraw(
         resealed += 1
     session.flush()
     rehashed = [m.version for m in touched if m.content_hash and resealed]
-    for minutes in touched:
-        if minutes.content_hash and resealed:
-            minutes.content_hash = _version_hash(session, minutes)
-    for minutes in checked if resealed else []:
-        minutes.checked_hash = _version_hash(session, minutes)
+    for minutes in touched if resealed else []:
+        _rehash(session, minutes, bool(minutes.content_hash), minutes.id in checked)
     not_resealed = len(targets) - resealed
     record(
         session,

@@ -28,6 +28,7 @@ from kasane_shared.text_check import (
 )
 from minutes.agenda_client import AgendaClient
 from minutes.audit import record
+from minutes.integrity.content import check_holds, checked_mac, rows_key
 from minutes.meeting_minutes import check
 from minutes.meeting_minutes.models import Minutes, MinutesItem, TaxBlock
 from minutes.meeting_minutes.schemas import MinutesOut, TaxMark
@@ -53,7 +54,6 @@ from minutes.meeting_minutes.service import (
     _require_status,
     _Writer,
     caller_view,
-    content_hash,
 )
 
 DECIDABLE = ("draft", "in_review")
@@ -89,6 +89,7 @@ def _review(
 
 
 def _note(
+    session: Session,
     minutes: Minutes,
     review: check.MinutesReview,
     items: list[MinutesItem],
@@ -101,7 +102,7 @@ def _note(
     if review.unresolved:
         minutes.checked_hash = minutes.checked_by = minutes.checked_at = None
         return
-    minutes.checked_hash = content_hash(minutes, items, blocks)
+    minutes.checked_hash = checked_mac(rows_key(session), minutes, items, blocks)
     minutes.checked_by, minutes.checked_at = caller.member_id, utcnow()
 
 
@@ -114,7 +115,7 @@ def read_check(
         raise not_found("会議録", "Minutes")
     Disclosure(identity, caller).require_content(minutes.conference_kind)
     review, items, blocks = _review(session, identity, caller, minutes, strict=True)
-    _note(minutes, review, items, blocks, caller)
+    _note(session, minutes, review, items, blocks, caller)
     record(
         session,
         "minutes.check",
@@ -151,7 +152,7 @@ def require_checked(
         if review.unresolved:
             raise unresolved_suspects(review.unresolved)
         return
-    if minutes.checked_hash is None or minutes.checked_hash != content_hash(minutes, items, blocks):
+    if not check_holds(rows_key(session), minutes, items, blocks):
         raise not_checked()
 
 
@@ -252,7 +253,7 @@ def decide(
         end=data.end,
     )
     review, items, blocks = _review(session, identity, caller, minutes, False, counted=False)
-    _note(minutes, review, items, blocks, caller)
+    _note(session, minutes, review, items, blocks, caller)
     return caller_view(session, identity, agenda, caller, meeting_id, audit=False)
 
 

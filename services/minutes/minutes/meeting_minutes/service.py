@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -16,9 +15,9 @@ from kasane_shared.db import utcnow
 from kasane_shared.disclosure import Disclosure
 from kasane_shared.errors import FieldError, KasaneError, conflict, not_found
 from kasane_shared.redaction import TAX_PLACEHOLDER
-from kasane_shared.sealing import integrity_error
 from minutes.agenda_client import AgendaClient
 from minutes.audit import record
+from minutes.integrity.content import approved_mac, require_intact, rows_key
 from minutes.meeting_minutes.models import Minutes, MinutesComment, MinutesItem, TaxBlock
 from minutes.meeting_minutes.outline import OUTLINES, PURPOSE_LABELS, outline_text
 from minutes.meeting_minutes.schemas import (
@@ -127,29 +126,11 @@ def _blocks(session: Session, items: list[MinutesItem]) -> dict[str, TaxBlock]:
     )
 
 
-def content_hash(minutes: Minutes, items: list[MinutesItem], blocks: dict[str, TaxBlock]) -> str:
-    """SHA-256 over everything stored for a version (ciphertexts included): what approval fixes."""
-    document = {
-        "meeting_id": minutes.meeting_id,
-        "version": minutes.version,
-        "kind": minutes.conference_kind,
-        "attendance": sorted(minutes.attendance),
-        "next_meeting_at": minutes.next_meeting_at.isoformat() if minutes.next_meeting_at else None,
-        "items": [
-            {
-                "agenda_item_id": i.agenda_item_id,
-                "position": i.position,
-                "purpose": i.purpose,
-                "sealed": i.sealed_fields,
-                "tax": {
-                    path: blocks[b].sealed_fields
-                    for path, b in sorted((i.tax_blocks or {}).items())
-                },
-            }
-            for i in items
-        ],
-    }
-    return hashlib.sha256(canonical(document).encode()).hexdigest()
+def content_hash(
+    session: Session, minutes: Minutes, items: list[MinutesItem], blocks: dict[str, TaxBlock]
+) -> str:
+    """The MAC approval fixes (rows key): everything stored for a version, tax blocks by id."""
+    return approved_mac(rows_key(session), minutes, items, blocks)
 
 
 def _body(item: ItemIn) -> dict[str, Any]:
@@ -461,7 +442,7 @@ def approve(
         caller.member_id,
         utcnow(),
     )
-    minutes.content_hash = content_hash(minutes, items, _blocks(session, items))
+    minutes.content_hash = content_hash(session, minutes, items, _blocks(session, items))
     for earlier in session.scalars(
         select(Minutes).where(
             Minutes.meeting_id == meeting_id, Minutes.status == "approved", Minutes.id != minutes.id
@@ -703,16 +684,7 @@ def caller_view(
         raise not_found("会議録", "Minutes")
     items = _items(session, minutes)
     blocks = _blocks(session, items)
-    if minutes.content_hash and content_hash(minutes, items, blocks) != minutes.content_hash:
-        record(
-            session,
-            "minutes.integrity_failure",
-            caller.member_id,
-            "minutes",
-            minutes.id,
-            outcome="refused",
-        )
-        raise integrity_error()
+    require_intact(session, minutes, items, blocks, caller.member_id)
     opened = open_for(
         session,
         identity,

@@ -2,6 +2,7 @@
 
 from alembic import context
 
+import minutes.integrity.models  # noqa: F401 - register tables
 import minutes.meeting_minutes.models  # noqa: F401 - register tables
 
 from minutes.base import Base
