@@ -234,8 +234,8 @@ def test_flipped_bit_fails_closed(suite, shien, tokens, approved):
         item = session.scalar(select(MinutesItem))
         fields = {aud: dict(values) for aud, values in item.sealed_fields.items()}
         audience = item.audience
-        ct = fields[audience]["body"]
-        fields[audience]["body"] = ct[:40] + ("A" if ct[40] != "A" else "B") + ct[41:]
+        ct = fields[audience]["item"]  # the body sealed with its tax-block pointers
+        fields[audience]["item"] = ct[:40] + ("A" if ct[40] != "A" else "B") + ct[41:]
         session.execute(
             update(MinutesItem).where(MinutesItem.id == item.id).values(sealed_fields=fields)
         )

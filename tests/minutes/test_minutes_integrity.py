@@ -154,3 +154,36 @@ def test_the_approver_is_part_of_the_mac(suite, coordinator, people, tokens):
             .values(approved_by=people.members["demo-member-2"])
         )
     assert_problem(_minutes(suite, tokens["demo-member-1"], meeting_id), 409, "integrity_failure")
+
+
+def test_a_repointed_tax_block_in_review_is_refused(suite, coordinator, people, tokens):
+    """No content hash yet: the item's own sealed pointers refuse another case's block."""
+    other_id = _approved(
+        suite, coordinator, people, tokens, discussion=f"本人は{OTHER_TAX}していると報告があった。"
+    )
+    _, meeting_id, item_id = _setup(coordinator, people, "shien", None)
+    assert _write(suite, tokens, people, meeting_id, item_id).status_code == 200
+    token = tokens["demo-coordinator"]
+    assert _minutes(suite, token, meeting_id, "POST", "/submit").status_code == 200
+    minutes_id = _repoint(suite, meeting_id, other_id, rehash=False)
+
+    for reader in ("demo-coordinator", "demo-member-1"):
+        response = _minutes(suite, tokens[reader], meeting_id)
+        assert_problem(response, 409, "integrity_failure")
+        assert OTHER_TAX not in response.text
+    check = suite.client.get(f"/minutes/meetings/{meeting_id}/minutes/check", headers=auth(token))
+    assert_problem(check, 409, "integrity_failure")
+    assert OTHER_TAX not in check.text
+    assert len(_failures(suite, minutes_id)) == 3
+
+
+def test_a_dropped_pointer_is_refused_too(suite, coordinator, people, tokens):
+    """Removing the pointer would show the masked text as if nothing were hidden."""
+    _, meeting_id, item_id = _setup(coordinator, people, "shien", None)
+    assert _write(suite, tokens, people, meeting_id, item_id).status_code == 200
+    with suite.dbs["minutes"].session() as session:
+        item = _item_of(session, meeting_id)
+        session.execute(update(MinutesItem).where(MinutesItem.id == item.id).values(tax_blocks={}))
+    assert_problem(
+        _minutes(suite, tokens["demo-coordinator"], meeting_id), 409, "integrity_failure"
+    )

@@ -23,7 +23,7 @@ from kasane_shared.errors import KasaneError
 from minutes.audit import record
 from minutes.consents.schemas import ConsentWithdrawal, ItemAccess, Warning, WithdrawalOut
 from minutes.meeting_minutes.models import Minutes, MinutesItem, MinutesWrap, TaxBlock
-from minutes.meeting_minutes.sealing import TAX, open_for, seal_record
+from minutes.meeting_minutes.sealing import TAX, item_fields, open_for, seal_record
 from minutes.integrity.content import (
     approval_holds,
     approved_mac,
@@ -197,6 +197,8 @@ def withdraw(
         losing = target.losing()
         removed += len(losing)
         fields = opened.get(target.key)
+        if fields is not None and target.table == ITEMS:  # re-sealed with its pointers
+            fields = item_fields(fields["body"], target.record.tax_blocks)
         if fields is None or escrow is None:
             for wrap in losing:
                 session.delete(wrap)

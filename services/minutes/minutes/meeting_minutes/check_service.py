@@ -38,6 +38,7 @@ from minutes.meeting_minutes.sealing import (
     canonical,
     drop_wraps,
     get_path,
+    item_fields,
     mask_text,
     open_for,
     seal_record,
@@ -231,7 +232,6 @@ def decide(
     else:
         new_masked, segments, _ = mask_text(text, overrides)
         set_path(body, data.field, new_masked)
-        _reseal_item(session, writer, item, body, entitlement)
     blocks_map = dict(item.tax_blocks or {})
     if segments or any(overrides.values()):
         # The readers of the hidden parts stay the entitled members and the writers.
@@ -240,6 +240,8 @@ def decide(
     else:
         blocks_map.pop(data.field, None)
     item.tax_blocks = blocks_map
+    # The item is sealed again with its new pointers (a keep changes no text, only the block).
+    _reseal_item(session, writer, item, body, entitlement)
     session.flush()
     record(
         session,
@@ -264,7 +266,7 @@ def _reseal_item(
     body: dict[str, Any],
     entitlement: dict[str, Any],
 ) -> None:
-    """The item's masked body under a new key for the same readers."""
+    """The item's masked body and tax-block pointers under a new key for the same readers."""
     drop_wraps(session, ITEMS, [item.id])
     item.sealed_fields, item.escrow_wraps = {}, {}
     seal_record(
@@ -272,7 +274,7 @@ def _reseal_item(
         ITEMS,
         item,
         item.audience,
-        {"body": canonical(body)},
+        item_fields(canonical(body), item.tax_blocks),
         writer.recipients(writer.content_ids(entitlement)),
         writer.ent.kind,
         writer.escrow,

@@ -26,11 +26,17 @@ from kasane_shared.sealing import (
     open_audience,
     seal_audience,
 )
+from minutes.integrity.content import tampered
 from minutes.meeting_minutes.models import MinutesWrap
 
 SERVICE = "minutes"
 TAX = "tax"
 TEXT_FIELDS = ("discussion", "decisions")
+ITEMS = "minutes_items"
+# An item's masked body and its tax-block pointers, sealed together in one field; items
+# sealed before 0006_minutes_content_macs hold the body alone ("body"). Nobody without the
+# item's data key can make an "item" field, nor a "body" field for a newer item's id.
+ITEM_FIELD = "item"
 
 
 def ref(table: str, record_id: str) -> RecordRef:
@@ -106,19 +112,42 @@ def unmask_text(masked: str, segments: list[str]) -> tuple[str, list[tuple[int, 
     return "".join(out), spans
 
 
+def item_fields(body: str, tax_blocks: dict[str, str] | None) -> dict[str, str]:
+    """What an item seals: its masked body with the tax block of each unit, by path."""
+    return {ITEM_FIELD: canonical({"body": body, "tax_blocks": dict(tax_blocks or {})})}
+
+
+def _item_body(record: Any, fields: dict[str, str], reader: str | None) -> dict[str, str]:
+    """The body of an opened item, once its sealed pointers are the row's (else refused)."""
+    if ITEM_FIELD not in fields:
+        return fields  # sealed before the pointers were (the approved ones are MAC'd)
+    sealed = json.loads(fields[ITEM_FIELD])
+    if sealed.get("tax_blocks") != dict(record.tax_blocks or {}):
+        raise tampered(record.minutes_id, reader)
+    return {"body": sealed["body"]}
+
+
 @dataclass
 class Opened:
     """The data keys one reader's wraps opened, by (table, record id, audience)."""
 
     keys: dict[tuple[str, str, str], DataKey] = field(default_factory=dict)
+    reader: str | None = None
 
     def open(self, table: str, record: Any, audience: str) -> dict[str, str] | None:
-        """The record's fields of one audience, if this reader holds its key."""
+        """The record's fields of one audience, if this reader holds its key.
+
+        An item's tax-block pointers must be the ones sealed with it: an item pointed at
+        another block (another case's tax data) fails closed.
+        """
         key = self.keys.get((table, record.id, audience))
         ciphertexts = (record.sealed_fields or {}).get(audience)
         if key is None or ciphertexts is None:
             return None
-        return open_audience(ref(table, record.id), audience, record.seal_version, key, ciphertexts)
+        fields = open_audience(
+            ref(table, record.id), audience, record.seal_version, key, ciphertexts
+        )
+        return _item_body(record, fields, self.reader) if table == ITEMS else fields
 
 
 def open_for(
@@ -132,7 +161,7 @@ def open_for(
     """Unwrap, in one call to identity, every key the reader holds for these (table, id) records."""
     wanted = set(records)
     if not wanted:
-        return Opened()
+        return Opened(reader=member_id)
     ids = {record_id for _, record_id in wanted}
     rows = [
         w
@@ -146,7 +175,7 @@ def open_for(
         if (w.record_table, w.record_id) in wanted
     ]
     keys = identity.unwrap(token, [w.wrapped for w in rows]) if rows else []
-    opened = Opened()
+    opened = Opened(reader=member_id)
     for wrap, key in zip(rows, keys, strict=True):
         if key is not None:
             opened.keys[(wrap.record_table, wrap.record_id, wrap.audience)] = key
