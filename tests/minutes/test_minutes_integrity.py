@@ -187,3 +187,36 @@ def test_a_dropped_pointer_is_refused_too(suite, coordinator, people, tokens):
     assert_problem(
         _minutes(suite, tokens["demo-coordinator"], meeting_id), 409, "integrity_failure"
     )
+
+
+def test_an_item_sealed_before_the_pointers_still_opens(suite, coordinator, people, tokens):
+    """Items sealed before 0006 hold their body alone ("body"): they open as before."""
+    from kasane_shared.crypto import seal_field
+    from minutes.meeting_minutes.sealing import ITEM_FIELD, open_for, ref
+
+    _, meeting_id, item_id = _setup(coordinator, people, "shien", None)
+    assert _write(suite, tokens, people, meeting_id, item_id).status_code == 200
+    token = tokens["demo-coordinator"]
+    identity = suite.suite.minutes.state.identity
+    with suite.dbs["minutes"].session() as session:
+        item = _item_of(session, meeting_id)
+        kind = session.get(Minutes, item.minutes_id).conference_kind
+        author = people.members["demo-coordinator"]
+        opened = open_for(session, identity, token, author, kind, [("minutes_items", item.id)])
+        body = opened.open("minutes_items", item, item.audience)["body"]
+        key = opened.keys[("minutes_items", item.id, item.audience)]
+        legacy = seal_field(
+            key,
+            ref("minutes_items", item.id).binding(item.audience),
+            "body",
+            item.seal_version,
+            body,
+        )
+        assert ITEM_FIELD in item.sealed_fields[item.audience]
+        session.execute(
+            update(MinutesItem)
+            .where(MinutesItem.id == item.id)
+            .values(sealed_fields={item.audience: {"body": legacy}})
+        )
+    shown = _minutes(suite, token, meeting_id)
+    assert shown.status_code == 200 and TAX_SAID in shown.text
