@@ -91,6 +91,10 @@ EVENTS: dict[str, Name] = {
         "開けない記録の検知（改ざん・破損）",
         "A stored record failed its integrity check",
     ),
+    "agenda.entitlement_backfill": (
+        "既存の同意・出席者の情報への改ざん検知符号の付与",
+        "Integrity codes given to existing consent and invitation records",
+    ),
     # Minutes (minutes)
     "minutes.view": ("会議録の閲覧", "Minutes read"),
     "minutes.save": ("会議録の保存", "Minutes saved"),
@@ -154,6 +158,7 @@ TARGETS: dict[str, Name] = {
     "case": ("事例", "Case"),
     "agenda_item": ("議題", "Agenda item"),
     "consent": ("同意", "Consent"),
+    "attendee": ("会議の出席者", "Meeting invitation"),
     "plan": ("支援プラン", "Support plan"),
     "meeting_note": ("会議の連絡事項", "Meeting note"),
     "case_status_change": ("事例の状況の変更", "Case status change"),

@@ -7,10 +7,13 @@ deleting rows. Coordinator and author wraps are left alone here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from agenda.cases.models import Case, Consent
+from agenda.integrity.rows import TamperedRow, verify_all
 from agenda.keys.models import Wrap
 from agenda.keys.service import (
     CONTENT,
@@ -41,32 +44,70 @@ REFUSAL_MESSAGES = {
 }
 
 
+def _is_active(consent: Consent) -> bool:
+    return consent.withdrawn_at is None and consent.corrected_at is None
+
+
+def _newest_active(consents: list[Consent]) -> Consent | None:
+    """The newest consent not withdrawn or corrected (ties: the smaller id)."""
+    active = [c for c in consents if _is_active(c)]
+    active.sort(key=lambda c: c.id)
+    active.sort(key=lambda c: c.created_at, reverse=True)
+    return active[0] if active else None
+
+
 def active_consent(session: Session, case_id: str) -> Consent | None:
-    """The newest consent of a case that is not withdrawn."""
-    return session.scalar(
-        select(Consent)
-        .where(
-            Consent.case_id == case_id,
-            Consent.withdrawn_at.is_(None),
-            Consent.corrected_at.is_(None),
-        )
-        .order_by(Consent.created_at.desc(), Consent.id)
-        .limit(1)
+    """The newest consent of a case that is not withdrawn or corrected.
+
+    Every consent of the case is verified first (``TamperedRow`` otherwise): a forged
+    withdrawal of the newest must not quietly bring an older, wider one back.
+    """
+    return _newest_active(
+        verify_all(session, session.scalars(select(Consent).where(Consent.case_id == case_id)))
     )
 
 
-def active_consents(session: Session, case_ids: list[str]) -> dict[str, Consent]:
-    """The active consent of each of these cases, in one query."""
+def active_consents(
+    session: Session, case_ids: list[str], failed: dict[str, TamperedRow] | None = None
+) -> dict[str, Consent]:
+    """The active consent of each of these cases, in one query.
+
+    A case with a consent that fails its MAC raises ``TamperedRow``, or, with ``failed``,
+    is left out and its refusal kept there (lists show it without a consent).
+    """
     if not case_ids:
         return {}
+    by_case: dict[str, list[Consent]] = {}
+    for consent in session.scalars(select(Consent).where(Consent.case_id.in_(case_ids))):
+        by_case.setdefault(consent.case_id, []).append(consent)
     found: dict[str, Consent] = {}
-    for consent in session.scalars(
-        select(Consent)
-        .where(Consent.case_id.in_(case_ids), Consent.withdrawn_at.is_(None))
-        .order_by(Consent.case_id, Consent.created_at.desc(), Consent.id)
-    ):
-        found.setdefault(consent.case_id, consent)
+    for case_id, consents in by_case.items():
+        try:
+            newest = _newest_active(verify_all(session, consents))
+        except TamperedRow as error:
+            if failed is None:
+                raise
+            failed[case_id] = error
+            continue
+        if newest is not None:
+            found[case_id] = newest
     return found
+
+
+def verified_attendees(session: Session, meeting_ids: Iterable[str]) -> list[Attendee]:
+    """Every invitation of these meetings, each verified (``TamperedRow`` otherwise)."""
+    ids = list(dict.fromkeys(meeting_ids))
+    if not ids:
+        return []
+    rows = session.scalars(
+        select(Attendee).where(Attendee.meeting_id.in_(ids)).order_by(Attendee.id)
+    )
+    return verify_all(session, rows)
+
+
+def invitee_ids(session: Session, meeting_id: str) -> list[str]:
+    """Members invited to a meeting (verified invitations only): the title and notes' readers."""
+    return [a.member_id for a in verified_attendees(session, [meeting_id])]
 
 
 def in_scope(consent: Consent | None, organization_id: str | None) -> bool:
@@ -104,7 +145,7 @@ def _desired(session: Session, case: Case, items: list[AgendaItem]) -> set[Slot]
     meetings = {
         m.id: m for m in session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
     }
-    attendees = list(session.scalars(select(Attendee).where(Attendee.meeting_id.in_(meeting_ids))))
+    attendees = verified_attendees(session, meeting_ids)
     wanted: set[Slot] = set()
     for item in items:
         kind = meetings[item.meeting_id].kind

@@ -9,6 +9,8 @@ import httpx
 from agenda.cases.router import router as cases_router
 from agenda.distribution.router import router as distribution_router
 from agenda.errors import install_agenda_errors
+from agenda.integrity.backfill import has_pending
+from agenda.integrity.report import install_tampering_handler
 from agenda.entitlements.router import router as entitlements_router
 from agenda.meetings.router import router as meetings_router
 from agenda.minutes_client import MinutesClient
@@ -55,9 +57,12 @@ def create_app(
         settings=settings,
     )
     install_agenda_errors(app)
+    install_tampering_handler(app)
     app.state.settings, app.state.db = settings, db
     # Values an older schema kept in clear are sealed on the first request (agenda.backlog).
     app.state.unsealed_backlog = has_backlog(db)
+    # Consents and attendees older than their MACs get them once, with agenda's keys.
+    app.state.entitlement_backfill = has_pending(db)
     wire_service_integrity(app, "agenda", AuditEntry, settings)
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(_outbound(settings), settings.identity_url)

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_
 
 from agenda.access import active_consents
+from agenda.integrity.report import audit_tampering
+from agenda.integrity.rows import TamperedRow
 from agenda.cases.models import Case
 from agenda.cases.schemas import CaseOut
 from agenda.cases.search import CaseFilter, case_query, find_cases
@@ -56,7 +58,11 @@ def _keyset_page(ctx: KeyContext, wanted: CaseFilter, limit: int, cursor: str | 
     ensure_coordinator_access(ctx, page)
     # A case that fails to open is listed as unreadable (and audited); the page is served.
     opened, failed = open_each(ctx, page, (CONTENT,), KINDS)
-    consents = active_consents(ctx.session, [c.id for c in page])
+    # A case whose consent fails its MAC is listed without one (audited), not the page refused.
+    tampered: dict[str, TamperedRow] = {}
+    consents = active_consents(ctx.session, [c.id for c in page], tampered)
+    for error in tampered.values():
+        audit_tampering(ctx.session, error, ctx.caller.id)
     shown = []
     for case in page:
         out = case_out(

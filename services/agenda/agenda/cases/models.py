@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agenda.base import Base
+from agenda.integrity.rows import EntitlementRowMixin
 from kasane_shared.db import IdMixin, UTCDateTime, utcnow
 from kasane_shared.sealing import SealedRecordMixin
 
@@ -38,13 +39,27 @@ class Case(IdMixin, SealedRecordMixin, Base):
     text_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class Consent(IdMixin, SealedRecordMixin, Base):
+class Consent(IdMixin, SealedRecordMixin, EntitlementRowMixin, Base):
     """The person's consent to share with named organizations (重層的支援会議 needs one).
 
     The form reference (同意書の番号) leads to the paper form: it is sealed for coordinators.
+    What decides entitlement (case, scope, tax, status, dates, version) carries ``row_mac``.
     """
 
     __tablename__ = "consents"
+    __trust_kind__ = "consent"
+    __trust_fields__ = (
+        "case_id",
+        "obtained_on",
+        "organization_ids",
+        "covers_tax",
+        "created_at",
+        "withdrawn_at",
+        "corrected_at",
+        "replaced_by",
+        "corrects_id",
+        "seal_version",
+    )
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     obtained_on: Mapped[date] = mapped_column(Date)

@@ -18,11 +18,7 @@ def meeting_entitlements(session: Session, meeting_id: str) -> dict[str, Any]:
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
         raise not_found("会議", "Meeting")
-    attendees = list(
-        session.scalars(
-            select(Attendee).where(Attendee.meeting_id == meeting.id).order_by(Attendee.member_id)
-        )
-    )
+    attendees = sorted(access.verified_attendees(session, [meeting.id]), key=lambda a: a.member_id)
     items = list(
         session.scalars(
             select(AgendaItem)
@@ -83,7 +79,7 @@ def case_access(session: Session, case_id: str) -> list[dict[str, Any]]:
     kinds = dict(
         session.execute(select(Meeting.id, Meeting.kind).where(Meeting.id.in_(meeting_ids))).all()
     )
-    attendees = list(session.scalars(select(Attendee).where(Attendee.meeting_id.in_(meeting_ids))))
+    attendees = access.verified_attendees(session, meeting_ids)
     consent = access.active_consent(session, case_id)
     out = []
     for item in items:

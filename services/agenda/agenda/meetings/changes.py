@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agenda.audit import record
+from agenda import access
 from agenda.keys.service import (
     CONTENT,
     KeyContext,
@@ -23,7 +24,7 @@ from agenda.keys.service import (
     seal,
 )
 from agenda.meetings import titles
-from agenda.meetings.models import Attendee, Meeting, MeetingNote
+from agenda.meetings.models import Meeting, MeetingNote
 from agenda.meetings.schemas import MeetingCancel, MeetingUpdate
 from agenda.scheduling import JST
 from kasane_shared.db import new_id, utcnow
@@ -179,9 +180,7 @@ def cancel(ctx: KeyContext, meeting: Meeting, data: MeetingCancel) -> list[Meeti
 
 
 def _seal_note(ctx: KeyContext, meeting: Meeting, purpose: str, text: str) -> MeetingNote:
-    invitees = ctx.session.scalars(
-        select(Attendee.member_id).where(Attendee.meeting_id == meeting.id)
-    )
+    invitees = access.invitee_ids(ctx.session, meeting.id)
     note = MeetingNote(
         id=new_id(), meeting_id=meeting.id, purpose=purpose, created_by=ctx.caller.id
     )

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column
 
 from agenda.base import Base
+from agenda.integrity.rows import EntitlementRowMixin
 from kasane_shared.db import IdMixin, UTCDateTime, utcnow
 from kasane_shared.sealing import SealedRecordMixin
 
@@ -43,10 +44,15 @@ class Meeting(IdMixin, SealedRecordMixin, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Attendee(IdMixin, Base):
-    """An invitee: required members attend for every item, general ones for their cases."""
+class Attendee(IdMixin, EntitlementRowMixin, Base):
+    """An invitee: required members attend for every item, general ones for their cases.
+
+    Every field decides who gets which keys: the row carries ``row_mac``.
+    """
 
     __tablename__ = "attendees"
+    __trust_kind__ = "attendee"
+    __trust_fields__ = ("meeting_id", "member_id", "organization_id", "required", "case_ids")
     __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
 
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)

@@ -35,6 +35,7 @@ from agenda.keys.service import (
 from agenda.meetings import titles
 from agenda.meetings.changes import STATUS_LABELS, require_scheduled
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
+from agenda.integrity.rows import verified, verify_all
 from agenda.meetings.schemas import (
     SEGMENT_BODIES,
     AttendeeIn,
@@ -63,19 +64,20 @@ def get_meeting(session: Session, meeting_id: str) -> Meeting:
 
 
 def attendees_of(session: Session, meeting_id: str) -> list[Attendee]:
-    """A meeting's invitees."""
-    return list(
-        session.scalars(
-            select(Attendee).where(Attendee.meeting_id == meeting_id).order_by(Attendee.id)
-        )
+    """A meeting's invitees (each invitation verified: ``TamperedRow`` otherwise)."""
+    return access.verified_attendees(session, [meeting_id])
+
+
+def stored_attendee(session: Session, meeting_id: str, member_id: str) -> Attendee | None:
+    """The invitation of one member as stored, not verified (to remove it)."""
+    return session.scalar(
+        select(Attendee).where(Attendee.meeting_id == meeting_id, Attendee.member_id == member_id)
     )
 
 
 def attendee(session: Session, meeting_id: str, member_id: str) -> Attendee | None:
-    """The invitation of one member, if any."""
-    return session.scalar(
-        select(Attendee).where(Attendee.meeting_id == meeting_id, Attendee.member_id == member_id)
-    )
+    """The invitation of one member, if any (verified: ``TamperedRow`` otherwise)."""
+    return verified(session, stored_attendee(session, meeting_id, member_id))
 
 
 def visible_meeting(ctx: KeyContext, meeting_id: str) -> Meeting:
@@ -276,9 +278,8 @@ def list_meetings(ctx: KeyContext) -> list[Meeting]:
     """Coordinators see every meeting, members those they are invited to."""
     query = select(Meeting).order_by(Meeting.starts_at, Meeting.id)
     if not ctx.caller.is_coordinator:
-        query = query.where(
-            Meeting.id.in_(select(Attendee.meeting_id).where(Attendee.member_id == ctx.caller.id))
-        )
+        mine = ctx.session.scalars(select(Attendee).where(Attendee.member_id == ctx.caller.id))
+        query = query.where(Meeting.id.in_([a.meeting_id for a in verify_all(ctx.session, mine)]))
     return list(ctx.session.scalars(query))
 
 
@@ -349,7 +350,8 @@ def add_attendees(ctx: KeyContext, meeting: Meeting, people: list[AttendeeIn]) -
 
 def remove_attendee(ctx: KeyContext, meeting: Meeting, member_id: str) -> None:
     """Uninvite a member: their keys for this meeting's items are deleted."""
-    row = attendee(ctx.session, meeting.id, member_id)
+    # Not verified: taking a forged invitation away must stay possible.
+    row = stored_attendee(ctx.session, meeting.id, member_id)
     if row is None:
         from kasane_shared.errors import not_found
 

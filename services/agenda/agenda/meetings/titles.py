@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
 
+from agenda import access
 from agenda.keys.service import (
     CONTENT,
     KINDS,
@@ -25,14 +25,12 @@ from agenda.keys.service import (
     record_wraps,
     seal,
 )
-from agenda.meetings.models import Attendee, Meeting
+from agenda.meetings.models import Meeting
 from kasane_shared.disclosure import kind_label
 
 
 def _invitees(ctx: KeyContext, meeting: Meeting) -> list[str]:
-    return list(
-        ctx.session.scalars(select(Attendee.member_id).where(Attendee.meeting_id == meeting.id))
-    )
+    return access.invitee_ids(ctx.session, meeting.id)
 
 
 def seal_title(ctx: KeyContext, meeting: Meeting, title: str, *, author: bool = True) -> None:

@@ -4,6 +4,7 @@ from alembic import context
 
 import agenda.cases.models  # noqa: F401 - register tables
 import agenda.distribution.models  # noqa: F401
+import agenda.integrity.models  # noqa: F401
 import agenda.keys.models  # noqa: F401
 import agenda.meetings.models  # noqa: F401
 import agenda.plans.models  # noqa: F401

@@ -15,6 +15,8 @@ from sqlalchemy import select
 from agenda import access
 from agenda.audit import record
 from agenda.cases.models import Case, Consent
+from agenda.integrity.report import audit_tampering
+from agenda.integrity.rows import TamperedRow
 from agenda.distribution.service import current_item_ids, was_distributed
 from agenda.keys.service import (
     CONTENT,
@@ -137,16 +139,26 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
         updating = [i for i in items if i.id not in current]
         items = [i for i in items if i.id in current]
     cases = _cases(ctx, items)
+    # A case whose consent or invitations fail their MAC gets no grant and no content.
+    broken: dict[str, TamperedRow] = {}
     if ctx.caller.is_coordinator:
         ensure_coordinator_access(ctx, [*cases.values(), *items], (meeting.kind,))
     else:
-        _grant_if_pledged_since(ctx, meeting, cases)
+        _grant_if_pledged_since(ctx, meeting, cases, broken)
+    # Looked up once for the whole view, not once per item.
+    consents = access.active_consents(ctx.session, list(cases), broken)
+    for error in broken.values():
+        audit_tampering(ctx.session, error, ctx.caller.id, meeting_id=meeting.id)
+    records = [*cases.values(), *items]
     # A case or item that fails to open makes its items unreadable (audited), not the agenda.
     opened, failed = open_each(
-        ctx, [*cases.values(), *items], (CONTENT, TAX), (meeting.kind,), meeting_id=meeting.id
+        ctx,
+        [r for r in records if getattr(r, "case_id", r.id) not in broken],
+        (CONTENT, TAX),
+        (meeting.kind,),
+        meeting_id=meeting.id,
     )
-    # Looked up once for the whole view, not once per item.
-    consents = access.active_consents(ctx.session, list(cases))
+    failed |= set(broken)
     organization = _my_organization(ctx, meeting)
     shown = [
         _unreadable(item, cases.get(item.case_id))
@@ -225,12 +237,15 @@ def _cancelled_view(ctx: KeyContext, meeting: Meeting) -> dict[str, Any]:
     return view
 
 
-def _grant_if_pledged_since(ctx: KeyContext, meeting: Meeting, cases: dict[str, Case]) -> None:
+def _grant_if_pledged_since(
+    ctx: KeyContext, meeting: Meeting, cases: dict[str, Case], broken: dict[str, TamperedRow]
+) -> None:
     """A member who signed the pledge after being invited gets the keys the rules give them now.
 
     At invitation identity refused their grants (no pledge). The grant is the same
     ``sync_case`` every invitation runs, done as the agenda service: the view itself still
-    opens only what the member's own keys open.
+    opens only what the member's own keys open. A case whose consent or invitations fail
+    their MAC is granted nothing and noted in ``broken``.
     """
     held = {
         w.record_id
@@ -241,7 +256,10 @@ def _grant_if_pledged_since(ctx: KeyContext, meeting: Meeting, cases: dict[str, 
     missing = [case for case in cases.values() if case.id not in held]
     service = ctx.as_service() if missing else None
     for case in missing if service else []:
-        access.sync_case(service, case)  # type: ignore[arg-type]
+        try:
+            access.sync_case(service, case)  # type: ignore[arg-type]
+        except TamperedRow as error:  # refused before any wrap changed
+            broken[case.id] = error
 
 
 def _my_items(ctx: KeyContext, meeting: Meeting) -> list[AgendaItem]:
