@@ -73,12 +73,14 @@ def meeting_block(
         "status": meeting.status or "scheduled",
         "status_label": STATUS_LABELS[meeting.status or "scheduled"],
         "cancel_reason": None,
-        # The host and organizer go to every invitee, like the place (the Word copy's 主催).
+        # The host goes to every invitee, like the place (the Word copy's 主催).
         "host_organization_id": meeting.host_organization_id,
-        "organizer_id": meeting.created_by,
+        "organizer_id": None,
     }
-    # Who was invited is meeting content: readers with a pledge only (the Word copy's ×).
+    # Who organized and who was invited name members: readers with a pledge only (the Word
+    # copy's 主催 when no host is set, and its ×).
     if invitees if invitees is not None else full:
+        block["organizer_id"] = meeting.created_by
         block["invitees"] = [
             {"member_id": a.member_id, "organization_id": a.organization_id}
             for a in attendees_of(ctx.session, meeting.id)
