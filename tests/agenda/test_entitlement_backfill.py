@@ -92,7 +92,7 @@ def test_a_row_listed_again_after_the_backfill_is_refused(suite, people, coordin
     # Later, a writer widens the consent, nulls its MAC and lists it for a "backfill".
     with suite.dbs["agenda"].session() as session:
         session.execute(
-            text("UPDATE consents SET organization_ids = :o, covers_tax = 1 WHERE id = :id"),
+            text("UPDATE consents SET organization_ids = :o, covers_tax = true WHERE id = :id"),
             {
                 "o": json.dumps(list(people.organizations.values())),
                 "id": world["consent"],

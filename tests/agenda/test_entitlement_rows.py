@@ -103,7 +103,7 @@ def test_widened_consent_grants_nothing(suite, people, coordinator, api):
     widened = [people.organizations["council"], people.organizations["houkatsu"]]
     _sql(
         suite,
-        "UPDATE consents SET organization_ids = :orgs, covers_tax = 1 WHERE id = :id",
+        "UPDATE consents SET organization_ids = :orgs, covers_tax = true WHERE id = :id",
         orgs=json.dumps(widened),
         id=world["consent"],
     )
@@ -169,7 +169,7 @@ def test_inserted_invitation_grants_nothing(suite, people, coordinator, api):
     _sql(
         suite,
         "INSERT INTO attendees (id, meeting_id, member_id, organization_id, required, case_ids) "
-        "VALUES (:id, :m, :me, :org, 1, '[]')",
+        "VALUES (:id, :m, :me, :org, true, '[]')",
         id=new_id(),
         m=world["meeting"],
         me=stranger,
@@ -184,7 +184,7 @@ def test_inserted_invitation_grants_nothing(suite, people, coordinator, api):
 
 def test_a_tampered_consent_is_not_laundered_by_a_later_write(suite, people, coordinator):
     world = _world(coordinator, people)
-    _sql(suite, "UPDATE consents SET covers_tax = 1 WHERE id = :id", id=world["consent"])
+    _sql(suite, "UPDATE consents SET covers_tax = true WHERE id = :id", id=world["consent"])
     refused = coordinator.post(f"/cases/{world['case']}/consents/{world['consent']}/withdraw", {})
     assert_problem(refused, 409, "integrity_failure")
     with suite.dbs["agenda"].session() as session:
