@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kasane_shared.i18n import Lang, negotiate
@@ -222,6 +223,17 @@ def validation_error(errors: list[dict[str, Any]]) -> KasaneError:
     )
 
 
+def unstorable_value() -> KasaneError:
+    """A value the database cannot store (a NUL or other control character, out of range)."""
+    return KasaneError(
+        422,
+        "invalid_characters",
+        "入力に使えない文字（制御文字など）または範囲外の値が含まれています。",
+        "The input holds a character that cannot be stored (a control character) or a value "
+        "out of range.",
+    )
+
+
 _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {
     400: ("bad_request", "リクエストが正しくありません。", "Bad request."),
     401: ("unauthenticated", "ログインが必要です。", "Authentication required."),
@@ -261,6 +273,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return problem_response(request, validation_error(list(exc.errors())))
 
     app.add_exception_handler(StarletteHTTPException, http_problem)  # type: ignore[arg-type]
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> JSONResponse:
+        # The database refused a value the schema let through (a NUL character, which
+        # PostgreSQL text cannot hold; a number out of its range): bad input, and the
+        # session dependency has rolled the request back already.
+        return problem_response(request, unstorable_value())
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

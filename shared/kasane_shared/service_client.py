@@ -11,6 +11,13 @@ from kasane_shared.observability.context import propagation_headers
 from kasane_shared.overload import ensure_client_present
 
 
+def _names_one_record(path: str) -> bool:
+    """Whether a path built from ids reaches the resource it spells, unchanged."""
+    if any(ord(c) < 32 or ord(c) == 127 or c in "?#%\\" for c in path):
+        return False
+    return not any(segment in (".", "..") for segment in path.split("/"))
+
+
 class ServiceClient:
     """Sends a request with the caller's bearer token and turns failures into clear problems.
 
@@ -56,9 +63,10 @@ class ServiceClient:
     ) -> httpx.Response:
         """The response, with 401 and other failures (except ``allow``) turned into problems."""
         ensure_client_present()  # the caller's client left: nobody will read what this brings
-        if any(ord(c) < 32 or ord(c) == 127 for c in path):
-            # An id with a control character (from the caller's path) names no record, and
-            # no HTTP client would send it on.
+        if not _names_one_record(path):
+            # An id from the caller's path that would change the URL it is put in (a control
+            # character, a dot segment that URL normalisation removes, a ? or #) names no
+            # record: 「/meetings/./agenda」 must not become another service's list.
             raise KasaneError(404, "not_found", "見つかりません。", "Not found.")
         try:
             response = self.http.request(

@@ -183,3 +183,16 @@ def test_query_parameter_errors(suite, admin, people):
     assert_problem(
         suite.client.get(f"/identity/members/{member}/pledges/status", headers=admin), 422
     )
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/identity/public-keys?member_id=a%00b", "/identity/pledge-status?kind=shien&member_id=%00"],
+)
+def test_a_nul_character_in_a_query_is_refused_not_a_500(suite, admin, path):
+    # PostgreSQL text cannot hold NUL: the database refuses it, and that is the caller's
+    # input, so the answer is a 422 problem in Japanese and nothing is written.
+    response = suite.client.get(path, headers=admin)
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        assert_problem(response, 422, "invalid_characters")
