@@ -193,6 +193,7 @@ def test_a_nul_character_in_a_query_is_refused_not_a_500(suite, admin, path):
     # PostgreSQL text cannot hold NUL: the database refuses it, and that is the caller's
     # input, so the answer is a 422 problem in Japanese and nothing is written.
     response = suite.client.get(path, headers=admin)
-    assert response.status_code in (200, 422), response.text
+    # SQLite stores NUL, so there the id simply names no member (200 empty, or 404).
+    assert response.status_code in (200, 404, 422), response.text
     if response.status_code == 422:
         assert_problem(response, 422, "invalid_characters")
