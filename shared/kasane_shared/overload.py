@@ -2,7 +2,9 @@
 
 Each service admits ``max_concurrent_requests`` requests at once (``AdmissionMiddleware``).
 Others wait in line, without a thread or a connection, up to ``request_queue_seconds``;
-then, or when the line is full, they get a fast 503 with ``Retry-After``. A request whose
+then, or when the line is full, they get a 503 with ``Retry-After``. A request whose wait
+the gate can already tell would exceed that (its place in line times the pace at which
+places have been freeing up) is refused at once, not after waiting in vain. A request whose
 client disconnects while waiting is dropped; one already running stops at its next
 outbound call (``ensure_client_present``). A response marked retryable (the database was
 busy or two writers collided, and everything was rolled back) is run again, twice at most,
@@ -21,6 +23,7 @@ import contextvars
 import json
 import random
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -105,11 +108,21 @@ class _Waiter:
 class Gate:
     """A first-come, first-served counting gate usable from any event loop or thread."""
 
-    def __init__(self, limit: int, queue_limit: int) -> None:
-        self.limit, self.queue_limit = limit, queue_limit
+    def __init__(
+        self, limit: int, queue_limit: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit, self.queue_limit, self._clock = limit, queue_limit, clock
         self._lock = threading.Lock()
         self._busy = 0
         self._waiters: deque[_Waiter] = deque()
+        # Seconds between two places freed while others waited (a moving average), and when
+        # the last such place was freed; both 0 once the line has emptied.
+        self._pace = 0.0
+        self._last_freed = 0.0
+
+    def expected_wait(self) -> float:
+        """Seconds a request arriving now would wait in line (0 while nobody waits)."""
+        return (len(self._waiters) + 1) * self._pace if self._waiters else 0.0
 
     @property
     def busy(self) -> int:
@@ -122,7 +135,7 @@ class Gate:
             if self._busy < self.limit and not self._waiters:
                 self._busy += 1
                 return True
-            if len(self._waiters) >= self.queue_limit:
+            if len(self._waiters) >= self.queue_limit or self.expected_wait() > timeout:
                 return False
             waiter = _Waiter()
             self._waiters.append(waiter)
@@ -156,11 +169,23 @@ class Gate:
         """Give the place to the first waiter, or free it."""
         with self._lock:
             if self._waiters:
+                self._note_freed_while_waited()
                 waiter = self._waiters.popleft()
                 waiter.granted = True
                 waiter.loop.call_soon_threadsafe(waiter.event.set)
                 return
+            # The line is empty: what it measured belongs to a rush that is over.
+            self._pace = self._last_freed = 0.0
             self._busy -= 1
+
+    def _note_freed_while_waited(self) -> None:
+        # Only intervals while the gate is full measure how fast it serves: an idle gap
+        # would make the pace look slower than it is and refuse requests it could serve.
+        now = self._clock()
+        if self._last_freed:
+            interval = now - self._last_freed
+            self._pace = interval if not self._pace else 0.8 * self._pace + 0.2 * interval
+        self._last_freed = now
 
 
 def _register_threads(owner: object, needed: int) -> None:

@@ -88,9 +88,11 @@ class Settings(BaseSettings):
     # Capacity, sized together (see kasane_shared.overload): each service admits this many
     # requests at once; its database pool holds that many connections plus two (unless
     # set), and the thread pool is the sum over the services in the process plus a margin.
-    # Beyond that a request waits in line up to request_queue_seconds, then gets a 503.
+    # Beyond that a request waits in line up to request_queue_seconds, then gets a 503 (at
+    # once when the line's pace already says it would wait longer). Five seconds of waiting
+    # leave room for the work itself within the ten seconds a person will wait for a page.
     max_concurrent_requests: int = Field(default=8, ge=1, le=256)
-    request_queue_seconds: float = Field(default=3.0, gt=0, le=60)
+    request_queue_seconds: float = Field(default=5.0, gt=0, le=60)
     request_queue_limit: int = Field(default=256, ge=0, le=100_000)
     db_pool_size: int | None = Field(default=None, ge=1, le=500)
     db_max_overflow: int = Field(default=4, ge=0, le=500)

@@ -214,3 +214,64 @@ def test_a_waiter_cancelled_from_outside_leaves_no_place_behind() -> None:
 
     anyio.run(main)
     assert gate.busy == 0
+
+
+def test_a_request_the_line_cannot_serve_in_time_is_refused_at_once() -> None:
+    from kasane_shared.overload import Gate
+
+    now = [100.0]
+    gate = Gate(1, 50, clock=lambda: now[0])
+
+    async def main() -> None:
+        assert await gate.enter(1)
+        async with anyio.create_task_group() as group:
+            for _ in range(4):
+                group.start_soon(gate.enter, 60)
+            await anyio.sleep(0.05)
+            for _ in range(2):  # two places freed 2 s apart while others waited
+                now[0] += 2.0
+                gate.leave()
+                await anyio.sleep(0.01)
+            assert gate.expected_wait() == 3 * 2.0  # two still waiting, plus the newcomer
+            started = time.monotonic()
+            assert not await gate.enter(5.0)  # 6 s expected > 5 s: refused without waiting
+            assert time.monotonic() - started < 1.0
+            group.start_soon(gate.enter, 7.0)  # a longer budget still queues
+            await anyio.sleep(0.05)
+            assert gate.expected_wait() == 4 * 2.0
+            group.cancel_scope.cancel()
+
+    anyio.run(main)
+
+
+def test_the_pace_of_an_earlier_rush_is_forgotten_once_the_line_empties() -> None:
+    from kasane_shared.overload import Gate
+
+    now = [0.0]
+    gate = Gate(1, 50, clock=lambda: now[0])
+
+    async def main() -> None:
+        assert await gate.enter(1)
+        async with anyio.create_task_group() as group:
+            for _ in range(3):
+                group.start_soon(gate.enter, 60)
+            await anyio.sleep(0.05)
+            for _ in range(3):
+                now[0] += 30.0
+                gate.leave()
+                await anyio.sleep(0.01)
+        gate.leave()  # the last holder leaves an empty line
+        assert gate.busy == 0 and gate.expected_wait() == 0
+        assert await gate.enter(1)
+        group_entered = []
+
+        async def second() -> None:
+            group_entered.append(await gate.enter(1.0))
+
+        async with anyio.create_task_group() as group:
+            group.start_soon(second)
+            await anyio.sleep(0.05)
+            gate.leave()
+        assert group_entered == [True]  # not refused on the old 30 s pace
+
+    anyio.run(main)
