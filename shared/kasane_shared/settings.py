@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     signing_key_refresh_seconds: float = Field(default=30, ge=0, le=300)
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
     session_absolute_hours: int = Field(default=12, ge=1, le=72)
+    # The pages warn this long before an idle time-out, with 「続ける」.
+    session_warning_seconds: int = Field(default=120, ge=10, le=3600)
+    # How long a draft kept across a time-out waits for its writer before it is deleted.
+    draft_keep_hours: int = Field(default=72, ge=1, le=24 * 30)
     # How long agenda and minutes trust identity's answer that a session is open: the bound
     # within which sign-out, password change, role change and departure reach every replica.
     session_check_seconds: float = Field(default=5, ge=0, le=10)

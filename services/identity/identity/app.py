@@ -16,6 +16,7 @@ from identity.custody.keycache import PRIVATE_KEYS
 from identity.custody.router import router as custody_router
 from identity.custody.rotation import ensure_kek
 from identity.custody.service import ensure_escrow_keys
+from identity.drafts.router import router as drafts_router
 from identity.integrity.router import router as integrity_router
 from identity.integrity.backfill import backfill_trust_rows
 from identity.integrity.rows import TamperedRow
@@ -130,6 +131,7 @@ def create_app(
         members_router,
         pledges_router,
         custody_router,
+        drafts_router,
         oauth_router,
         integrity_router,
     ):

@@ -3,6 +3,7 @@
 from alembic import context
 
 import identity.custody.models  # noqa: F401 - register tables
+import identity.drafts.models  # noqa: F401
 import identity.members.models  # noqa: F401
 import identity.oauth.models  # noqa: F401
 import identity.organizations.models  # noqa: F401

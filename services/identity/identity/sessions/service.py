@@ -293,3 +293,42 @@ def end_member_sessions(session: Session, member_id: str, reason: str) -> None:
         )
     ):
         row.ended_at, row.end_reason = now, reason
+
+
+def _by_cookie(session: Session, token: str | None) -> LoginSession | None:
+    if not token or len(token) > 128:
+        return None
+    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+    return verify(session, row) if row is not None else None
+
+
+def _runs_out_at(login_session: LoginSession, settings: Settings) -> Any:
+    idle_end = login_session.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    return min(idle_end, login_session.expires_at)
+
+
+def idle_seconds_left(session: Session, settings: Settings, token: str | None) -> int | None:
+    """Seconds until the cookie's session runs out, without touching its idle timer."""
+    login_session = _by_cookie(session, token)
+    if login_session is None or not _is_live(login_session, settings):
+        return None
+    return max(0, int((_runs_out_at(login_session, settings) - utcnow()).total_seconds()))
+
+
+def session_for_draft(
+    session: Session, settings: Settings, token: str | None
+) -> LoginSession | None:
+    """The cookie's session if it may still hand over a draft; never touches the idle timer.
+
+    An open session may, and so may one that ran out (idle or absolute time-out) no longer
+    than ``session_absolute_hours`` ago: that is the text a time-out would otherwise lose. A
+    session that was ended (sign-out, password change, departure, ended from another
+    sign-in) may not: whoever ended it meant it.
+    """
+    login_session = _by_cookie(session, token)
+    if login_session is None or login_session.ended_at is not None:
+        return None
+    grace = timedelta(hours=settings.session_absolute_hours)
+    if _runs_out_at(login_session, settings) + grace <= utcnow():
+        return None
+    return login_session
