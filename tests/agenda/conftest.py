@@ -47,6 +47,9 @@ class Api:
     def get(self, path: str, **kwargs: Any):
         return self.client.get(f"/agenda{path}", headers=self.headers, **kwargs)
 
+    def put(self, path: str, body: Any, **kwargs: Any):
+        return self.client.put(f"/agenda{path}", json=body, headers=self.headers, **kwargs)
+
     def patch(self, path: str, body: Any, **kwargs: Any):
         return self.client.patch(f"/agenda{path}", json=body, headers=self.headers, **kwargs)
 

@@ -89,7 +89,8 @@ def test_reorder_patch_delete(coordinator, people):
     ids = [
         coordinator.ok(
             coordinator.post(
-                f"/meetings/{mid}/items", sc.item_body(case["id"], "shien", minutes=10)
+                f"/meetings/{mid}/items",
+                sc.item_body(case["id"], "shien", minutes=10, allow_duplicate=True),
             ),
             201,
         )["id"]

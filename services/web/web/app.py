@@ -87,6 +87,7 @@ def _include_routers(app: FastAPI) -> None:
     from web.cases.consent_router import router as consents
     from web.cases.work_router import router as case_work
     from web.home.router import router as home
+    from web.meetings.building_router import router as agenda_building
     from web.meetings.change_router import router as meeting_changes
     from web.meetings.distribution_router import router as distribution
     from web.meetings.router import router as meetings
@@ -95,7 +96,8 @@ def _include_routers(app: FastAPI) -> None:
     from web.pledges.router import router as pledges
     from web.session.router import router as session
 
-    routers = (session, home, account, pledges, meeting_changes, distribution, meetings)
+    routers = (session, home, account, pledges, meeting_changes, distribution, agenda_building)
+    routers = (*routers, meetings)
     for router in (*routers, case_work, consents, cases, minutes, minutes_review, admin, audit):
         app.include_router(router)
 

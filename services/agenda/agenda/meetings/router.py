@@ -8,7 +8,7 @@ from agenda import marks
 from agenda.audit import record
 from agenda.cases.schemas import TaxMark
 from agenda.context import CallerCtx, CoordinatorCtx
-from agenda.meetings import changes, checks, service
+from agenda.meetings import building, changes, checks, service
 from agenda.meetings.schemas import (
     AttendeesAdd,
     CheckOut,
@@ -152,6 +152,13 @@ def reorder_items(meeting_id: str, data: Reorder, ctx: CoordinatorCtx) -> list[I
     """Set the agenda order."""
     meeting = service.get_meeting(ctx.session, meeting_id)
     return [service.item_out(i, {}) for i in service.reorder(ctx, meeting, data.item_ids)]
+
+
+@router.put("/{meeting_id}/items/order", response_model=list[ItemOut])
+def set_item_order(meeting_id: str, data: Reorder, ctx: CoordinatorCtx) -> list[ItemOut]:
+    """Set the agenda order from the full list of item ids; a stale or partial list is a 409."""
+    meeting = service.get_meeting(ctx.session, meeting_id)
+    return [service.item_out(i, {}) for i in building.set_order(ctx, meeting, data.item_ids)]
 
 
 @router.patch("/{meeting_id}/items/{item_id}", response_model=ItemOut)

@@ -230,6 +230,8 @@ class ItemCreate(StrictIn):
     briefing: str = Field(default="", max_length=8000)
     order: int | None = Field(default=None, ge=1, le=1000)
     presenter_member_id: Id | None = None
+    # A case already on this agenda is refused (409 duplicate_case) unless this is true.
+    allow_duplicate: bool = False
 
 
 class ItemUpdate(StrictIn):

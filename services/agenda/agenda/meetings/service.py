@@ -32,7 +32,7 @@ from agenda.keys.service import (
     seal,
     tax_spans,
 )
-from agenda.meetings import titles
+from agenda.meetings import building, titles
 from agenda.meetings.changes import STATUS_LABELS, require_scheduled
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
 from agenda.integrity.rows import verified, verify_all
@@ -435,6 +435,8 @@ def add_item(ctx: KeyContext, meeting: Meeting, data: ItemCreate) -> tuple[Agend
     require_scheduled(meeting)
     _check_purpose(meeting.kind, data.purpose)
     case = get_case(ctx.session, data.case_id)
+    if not data.allow_duplicate:
+        building.refuse_duplicate(ctx, meeting, case.id)
     if meeting.kind == "jusou" and access.active_consent(ctx.session, case.id) is None:
         raise consent_required()
     if data.presenter_member_id:
@@ -652,6 +654,7 @@ def update_item(
 
 def delete_item(ctx: KeyContext, meeting: Meeting, item: AgendaItem) -> None:
     """Take an item off the agenda; its keys go with it."""
+    require_scheduled(meeting)
     access.drop_item_wraps(ctx.session, item)
     case = get_case(ctx.session, item.case_id)
     ctx.session.delete(item)

@@ -121,6 +121,7 @@ def _manage_page(
     errors: FormErrors | None = None,
     status: int = 200,
     item_form: Any = None,
+    duplicate: bool = False,
 ) -> Response:
     data = service.management(page.api, meeting_id)
     return render(
@@ -131,6 +132,7 @@ def _manage_page(
         nav="meetings",
         page_title=page.t("meeting.manage_link"),
         item_form=item_form or {},
+        duplicate=duplicate,
         **data,
     )
 
@@ -180,6 +182,8 @@ def add_item(page: SignedIn, meeting_id: str, form: Form) -> Response:
     except ApiError as error:
         if error.status >= 500 or error.status == 404:
             raise
+        if error.code == "duplicate_case":  # ask first, keeping what was typed
+            return _manage_page(page, meeting_id, status=409, item_form=form, duplicate=True)
         return _manage_page(
             page,
             meeting_id,
@@ -210,6 +214,12 @@ def update_item(page: SignedIn, meeting_id: str, item_id: str, form: Form) -> Re
 
 @router.post("/{meeting_id}/items/{item_id}/delete", dependencies=[Coordinator])
 def delete_item(page: SignedIn, meeting_id: str, item_id: str, form: Form) -> Response:
-    """Take an item off the agenda."""
-    page.api.delete(f"/agenda/meetings/{meeting_id}/items/{item_id}")
+    """Take an item off the agenda (the confirmation page posts here)."""
+    try:
+        page.api.delete(f"/agenda/meetings/{meeting_id}/items/{item_id}")
+    except ApiError as error:
+        if error.status != 404:
+            raise
+        # Removed already (a second click, another tab): say so instead of an error page.
+        return redirect(page, f"/meetings/{meeting_id}/manage", flash="err_item_gone")
     return redirect(page, f"/meetings/{meeting_id}/manage", flash="item_deleted")

@@ -293,6 +293,8 @@ def item_body(form: FormData, t: Any, *, new: bool) -> tuple[dict[str, Any], For
         body["minutes"] = int(minutes)
     if "briefing" in form:
         body["briefing"] = str(form.get("briefing") or "")
+    if new and form.get("allow_duplicate") == "1":
+        body["allow_duplicate"] = True
     order = text(form, "order")
     if order:
         if order.isdigit():
