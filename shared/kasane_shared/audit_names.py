@@ -67,6 +67,7 @@ EVENTS: dict[str, Name] = {
     "consent.correct": ("同意の記録の訂正", "Consent record corrected"),
     "plan.create": ("支援プランの作成", "Support plan made"),
     "plan.list": ("支援プランの閲覧", "Support plans read"),
+    "plan.view": ("支援プラン（1版）の閲覧", "Support plan version read"),
     # Meetings and agendas (agenda)
     "meeting.create": ("会議の設定", "Meeting scheduled"),
     "meeting.update": ("会議の変更", "Meeting changed"),

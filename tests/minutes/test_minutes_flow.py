@@ -221,6 +221,8 @@ def test_review_approve_and_immutability(suite, jusou, tokens, people, coordinat
     plans = coordinator.ok(coordinator.get(f"/cases/{case_id}/plans"))
     latest = max(plans, key=lambda p: p["version"])
     assert latest["status"] == "plan_creation" and latest["monitoring_on"] == "2027-02-15"
+    # The 重層的支援会議's decision moved the case as it says (潜在 → 支援中).
+    assert coordinator.ok(coordinator.get(f"/cases/{case_id}"))["status"] == "active"
 
 
 @pytest.mark.parametrize("approved", [False, True], ids=["in_review", "approved"])

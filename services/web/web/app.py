@@ -85,6 +85,7 @@ def _include_routers(app: FastAPI) -> None:
     from web.audit.router import router as audit
     from web.cases.router import router as cases
     from web.cases.consent_router import router as consents
+    from web.cases.plan_router import router as plans
     from web.cases.work_router import router as case_work
     from web.home.router import router as home
     from web.meetings.building_router import router as agenda_building
@@ -98,7 +99,17 @@ def _include_routers(app: FastAPI) -> None:
 
     routers = (session, home, account, pledges, meeting_changes, distribution, agenda_building)
     routers = (*routers, meetings)
-    for router in (*routers, case_work, consents, cases, minutes, minutes_review, admin, audit):
+    for router in (
+        *routers,
+        case_work,
+        consents,
+        plans,
+        cases,
+        minutes,
+        minutes_review,
+        admin,
+        audit,
+    ):
         app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)

@@ -11,6 +11,7 @@ from typing import Any
 from kasane_shared.web.messages_account import ACCOUNT_MESSAGES
 from kasane_shared.web.messages_audit import AUDIT_MESSAGES
 from kasane_shared.web.messages_building import BUILDING_MESSAGES
+from kasane_shared.web.messages_plan import PLAN_MESSAGES
 from kasane_shared.web.messages_check import CHECK_MESSAGES
 from kasane_shared.web.messages_daily import DAILY_MESSAGES
 from kasane_shared.web.messages_review import REVIEW_MESSAGES
@@ -383,6 +384,7 @@ MESSAGES.update(AUDIT_MESSAGES)
 MESSAGES.update(CHECK_MESSAGES)
 MESSAGES.update(TODO_MESSAGES)
 MESSAGES.update(BUILDING_MESSAGES)
+MESSAGES.update(PLAN_MESSAGES)
 
 
 def translate(key: str, lang: str = "ja", **values: Any) -> str:

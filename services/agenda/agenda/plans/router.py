@@ -27,3 +27,12 @@ def list_plans(case_id: str, ctx: CoordinatorCtx) -> list[PlanOut]:
     opened = service.open_plans(ctx, plans)
     record(ctx.session, "plan.list", ctx.caller.id, "case", case_id, versions=len(plans))
     return [service.plan_out(p, opened) for p in plans]
+
+
+@router.get("/{case_id}/plans/{plan_id}", response_model=PlanOut)
+def get_plan(case_id: str, plan_id: str, ctx: CoordinatorCtx) -> PlanOut:
+    """One version of a case's plan (the printable plan reads it)."""
+    plan = service.get_plan(ctx, get_case(ctx.session, case_id), plan_id)
+    opened = service.open_plans(ctx, [plan])
+    record(ctx.session, "plan.view", ctx.caller.id, "plan", plan.id, case_id=case_id)
+    return service.plan_out(plan, opened)

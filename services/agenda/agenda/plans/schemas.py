@@ -18,6 +18,10 @@ PLAN_STATUS_LABELS = {
 }
 
 
+# Role rows per plan version: as many as a plan needs (the pages add rows one at a time).
+MAX_ROLES = 100
+
+
 class RoleIn(StrictIn):
     """One agency's duty in the plan (役割分担)."""
 
@@ -27,12 +31,19 @@ class RoleIn(StrictIn):
 
 
 class PlanCreate(StrictIn):
-    """A new plan version; goals, policy and roles left out carry over from the last version."""
+    """A new plan version; goals, wishes, policy and roles left out carry over from the last one.
+
+    ``wishes`` is 本人の意向 (what the person wants, in their words); ``closing`` is what a
+    termination records (goals reached, the supporters around the person, follow-up) and
+    belongs to its own version only.
+    """
 
     status: PlanStatus
     goals: str | None = Field(default=None, max_length=4000)
+    wishes: str | None = Field(default=None, max_length=4000)
     policy: str | None = Field(default=None, max_length=4000)
-    roles: list[RoleIn] | None = Field(default=None, max_length=50)
+    roles: list[RoleIn] | None = Field(default=None, max_length=MAX_ROLES)
+    closing: str | None = Field(default=None, max_length=4000)
     monitoring_on: date | None = None
 
 
@@ -48,7 +59,9 @@ class PlanOut(BaseModel):
     role_dues: list[str]
     readable: bool
     goals: str | None = None
+    wishes: str | None = None
     policy: str | None = None
     roles: list[dict] | None = None
+    closing: str | None = None
     created_by: str
     created_at: datetime

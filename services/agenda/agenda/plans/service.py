@@ -24,6 +24,10 @@ from agenda.keys.service import (
 from agenda.plans.models import SupportPlan
 from agenda.plans.schemas import PLAN_STATUS_LABELS, PlanCreate, PlanOut
 from kasane_shared.db import new_id
+from kasane_shared.errors import not_found
+
+# What a new version takes over from the previous one when left out (``closing`` is not).
+CARRIED = ("goals", "wishes", "policy", "roles")
 
 
 def versions(ctx: KeyContext, case: Case) -> list[SupportPlan]:
@@ -33,6 +37,14 @@ def versions(ctx: KeyContext, case: Case) -> list[SupportPlan]:
             select(SupportPlan).where(SupportPlan.case_id == case.id).order_by(SupportPlan.version)
         )
     )
+
+
+def get_plan(ctx: KeyContext, case: Case, plan_id: str) -> SupportPlan:
+    """One version of this case's plan, or a 404."""
+    plan = ctx.session.get(SupportPlan, plan_id)
+    if plan is None or plan.case_id != case.id:
+        raise not_found("支援プラン", "Support plan")
+    return plan
 
 
 def open_plans(ctx: KeyContext, plans: list[SupportPlan]) -> dict:
@@ -45,13 +57,14 @@ def create_plan(ctx: KeyContext, case: Case, data: PlanCreate) -> SupportPlan:
     """Add a plan version; what is left out is carried over from the previous version."""
     given = data.model_dump(exclude_unset=True)
     previous = versions(ctx, case)[-1:] or []
-    carried = {"goals": "", "policy": "", "roles": []}
-    if previous and not {"goals", "policy", "roles"} <= set(given):
+    carried: dict = {"goals": "", "wishes": "", "policy": "", "roles": []}
+    if previous and not set(CARRIED) <= set(given):
         opened = open_plans(ctx, previous).get((previous[0].id, CONTENT))
         if opened is None:
             raise content_locked()
         carried = {
             "goals": opened["goals"],
+            "wishes": opened.get("wishes", ""),  # versions before 本人の意向 hold none
             "policy": opened["policy"],
             "roles": json.loads(opened["roles"]),
         }
@@ -78,8 +91,10 @@ def create_plan(ctx: KeyContext, case: Case, data: PlanCreate) -> SupportPlan:
     case.next_review_on = min((date.fromisoformat(d) for d in plan.role_dues), default=None)
     content = {
         "goals": data.goals if data.goals is not None else carried["goals"],
+        "wishes": data.wishes if data.wishes is not None else carried["wishes"],
         "policy": data.policy if data.policy is not None else carried["policy"],
         "roles": json.dumps(roles, ensure_ascii=False),
+        "closing": data.closing or "",
     }
     keep = (
         [h for h in holders(ctx.session, previous[0], CONTENT) if h[2] != "attendee"]
@@ -127,4 +142,5 @@ def plan_out(plan: SupportPlan, opened: dict) -> PlanOut:
             content["policy"],
             json.loads(content["roles"]),
         )
+        out.wishes, out.closing = content.get("wishes", ""), content.get("closing", "")
     return out
