@@ -8,6 +8,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -20,11 +21,13 @@ from kasane_shared.overload import install_admission
 from kasane_shared.settings import Settings
 from kasane_shared.web import MESSAGES, STATIC_DIR, translate
 from web.core import csrf
-from web.core.api import SESSION_COOKIE, Services, block_cookies
+from web.core.api import SESSION_COOKIE, Api, Services, block_cookies
 from web.core.errors import ApiError, CsrfRefused, PasswordChangeRequired, SessionEnded
 from web.core.error_pages import error_page, unexpected_page
 from web.core.headers import WebHeadersMiddleware
 from web.core.page import login_url
+from web.drafts.service import keep as keep_draft
+from web.drafts.service import page_of
 from web.core.templates import build_environment
 
 log = logging.getLogger("kasane.web")
@@ -87,6 +90,7 @@ def _include_routers(app: FastAPI) -> None:
     from web.cases.consent_router import router as consents
     from web.cases.plan_router import router as plans
     from web.cases.work_router import router as case_work
+    from web.drafts.router import router as drafts
     from web.home.router import router as home
     from web.meetings.building_router import router as agenda_building
     from web.meetings.change_router import router as meeting_changes
@@ -97,8 +101,8 @@ def _include_routers(app: FastAPI) -> None:
     from web.pledges.router import router as pledges
     from web.session.router import router as session
 
-    routers = (session, home, account, pledges, meeting_changes, distribution, agenda_building)
-    routers = (*routers, meetings)
+    routers = (session, drafts, home, account, pledges, meeting_changes, distribution)
+    routers = (*routers, agenda_building, meetings)
     for router in (
         *routers,
         case_work,
@@ -121,10 +125,14 @@ def _include_routers(app: FastAPI) -> None:
 def _install_handlers(app: FastAPI) -> None:
     @app.exception_handler(SessionEnded)
     async def _ended(request: Request, exc: SessionEnded) -> Response:
-        target = login_url(
-            exc.reason if exc.reason != "signin" else None,
-            request.url.path if request.method == "GET" else None,
-        )
+        reason: str | None = exc.reason if exc.reason != "signin" else None
+        back = request.url.path if request.method == "GET" else None
+        if request.method == "POST" and page_of(request.url.path):
+            # A long form sent after the time-out: its text is kept as a draft, and sign-in
+            # leads back to the form instead of ホーム.
+            if await run_in_threadpool(_keep_posted, request, await _posted_form(request)):
+                reason, back = "draft_kept", page_of(request.url.path)
+        target = login_url(reason, back)
         response = RedirectResponse(target, status_code=303)
         secure = request.app.state.settings.cookie_secure
         for name in (ACCESS_COOKIE, SESSION_COOKIE):
@@ -164,6 +172,37 @@ def _install_handlers(app: FastAPI) -> None:
         route = getattr(request.scope.get("route"), "path", "?")
         log.error("unexpected %s on %s %s", type(exc).__name__, request.method, route)
         return unexpected_page(request)
+
+
+async def _posted_form(request: Request) -> Any:
+    """The submitted form: as the CSRF check read it, else read now (it was not read yet)."""
+    form = getattr(request.state, "kasane_form", None)
+    if form is not None:
+        return form
+    try:
+        return await request.form()
+    except Exception:  # noqa: BLE001 - a body already consumed or malformed: nothing to keep
+        return None
+
+
+def _keep_posted(request: Request, form: Any) -> bool:
+    """Keep a timed-out POST's fields as a draft; only a form carrying this browser's token."""
+    if form is None:
+        return False
+    token = form.get(csrf.FIELD)
+    cookies = request.cookies
+    if not csrf.check(
+        request.app.state.csrf_key,
+        cookies.get(csrf.CSRF_COOKIE),
+        cookies.get(SESSION_COOKIE),
+        token if isinstance(token, str) else None,
+    ):
+        return False
+    api = Api(request.app.state.services, "ja", None, cookies.get(SESSION_COOKIE))
+    try:
+        return keep_draft(api, request.url.path, form)
+    except (ApiError, SessionEnded):
+        return False
 
 
 def index_json() -> JSONResponse:

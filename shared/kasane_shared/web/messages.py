@@ -14,6 +14,7 @@ from kasane_shared.web.messages_building import BUILDING_MESSAGES
 from kasane_shared.web.messages_plan import PLAN_MESSAGES
 from kasane_shared.web.messages_check import CHECK_MESSAGES
 from kasane_shared.web.messages_daily import DAILY_MESSAGES
+from kasane_shared.web.messages_drafts import DRAFT_MESSAGES
 from kasane_shared.web.messages_review import REVIEW_MESSAGES
 from kasane_shared.web.messages_todo import TODO_MESSAGES
 
@@ -385,6 +386,7 @@ MESSAGES.update(CHECK_MESSAGES)
 MESSAGES.update(TODO_MESSAGES)
 MESSAGES.update(BUILDING_MESSAGES)
 MESSAGES.update(PLAN_MESSAGES)
+MESSAGES.update(DRAFT_MESSAGES)
 
 
 def translate(key: str, lang: str = "ja", **values: Any) -> str:

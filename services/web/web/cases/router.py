@@ -12,12 +12,17 @@ from web.cases.work_router import MOVES
 from web.core import directory
 from web.core.errors import ApiError, FormErrors
 from web.core.page import Form, Page, SignedIn, redirect, render, role_page
+from web.drafts import service as drafts
 
 router = APIRouter(prefix="/cases", dependencies=[role_page("coordinator")])
 
 
 def _new_page(
-    page: Page, form: Any = None, errors: FormErrors | None = None, status: int = 200
+    page: Page,
+    form: Any = None,
+    errors: FormErrors | None = None,
+    status: int = 200,
+    restored: drafts.Restored | None = None,
 ) -> Response:
     return render(
         page,
@@ -29,13 +34,15 @@ def _new_page(
         form=form or {},
         orgs=directory.organizations(page.api),
         issues=service.ISSUES,
+        draft_restored=restored,
     )
 
 
 @router.get("/new")
 def new_case_form(page: SignedIn) -> Response:
-    """The new-case form."""
-    return _new_page(page)
+    """The new-case form (with what was typed before a time-out, if anything)."""
+    restored = drafts.restore(page.api, "/cases/new")
+    return _new_page(page, restored.data if restored else None, restored=restored)
 
 
 @router.post("/new")
@@ -50,6 +57,7 @@ def new_case(page: SignedIn, form: Form) -> Response:
         if error.status >= 500:
             raise
         return _new_page(page, form, FormErrors.from_api(error, service.CASE_FIELDS), 422)
+    drafts.discard(page.api, "/cases/new")
     return redirect(page, f"/cases/{created['id']}", flash="case_created")
 
 

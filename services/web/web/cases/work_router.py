@@ -13,6 +13,7 @@ from web.cases import service
 from web.core import directory
 from web.core.errors import ApiError, FormErrors
 from web.core.page import Form, Page, SignedIn, redirect, render, role_page
+from web.drafts import service as drafts
 
 router = APIRouter(prefix="/cases", dependencies=[role_page("coordinator")])
 STATUSES = ("potential", "active", "closed", "suspended")
@@ -84,7 +85,11 @@ def _edit_page(page: Page, case: dict[str, Any], form: Any = None, **extra: Any)
 @router.get("/{case_id}/edit")
 def edit_form(page: SignedIn, case_id: str) -> Response:
     """The case's fields, filled in (full text only for those whose keys open the tax data)."""
-    return _edit_page(page, page.api.get(f"/agenda/cases/{case_id}"))
+    case = page.api.get(f"/agenda/cases/{case_id}")
+    restored = drafts.restore(page.api, f"/cases/{case_id}/edit")
+    if restored is None:
+        return _edit_page(page, case)
+    return _edit_page(page, case, restored.data, draft_restored=restored)
 
 
 @router.post("/{case_id}/edit")
@@ -105,6 +110,7 @@ def edit(page: SignedIn, case_id: str, form: Form) -> Response:
             errors = FormErrors.from_api(error, service.CASE_FIELDS)
     if errors:
         return _edit_page(page, case, form, errors=errors, status=422)
+    drafts.discard(page.api, f"/cases/{case_id}/edit")
     return redirect(page, f"/cases/{case_id}", flash="case_updated")
 
 

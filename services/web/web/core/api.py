@@ -124,6 +124,15 @@ class Api:
             return response
         return response.json() if response.content else None
 
+    def by_cookie(self, method: str, path: str, **kwargs: Any) -> Any:
+        """Call identity with the session cookie alone: no token, no refresh (not activity)."""
+        if not self.session_cookie:
+            raise SessionEnded("signin")
+        response = self._send(method, path, cookie=self.session_cookie, **kwargs)
+        if response.status_code == 401:
+            raise SessionEnded("expired")
+        return self._result(response, raw=False)
+
     def get(self, path: str, **kwargs: Any) -> Any:
         """GET as this person."""
         return self.call("GET", path, **kwargs)

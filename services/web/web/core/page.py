@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from kasane_shared.auth.deps import ACCESS_COOKIE
@@ -119,6 +120,8 @@ async def checked_form(request: Request) -> FormData:
     )
     if not ok:
         raise CsrfRefused()
+    # Kept for the time-out handler: a long form that arrives after the time-out is kept.
+    request.state.kasane_form = form
     return form
 
 
@@ -181,6 +184,7 @@ def render(
         "current_path": _current_path(page.request),
         "flash": _flash(page, flash_key),
         "nav": "",
+        "warn_minutes": max(1, page.request.app.state.settings.session_warning_seconds // 60),
         **values,
     }
     html = page.request.app.state.templates.get_template(template).render(context)
@@ -216,6 +220,11 @@ def download(page: Page, upstream: Any) -> Response:
     return _apply_cookies(page, response)
 
 
+def json_answer(page: Page, data: Any, status: int = 200) -> JSONResponse:
+    """A small JSON answer to the pages' own script, with the cookies this request sets."""
+    return _apply_cookies(page, JSONResponse(data, status_code=status))
+
+
 def redirect(page: Page, url: str, flash: str | None = None) -> RedirectResponse:
     """POST-redirect-GET, with an optional one-time message (a catalog key, never free text)."""
     response = RedirectResponse(url, status_code=303)
@@ -224,14 +233,22 @@ def redirect(page: Page, url: str, flash: str | None = None) -> RedirectResponse
     return _apply_cookies(page, response)
 
 
+# A same-site path (and query) only: one leading slash, then URL-safe characters. No scheme,
+# no "//" host, no backslash, no space or control character (browsers drop tabs and newlines,
+# so "/\t/evil.example" would become "//evil.example"), no dot segments.
+_NEXT = re.compile(r"/(?![/\\])[A-Za-z0-9\-_~/?=&%.+,]*")
+_DOT_SEGMENT = re.compile(r"(^|/)\.{1,2}(/|$|\?)")
+
+
 def safe_next(value: Any, default: str = "/") -> str:
-    """A local path to return to (never another site)."""
+    """A local path to return to after sign-in (never another site, else ``default``)."""
     if (
         isinstance(value, str)
-        and value.startswith("/")
-        and not value.startswith("//")
-        and "\\" not in value
         and len(value) < 500
+        and _NEXT.fullmatch(value)
+        and not _DOT_SEGMENT.search(value.split("?", 1)[0])
+        and "%2f" not in value.lower()
+        and "%5c" not in value.lower()
     ):
         return value
     return default

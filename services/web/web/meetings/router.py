@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from web.core import directory
 from web.core.errors import ApiError, FormErrors
 from web.core.page import Form, Page, SignedIn, redirect, render, role_page
+from web.drafts import service as drafts
 from web.meetings import service
 
 router = APIRouter(prefix="/meetings")
@@ -122,6 +123,7 @@ def _manage_page(
     status: int = 200,
     item_form: Any = None,
     duplicate: bool = False,
+    restored: Any = None,
 ) -> Response:
     data = service.management(page.api, meeting_id)
     return render(
@@ -133,6 +135,7 @@ def _manage_page(
         page_title=page.t("meeting.manage_link"),
         item_form=item_form or {},
         duplicate=duplicate,
+        draft_restored=restored,
         **data,
     )
 
@@ -140,7 +143,10 @@ def _manage_page(
 @router.get("/{meeting_id}/manage", dependencies=[Coordinator])
 def manage(page: SignedIn, meeting_id: str) -> Response:
     """The coordinator's meeting: attendees and pledges, warnings, conflicts, the agenda items."""
-    return _manage_page(page, meeting_id)
+    restored = drafts.restore(page.api, f"/meetings/{meeting_id}/items")
+    return _manage_page(
+        page, meeting_id, item_form=restored.data if restored else None, restored=restored
+    )
 
 
 @router.post("/{meeting_id}/attendees", dependencies=[Coordinator])
@@ -191,6 +197,7 @@ def add_item(page: SignedIn, meeting_id: str, form: Form) -> Response:
             status=422,
             item_form=form,
         )
+    drafts.discard(page.api, f"/meetings/{meeting_id}/items")
     return redirect(page, f"/meetings/{meeting_id}/manage", flash="item_added")
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from web.core.errors import ApiError, FormErrors
 from web.core.page import Form, Page, SignedIn, download, redirect, render, role_page
+from web.drafts import service as drafts
 from web.meetings.check import labelled
 from web.minutes import service
 
@@ -31,6 +32,16 @@ def minutes_page(
     # Without a pledge the minutes service refuses (403): the page says why and how to sign.
     minutes = service.view(page.api, meeting_id, version) if pledge_valid else None
     coordinator = page.has_role("coordinator")
+    editable = (
+        coordinator
+        and version is None
+        and minutes is not None
+        and minutes["status"] in ("new", "draft")
+    )
+    # Text typed before a time-out comes back (the writer's own draft, opened for them only).
+    restored = drafts.restore(page.api, _draft_form(meeting_id)) if editable and not form else None
+    if restored is not None:
+        form = restored.data
     extra = (
         service.editor_context(page.api, meeting_id)
         if coordinator
@@ -55,10 +66,8 @@ def minutes_page(
         pledge_valid=pledge_valid,
         minutes=minutes,
         coordinator=coordinator,
-        editable=coordinator
-        and version is None
-        and minutes is not None
-        and minutes["status"] in ("new", "draft"),
+        editable=editable,
+        draft_restored=restored,
         me=page.me,
         comments=service.comments(page.api, meeting_id, minutes),
         separate_approver=page.request.app.state.settings.minutes_separate_approver,
@@ -68,6 +77,10 @@ def minutes_page(
         **found,
         **extra,
     )
+
+
+def _draft_form(meeting_id: str) -> str:
+    return f"/meetings/{meeting_id}/minutes"
 
 
 @router.get("/minutes")
@@ -94,6 +107,7 @@ def save_draft(page: SignedIn, meeting_id: str, form: Form) -> Response:
         return minutes_page(
             page, meeting_id, errors=service.draft_errors(error, minutes), status=422, form=form
         )
+    drafts.discard(page.api, _draft_form(meeting_id))
     return redirect(page, f"/meetings/{meeting_id}/minutes", flash="minutes_saved")
 
 

@@ -12,7 +12,7 @@ from web.core.page import LANG_COOKIE, Form, PageDep, redirect, render, safe_nex
 from web.session import service
 
 router = APIRouter()
-REASONS = ("expired", "signed_out")
+REASONS = ("expired", "signed_out", "draft_kept")
 
 
 def _login_page(
