@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .rules import find_rule_spans
 from .spans import TAX_PLACEHOLDER, Span, mask, normalize
-from .tagger import tag
+from .tagger import find_tagger_spans
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ def find_tax_spans(text: str) -> list[Span]:
     """Tax spans of text (rules and tagger): sorted, non-overlapping, code-point offsets."""
     if not text:
         return []
-    found = [*find_rule_spans(text), *tag(text).spans]
+    found = [*find_rule_spans(text), *find_tagger_spans(text)]
     kept = normalize([sp for sp in found if not _sure_not_tax(text, sp)])
     return [_without_subject(text, sp) for sp in kept]
 

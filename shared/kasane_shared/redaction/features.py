@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from . import lexicon as lx
-from .normalize import Normalized, normalize_text
+from .normalize import normalize_text
+from .tokens import Token, tokens_of
 
 # A unit ends at a line break or a sentence end; a very long unit is cut at a comma so
 # that Sudachi's input limit is never reached.
@@ -91,34 +92,23 @@ _TAX_CONTEXT = ("office", "ledger", "taxname", "taxstat", "act")
 
 
 @dataclass(slots=True)
-class Token:
-    """One Sudachi morpheme: offsets into the original text and into its normalized form."""
-
-    start: int
-    end: int
-    nstart: int
-    nend: int
-    surface: str
-    pos: tuple[str, ...]
-
-
-@dataclass(slots=True)
 class Unit:
     """A line or sentence of a text, with its tokens when it was tokenized."""
 
     start: int
     end: int
     tokens: list[Token]
-    features: list[list[str]]
-    classes: list[list[str]]
+    columns: list[list[tuple[str, ...]]]
+    classes: list[tuple[str, ...]]
 
+    @property
+    def features(self) -> list[list[str]]:
+        """One list of feature strings per token, as the CRF is trained on them."""
+        return [[f for g in groups for f in g] for groups in zip(*self.columns)]
 
-@cache
-def _tokenizer():
-    """Sudachi's tokenizer over the core dictionary, loaded once on first use."""
-    from sudachipy import Dictionary, SplitMode
-
-    return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+    def token_features(self, i: int) -> list[str]:
+        """The feature strings of the unit's i-th token."""
+        return [f for column in self.columns for f in column[i]]
 
 
 def split_units(text: str) -> list[tuple[int, int]]:
@@ -144,19 +134,6 @@ def class_marks(text: str) -> list[int]:
             for i in range(m.start(), m.end()):
                 marks[i] |= 1 << bit
     return marks
-
-
-def _tokens(norm: Normalized, start: int, end: int) -> list[Token]:
-    """Sudachi tokens of the normalized text[start:end], with original offsets too."""
-    tokens: list[Token] = []
-    for m in _tokenizer().tokenize(norm.text[start:end]):
-        b, e = start + m.begin(), start + m.end()
-        surface = m.surface()
-        if b == e or surface.isspace():
-            continue
-        ob, oe = norm.original(b, e)
-        tokens.append(Token(ob, oe, b, e, surface, m.part_of_speech()))
-    return tokens
 
 
 @lru_cache(maxsize=1 << 16)
@@ -190,11 +167,13 @@ def _names(bits: int) -> tuple[str, ...]:
     return tuple(name for b, name in enumerate(_CLASS_NAMES) if bits >> b & 1)
 
 
-def _token_classes(marks: list[int], tok: Token) -> list[str]:
+def _token_classes(marks: list[int], tok: Token) -> tuple[str, ...]:
+    if not any(marks[tok.nstart : tok.nend]):
+        return ()  # most words are in no class
     bits = 0
     for i in range(tok.nstart, tok.nend):
         bits |= marks[i]
-    return list(_names(bits))
+    return _names(bits)
 
 
 # Feature strings are remembered: a conference text repeats the same few thousand words, and
@@ -214,10 +193,18 @@ def _word_head(surface: str, pos: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1 << 16)
 def _neighbour(d: int, surface: str, pos: str, classes: tuple[str, ...]) -> tuple[str, ...]:
     near = (f"w{d}={surface}", f"p{d}={pos}") if abs(d) == 1 else (f"w{d}={surface}",)
     return (*near, *(f"c{d}={c}" for c in classes))
+
+
+_NEAR = (-2, -1, 1, 2)
+
+
+@lru_cache(maxsize=1 << 16)
+def _seen_from(surface: str, pos: str, classes: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """What a token's neighbours at each distance of _NEAR see of it (one lookup, not four)."""
+    return tuple(_neighbour(d, surface, pos, classes) for d in _NEAR)
 
 
 @cache
@@ -225,30 +212,46 @@ def _prefixed(prefix: str, classes: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(f"{prefix}{c}" for c in classes)
 
 
-_EDGES = {d: f"w{d}=<edge>" for d in (-2, -1, 1, 2)}
+_EDGES = {d: (f"w{d}=<edge>",) for d in _NEAR}
+_SAME_LEFT, _SAME_RIGHT = ("sameclause:left",), ("sameclause:right",)
 
 
-class _Distances(dict):
-    """``dl=``/``dr=`` feature strings by distance, made once per distance."""
-
-    def __missing__(self, key: tuple[str, int | None]) -> str:
-        self[key] = value = f"{key[0]}={_bucket(key[1])}"
-        return value
+@cache
+def _position(left: int | None, right: int | None, taxy: bool) -> tuple[str, ...]:
+    """Distances to the nearest tax word on each side, and whether this is one."""
+    return (f"dl={_bucket(left)}", f"dr={_bucket(right)}", "tx=1" if taxy else "tx=0")
 
 
-_DISTANCES = _Distances()
+@lru_cache(maxsize=1 << 16)
+def _bigram(word: str, after: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Two neighbouring words as the second one sees them, and as the first one does."""
+    return (f"w-1|w={word}|{after}",), (f"w|w+1={word}|{after}",)
+
+
 _CLAUSE_BREAKS = frozenset(("、", ",", "，", "「", "」", "『", "』", "：", ":"))
+Group = tuple[str, ...]
 
 
-def _unit_features(
-    tokens: list[Token], classes: list[list[str]], context: list[str]
-) -> list[list[str]]:
-    """One list of feature strings per token of a unit."""
+@cache
+def _taxy(classes: tuple[str, ...]) -> bool:
+    return any(c in _TAX_CONTEXT for c in classes)
+
+
+def _unit_columns(
+    tokens: list[Token], classes: list[tuple[str, ...]], context: list[str]
+) -> list[list[Group]]:
+    """A unit's feature strings in groups that recur from token to token, one column per
+    kind of group; token i's features are the i-th group of each column, joined in order.
+
+    Training reads them joined (Unit.features); the tagger sums each group's weights once
+    and remembers them (crf.py), a column at a time. A group absent at a token (no clause
+    partner, the unit's edge) is empty there. The order of the strings is the training
+    order (the model's bytes depend on it).
+    """
     n = len(tokens)
     words = [t.surface for t in tokens]
     pos = [f"{t.pos[0]}-{t.pos[1]}" for t in tokens]
-    ctuples = [tuple(cs) for cs in classes]
-    taxy = [any(c in _TAX_CONTEXT for c in cs) or "税" in w for cs, w in zip(classes, words)]
+    taxy = [_taxy(cs) or "税" in w for cs, w in zip(classes, words)]
     # Clause index per token: a comma or a quote mark starts a new clause.
     clause, clause_of = 0, []
     for w in words:
@@ -262,7 +265,7 @@ def _unit_features(
         clause_classes[c].update(cs)
     clause_feats = [_prefixed("cl=", tuple(sorted(cc))) for cc in clause_classes]
     unit_has = sorted({c for cs in classes for c in cs if c in _TAX_CONTEXT})
-    unit_feats = [f"u:{c}" for c in unit_has] + context
+    unit_feats = tuple([f"u:{c}" for c in unit_has] + context)
     last_tax = None
     left: list[int | None] = []
     for i in range(n):
@@ -275,31 +278,38 @@ def _unit_features(
         right[i] = None if nxt is None else nxt - i
         if taxy[i]:
             nxt = i
-    out: list[list[str]] = []
-    for i, tok in enumerate(tokens):
-        f = list(_word_head(words[i], pos[i]))
-        f.append(_DISTANCES["dl", left[i]])
-        f.append(_DISTANCES["dr", right[i]])
-        f.append("tx=1" if taxy[i] else "tx=0")
-        f += _prefixed("c=", ctuples[i])
-        f += clause_feats[clause_of[i]]
-        if left[i] is not None and clause_of[i - left[i]] == clause_of[i]:
-            f.append("sameclause:left")
-        if right[i] is not None and clause_of[i + right[i]] == clause_of[i]:
-            f.append("sameclause:right")
-        for d in (-2, -1, 1, 2):
-            j = i + d
-            if 0 <= j < n:
-                f += _neighbour(d, words[j], pos[j], ctuples[j])
-            else:
-                f.append(_EDGES[d])
-        if i > 0:
-            f.append(f"w-1|w={words[i - 1]}|{words[i]}")
-        if i + 1 < n:
-            f.append(f"w|w+1={words[i]}|{words[i + 1]}")
-        f += unit_feats
-        out.append(f)
-    return out
+    # Each neighbour's group by token, with an edge marker where the unit ends.
+    seen = [_seen_from(w, p, c) for w, p, c in zip(words, pos, classes)]
+    near = {
+        d: (
+            [_EDGES[d]] * max(0, -d)
+            + [s[k] for s in seen[max(0, d) : n + min(0, d)]]
+            + [_EDGES[d]] * max(0, d)
+        )[:n]
+        for k, d in enumerate(_NEAR)
+    }
+    pairs = [_bigram(a, b) for a, b in zip(words, words[1:])]
+    return [
+        [_word_head(w, p) for w, p in zip(words, pos)],
+        [_position(lt, rt, tx) for lt, rt, tx in zip(left, right, taxy)],
+        [_prefixed("c=", cs) for cs in classes],
+        [clause_feats[c] for c in clause_of],
+        [
+            _SAME_LEFT if d is not None and clause_of[i - d] == c else ()
+            for i, (d, c) in enumerate(zip(left, clause_of))
+        ],
+        [
+            _SAME_RIGHT if d is not None and clause_of[i + d] == c else ()
+            for i, (d, c) in enumerate(zip(right, clause_of))
+        ],
+        near[-2],
+        near[-1],
+        near[1],
+        near[2],
+        ([()] + [p[0] for p in pairs])[:n],
+        ([p[1] for p in pairs] + [()])[:n],
+        [unit_feats] * n,
+    ]
 
 
 # A fact is often told a sentence or two after the word that ties it to tax (a speaker
@@ -335,9 +345,9 @@ def analyse(text: str, all_units: bool = False) -> list[Unit]:
             context.append("uncued")
         if k + 1 < len(units) and classes[k + 1]:
             context.append("next:tax")
-        tokens = _tokens(norm, s, e)
+        tokens = tokens_of(norm, s, e)
         classes_of = [_token_classes(marks, t) for t in tokens]
         ostart, oend = norm.original(s, e)
-        feats = _unit_features(tokens, classes_of, context)
-        out.append(Unit(ostart, oend, tokens, feats, classes_of))
+        columns = _unit_columns(tokens, classes_of, context)
+        out.append(Unit(ostart, oend, tokens, columns, classes_of))
     return out

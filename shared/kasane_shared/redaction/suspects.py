@@ -131,7 +131,7 @@ def find_suspects(text: str, masked: Iterable[Span | tuple[int, int]]) -> list[S
 
 def _answers_about_tax(unit: Unit, classes_of: dict[int, list[str]]) -> bool:
     """A sentence right after tax talk that speaks of paying, owing, amounts or years."""
-    if "uncued" not in unit.features[0]:
+    if "uncued" not in unit.token_features(0):
         return False
     present = {c for t in unit.tokens for c in classes_of.get(t.start, [])}
     numeric = any(t.pos[1] == "数詞" for t in unit.tokens)

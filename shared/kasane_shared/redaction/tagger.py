@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from .crf import Scorer
 from .features import Token, Unit, analyse
 from .spans import Span
 
@@ -41,17 +42,14 @@ def use_model(path: Path) -> None:
     _model["generation"] += 1
 
 
-def _tagger():
-    """This thread's CRF tagger (crfsuite taggers are not thread-safe), opened on first use."""
-    tagger = getattr(_local, "tagger", None)
-    if tagger is None or _local.generation != _model["generation"]:
-        import pycrfsuite
-
-        tagger = pycrfsuite.Tagger()
-        tagger.open(str(_model["path"]))
-        _local.tagger = tagger
+def _scorer() -> Scorer:
+    """This thread's copy of the model's weights, read on first use (its caches are not
+    shared between threads)."""
+    scorer = getattr(_local, "scorer", None)
+    if scorer is None or _local.generation != _model["generation"]:
+        scorer = _local.scorer = Scorer(_model["path"])
         _local.generation = _model["generation"]
-    return tagger
+    return scorer
 
 
 @dataclass(frozen=True)
@@ -73,15 +71,8 @@ class Tagging:
 
 def scored_units(text: str) -> list[tuple[Unit, list[float]]]:
     """Each tagged unit of text with, per token, its probability of lying inside a tax span."""
-    tagger = _tagger()
-    out: list[tuple[Unit, list[float]]] = []
-    for unit in analyse(text):
-        if not unit.tokens:
-            continue
-        tagger.set(unit.features)
-        probs = [tagger.marginal("B", t) + tagger.marginal("I", t) for t in range(len(unit.tokens))]
-        out.append((unit, probs))
-    return out
+    scorer = _scorer()
+    return [(unit, scorer.inside(unit.columns)) for unit in analyse(text) if unit.tokens]
 
 
 def token_scores(text: str) -> list[list[tuple[Token, float]]]:
@@ -201,13 +192,22 @@ def _runs(text: str, unit: list[tuple[Token, float]], flags: list[bool]) -> list
     return out
 
 
+def _masks(text: str, unit: list[tuple[Token, float]]) -> tuple[list[bool], list[Span]]:
+    """Tokens of a unit to mask, and the spans they make."""
+    if max(p for _, p in unit) < MASK_THRESHOLD:
+        # Masks grow only from a token scoring MASK_THRESHOLD or more: none here (most units).
+        return [False] * len(unit), []
+    masked = _masked_flags(unit, MASK_THRESHOLD)
+    return masked, [Span(r.start, r.end) for r in _runs(text, unit, masked)]
+
+
 def tag(text: str) -> Tagging:
     """Spans the tagger masks in text, and the stretches it doubted but left clear."""
     spans: list[Span] = []
     doubtful: list[Scored] = []
     for unit in token_scores(text):
-        masked = _masked_flags(unit, MASK_THRESHOLD)
-        spans += [Span(r.start, r.end) for r in _runs(text, unit, masked)]
+        masked, found = _masks(text, unit)
+        spans += found
         doubt = [not m and p >= SUSPECT_THRESHOLD for m, (_, p) in zip(masked, unit)]
         doubtful += _runs(text, unit, doubt)
     return Tagging(spans=spans, doubtful=doubtful)
@@ -215,4 +215,4 @@ def tag(text: str) -> Tagging:
 
 def find_tagger_spans(text: str) -> list[Span]:
     """Tax spans the learned tagger alone finds in text."""
-    return tag(text).spans
+    return [span for unit in token_scores(text) for span in _masks(text, unit)[1]]

@@ -1,0 +1,144 @@
+"""Marginals of the tax tagger's CRF, computed here from the weights of its crfsuite model.
+
+Handing crfsuite twenty feature strings per token (it turns each into a C++ string and looks
+it up) cost more than all the rest of the redactor. A token's features come in groups that
+recur (a word with its part of speech, a neighbour, the clause's bag of classes), so each
+group's weights are summed once and remembered; a token's state scores are the sum of its
+groups'. The forward-backward pass is crfsuite's own (scaled alpha and beta, crf1d_context.c),
+The result equals crfsuite's marginals up to float
+rounding (tests/shared/test_redaction_crf.py holds them to 1e-9 on the corpus).
+
+Only the model file is read (its format: crfsuite's crf1dm.c and cqdb.c); pycrfsuite is left
+to training.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import struct
+from collections.abc import Sequence
+from pathlib import Path
+
+Group = tuple[str, ...]
+Vector = tuple[float, float, float]
+_ZERO: Vector = (0.0, 0.0, 0.0)
+_NOTHING = itertools.repeat(0j)
+
+
+def _cqdb_strings(buf: bytes, offset: int) -> list[str]:
+    """The strings of a CQDB chunk by id (its backward array)."""
+    chunk, _size, _flag, _order, count, bwd = struct.unpack_from("<4sIIIII", buf, offset)
+    if chunk != b"CQDB":
+        raise ValueError("not a crfsuite model: string table missing")
+    out = []
+    for (rec,) in struct.iter_unpack("<I", buf[offset + bwd : offset + bwd + 4 * count]):
+        ksize = struct.unpack_from("<I", buf, offset + rec + 4)[0]
+        start = offset + rec + 8
+        out.append(buf[start : start + ksize - 1].decode("utf-8"))  # the key ends with NUL
+    return out
+
+
+def read_model(path: Path) -> tuple[list[str], dict[str, Vector], list[list[float]]]:
+    """(labels, weights of each attribute per label, transition weights) of a crfsuite model.
+
+    Only three-label models are read (the tagger's B, I, O): the recursion below is written
+    out for three.
+    """
+    buf = path.read_bytes()
+    magic, _size, kind, _version, _nf, n_labels, _na, off_feat, off_labels, off_attrs = (
+        struct.unpack_from("<4sI4sIIIIIII", buf, 0)
+    )
+    if magic != b"lCRF" or kind != b"FOMC":
+        raise ValueError(f"{path} is not a crfsuite CRF model")
+    labels = _cqdb_strings(buf, off_labels)
+    attrs = _cqdb_strings(buf, off_attrs)
+    chunk, _size, count = struct.unpack_from("<4sII", buf, off_feat)
+    if chunk != b"FEAT" or len(labels) != n_labels or n_labels != 3:
+        raise ValueError(f"{path}: not a three-label model with a feature table")
+    state = [[0.0] * 3 for _ in attrs]
+    trans = [[0.0] * 3 for _ in range(3)]
+    for ftype, src, dst, weight in struct.iter_unpack("<IIId", buf[off_feat + 12 :][: 20 * count]):
+        if ftype == 0:  # a state feature: attribute src, label dst
+            state[src][dst] = weight
+        else:  # a transition from label src to label dst
+            trans[src][dst] = weight
+    return labels, {a: (w[0], w[1], w[2]) for a, w in zip(attrs, state)}, trans
+
+
+class _Groups(dict):
+    """Summed weights of each feature group seen, computed on first sight.
+
+    A token's label scores matter only relative to each other (the marginals do not change
+    when one number is added to all of a token's scores), so a group's weights are kept as
+    one complex number, (B − O) + (I − O)j, and a token's groups sum in one call.
+    """
+
+    def __init__(self, weights: dict[str, Vector], labels: list[str]) -> None:
+        super().__init__()
+        b, i, o = (labels.index(x) for x in "BIO")
+        self.weights = {a: complex(w[b] - w[o], w[i] - w[o]) for a, w in weights.items()}
+
+    def __missing__(self, group: Group) -> complex:
+        if len(self) >= 1 << 18:  # bigram groups never stop coming: start afresh
+            self.clear()
+        # Features unknown to the model weigh nothing, as in crfsuite.
+        self[group] = total = sum(map(self.weights.get, group, _NOTHING))
+        return total
+
+
+class Scorer:
+    """A model's weights, with each feature group's summed weights remembered."""
+
+    def __init__(self, path: Path) -> None:
+        labels, weights, trans = read_model(path)
+        if sorted(labels) != ["B", "I", "O"]:
+            raise ValueError(f"{path}: labels {labels}, not B, I, O")
+        self._groups = _Groups(weights, labels)
+        order = [labels.index(x) for x in "BIO"]
+        self._trans = [[math.exp(trans[a][b]) for b in order] for a in order]
+
+    def inside(self, columns: Sequence[Sequence[Group]]) -> list[float]:
+        """Per token of a unit, the probability that it lies inside a tax span (B or I).
+
+        columns: the unit's feature groups, one column per kind (features.Unit.columns).
+        """
+        get = self._groups.__getitem__
+        states = list(map(sum, zip(*[map(get, column) for column in columns])))
+        return [m[0] + m[1] for m in self.marginals(states)]
+
+    def marginals(self, states: list[complex]) -> list[Vector]:
+        """Per token, the probability of B, I and O (crfsuite's scaled forward-backward)."""
+        (t00, t01, t02), (t10, t11, t12), (t20, t21, t22) = self._trans
+        exp = math.exp
+        es = [(exp(z.real), exp(z.imag), 1.0) for z in states]
+        alpha: list[Vector] = []
+        scale: list[float] = []
+        p0 = p1 = p2 = 0.0
+        for t, (s0, s1, s2) in enumerate(es):
+            if t:
+                s0 *= p0 * t00 + p1 * t10 + p2 * t20
+                s1 *= p0 * t01 + p1 * t11 + p2 * t21
+                s2 *= p0 * t02 + p1 * t12 + p2 * t22
+            total = s0 + s1 + s2
+            k = 1.0 / total if total != 0.0 else 1.0
+            p0, p1, p2 = s0 * k, s1 * k, s2 * k
+            alpha.append((p0, p1, p2))
+            scale.append(k)
+        n = len(es)
+        beta: list[Vector] = [_ZERO] * n
+        if n:
+            beta[-1] = (scale[-1],) * 3
+        for t in range(n - 2, -1, -1):
+            b0, b1, b2 = beta[t + 1]
+            s0, s1, s2 = es[t + 1]
+            r0, r1, r2, k = b0 * s0, b1 * s1, b2 * s2, scale[t]
+            beta[t] = (
+                (t00 * r0 + t01 * r1 + t02 * r2) * k,
+                (t10 * r0 + t11 * r1 + t12 * r2) * k,
+                (t20 * r0 + t21 * r1 + t22 * r2) * k,
+            )
+        return [
+            (a0 * b0 / k, a1 * b1 / k, a2 * b2 / k)
+            for (a0, a1, a2), (b0, b1, b2), k in zip(alpha, beta, scale)
+        ]
