@@ -95,6 +95,7 @@ def _include_routers(app: FastAPI) -> None:
     from web.meetings.building_router import router as agenda_building
     from web.meetings.change_router import router as meeting_changes
     from web.meetings.distribution_router import router as distribution
+    from web.meetings.print_router import router as agenda_print
     from web.meetings.router import router as meetings
     from web.minutes.review_router import router as minutes_review
     from web.minutes.router import router as minutes
@@ -102,7 +103,7 @@ def _include_routers(app: FastAPI) -> None:
     from web.session.router import router as session
 
     routers = (session, drafts, home, account, pledges, meeting_changes, distribution)
-    routers = (*routers, agenda_building, meetings)
+    routers = (*routers, agenda_building, agenda_print, meetings)
     for router in (
         *routers,
         case_work,

@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from web.core import directory
 from web.core.errors import ApiError, FormErrors
 from web.core.page import Form, Page, SignedIn, redirect, render, role_page
+from web.core.printing import print_context
 
 router = APIRouter(prefix="/cases", dependencies=[role_page("coordinator")])
 STATUSES = ("plan_creation", "plan_change", "termination", "suspension")
@@ -142,4 +143,16 @@ def plan_page(page: SignedIn, case_id: str, plan_id: str) -> Response:
         nav="cases",
         page_title=page.t("plan.title"),
         **_plan_context(page, case_id, plan_id),
+    )
+
+
+@router.get("/{case_id}/plans/{plan_id}/print")
+def plan_print(page: SignedIn, case_id: str, plan_id: str) -> Response:
+    """One plan version laid out for paper: 取扱注意, the notice, date, page numbers."""
+    return render(
+        page,
+        "cases/plan_print.html",
+        page_title=page.t("print.plan_title"),
+        **_plan_context(page, case_id, plan_id),
+        **print_context(page, f"/cases/{case_id}/plans/{plan_id}", "print.notice_plan"),
     )

@@ -129,3 +129,12 @@
     if (list.getAttribute("data-stale") !== "1") { save(article); }
   });
 })();
+
+// Print views: a 「印刷する」 button (without this script, the browser's own print works).
+(function () {
+  "use strict";
+  document.querySelectorAll("button[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
