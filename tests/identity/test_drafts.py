@@ -136,3 +136,16 @@ def test_idle_countdown_does_not_touch_the_session(suite, people):
         assert session.scalar(select(LoginSession.last_seen_at)) == seen
     _run_out(suite)
     assert_problem(suite.client.get("/identity/session/idle"), 401, "session_ended")
+
+
+def test_a_departure_deletes_the_members_drafts(suite, people):
+    token_for(suite.client, "demo-member-1")
+    assert _keep(suite.client).status_code == 201
+    admin = token_for(suite.client, "demo-admin")
+    member_id = people.members["demo-member-1"]
+    left = suite.client.patch(
+        f"/identity/members/{member_id}", json={"active": False}, headers=auth(admin)
+    )
+    assert left.status_code == 200, left.text
+    with suite.dbs["identity"].session() as session:
+        assert session.scalar(select(Draft)) is None

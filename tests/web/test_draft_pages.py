@@ -178,6 +178,9 @@ def test_script_keeps_while_typing_and_countdown_and_continue(web, suite, people
     token = csrf_of(form.text)
     assert 'name="kasane-csrf"' in form.text and "/static/session.js" in form.text
     assert 'id="session-warning"' in form.text and "続ける" in form.text
+    english = web.post("/lang", data={"csrf_token": token, "lang": "en", "next": "/cases/new"}).text
+    assert "You will be signed out soon" in english and "Continue" in english
+    web.post("/lang", data={"csrf_token": token, "lang": "ja", "next": "/"})
     kept = web.post(
         "/drafts/keep",
         data={"csrf_token": token, "draft_form": "/cases/new", "notes": SENTINEL},

@@ -132,6 +132,12 @@ def open_draft(
     return draft, pairs
 
 
+def discard_all(session: Session, member_id: str) -> int:
+    """Delete every draft of a member who left (their keys are destroyed: none would open)."""
+    result = session.execute(delete(Draft).where(Draft.member_id == member_id))
+    return int(result.rowcount or 0)
+
+
 def discard(session: Session, member: Member, form: str) -> bool:
     """Delete the member's draft for ``form`` (saved or thrown away); true if there was one."""
     draft = session.scalar(select(Draft).where(Draft.member_id == member.id, Draft.form == form))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from identity.audit import record
 from identity.integrity.rows import verify
 from identity.custody.service import current_key, destroy_keys, enroll
+from identity.drafts.service import discard_all as discard_all_drafts
 from identity.members.models import Member
 from identity.members.schemas import MemberCreate, MemberOut, MemberUpdate
 from identity.organizations.service import get_organization
@@ -128,6 +129,7 @@ def update_member(
         if not data.active:
             end_member_sessions(session, member.id, reason="departed")
             destroy_keys(session, member.id, actor_id)
+            discard_all_drafts(session, member.id)
         elif current_key(session, member.id) is None:
             enroll(session, kek, member.id)
     record(
