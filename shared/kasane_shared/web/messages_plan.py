@@ -27,6 +27,10 @@ PLAN_MESSAGES: dict[str, tuple[str, str]] = {
         "目標の達成状況、本人を取り巻く支援者の状況、終結後の見守りの要否と方法。",
         "Goals reached, the supporters around the person, follow-up needed and how.",
     ),
+    "minutes.roles_more": (
+        "保存すると空の行が一つ増え、必要なだけ役割分担を書き足せます。",
+        "Each save adds an empty row, so you can add as many roles as needed.",
+    ),
     "plan.add_row": ("役割分担の行を追加", "Add a role row"),
     "plan.save": ("この内容で保存する", "Save this version"),
     "plan.back": ("事例に戻る", "Back to the case"),

@@ -71,7 +71,7 @@ def minutes_page(
         me=page.me,
         comments=service.comments(page.api, meeting_id, minutes),
         separate_approver=page.request.app.state.settings.minutes_separate_approver,
-        role_rows=range(service.ROLE_ROWS),
+        role_rows=service.ROLE_ROWS,
         form=form,
         meeting_id=meeting_id,
         **found,

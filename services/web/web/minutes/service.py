@@ -10,7 +10,8 @@ from web.core import directory
 from web.core.api import Api
 from web.core.errors import ApiError, FormErrors
 
-ROLE_ROWS = 3
+ROLE_ROWS = 3  # rows shown at least; each saved row brings one empty row more
+MAX_ROLE_ROWS = 50  # what the minutes service takes per item
 EDITABLE = ("new", "draft", "in_review")
 
 
@@ -67,7 +68,7 @@ def draft_body(form: FormData, minutes: dict[str, Any]) -> dict[str, Any]:
             continue
         key = item["agenda_item_id"]
         roles = []
-        for n in range(ROLE_ROWS):
+        for n in range(MAX_ROLE_ROWS):
             org, duty, due = (
                 str(form.get(f"{key}.roles.{n}.{f}") or "").strip()
                 for f in ("organization_id", "duty", "due")
