@@ -79,3 +79,31 @@ def test_bad_plan_forms_keep_what_was_typed(web, people):
     assert no_status.status_code == 422 and "プランの時期を選んでください。" in no_status.text
     assert web.get(f"/cases/{case_id}/plans/nope").status_code == 404
     assert "支援プランはまだありません。" in web.get(f"/cases/{case_id}").text
+
+
+def test_a_plan_typed_past_the_time_out_comes_back(web, suite, people):
+    from tests.web.test_draft_pages import _sign_in_to, _time_out
+
+    case_id = _case(web, people)
+    path = f"/cases/{case_id}/plans/new"
+    sign_in(web, "demo-coordinator")
+    form = web.get(path)
+    assert f'data-draft="{path}"' in form.text
+    _time_out(suite)
+    late = web.post(
+        path,
+        data={"csrf_token": csrf_of(form.text), **_form(people, 4), "action": "save"},
+        follow_redirects=False,
+    )
+    assert "reason=draft_kept" in late.headers["location"]
+    assert _sign_in_to(web, "demo-coordinator", path).headers["location"] == path
+    restored = web.get(path).text
+    assert WISHES in restored and "役割その4" in restored and "下書きから戻しました" in restored
+    saved = web.post(
+        path,
+        data={"csrf_token": csrf_of(restored), **_form(people, 4), "action": "save"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    assert WISHES in web.get(path).text  # now from the saved version, the draft is gone
+    assert "下書きから戻しました" not in web.get(path).text

@@ -15,6 +15,7 @@ from web.core import directory
 from web.core.errors import ApiError, FormErrors
 from web.core.page import Form, Page, SignedIn, redirect, render, role_page
 from web.core.printing import print_context
+from web.drafts import service as drafts
 
 router = APIRouter(prefix="/cases", dependencies=[role_page("coordinator")])
 STATUSES = ("plan_creation", "plan_change", "termination", "suspension")
@@ -78,7 +79,12 @@ def _from_plan(plan: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _form_page(
-    page: Page, case_id: str, form: Any, errors: FormErrors | None = None, status: int = 200
+    page: Page,
+    case_id: str,
+    form: Any,
+    errors: FormErrors | None = None,
+    status: int = 200,
+    restored: drafts.Restored | None = None,
 ) -> Response:
     rows = max(_rows(form), MIN_ROWS)
     return render(
@@ -94,12 +100,16 @@ def _form_page(
         rows=rows,
         roles=_roles(form, rows),
         statuses=STATUSES,
+        draft_restored=restored,
     )
 
 
 @router.get("/{case_id}/plans/new")
 def new_plan_form(page: SignedIn, case_id: str) -> Response:
-    """A new plan version, filled from the latest one."""
+    """A new plan version, filled from the latest one (or from what a time-out kept)."""
+    restored = drafts.restore(page.api, f"/cases/{case_id}/plans/new")
+    if restored is not None:
+        return _form_page(page, case_id, restored.data, restored=restored)
     plans = page.api.get(f"/agenda/cases/{case_id}/plans")
     latest = max(plans, key=lambda p: p["version"]) if plans else None
     return _form_page(page, case_id, _from_plan(latest))
@@ -121,6 +131,7 @@ def new_plan(page: SignedIn, case_id: str, form: Form) -> Response:
                 raise
             errors = FormErrors.from_api(error, {name: name for name in TEXTS})
         else:
+            drafts.discard(page.api, f"/cases/{case_id}/plans/new")
             return redirect(page, f"/cases/{case_id}/plans/{made['id']}", flash="plan_created")
     return _form_page(page, case_id, form, errors, 422)
 

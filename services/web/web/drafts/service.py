@@ -28,6 +28,7 @@ FORMS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(rf"/meetings/(?P<id>{_ID})/items"), "/meetings/{id}/manage"),
     (re.compile(r"/cases/new"), "/cases/new"),
     (re.compile(rf"/cases/(?P<id>{_ID})/edit"), "/cases/{id}/edit"),
+    (re.compile(rf"/cases/(?P<id>{_ID})/plans/new"), "/cases/{id}/plans/new"),
 )
 # Fields that are never part of a draft.
 SKIPPED = (csrf.FIELD, "draft_form")
