@@ -183,7 +183,6 @@ def _token_classes(marks: list[int], tok: Token) -> tuple[str, ...]:
 # out the normalized form, the first and last letters, conjugation forms and the parts of
 # speech two tokens away cost nothing on writers held out (measured by training without
 # two of the writers and scoring them).
-@lru_cache(maxsize=1 << 16)
 def _word_head(surface: str, pos: str) -> tuple[str, ...]:
     out = ["bias", f"w={surface}", f"p={pos}", f"ct={_char_type(surface)}"]
     if "税" in surface:
@@ -201,9 +200,8 @@ def _neighbour(d: int, surface: str, pos: str, classes: tuple[str, ...]) -> tupl
 _NEAR = (-2, -1, 1, 2)
 
 
-@lru_cache(maxsize=1 << 16)
 def _seen_from(surface: str, pos: str, classes: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    """What a token's neighbours at each distance of _NEAR see of it (one lookup, not four)."""
+    """What a token's neighbours at each distance of _NEAR see of it."""
     return tuple(_neighbour(d, surface, pos, classes) for d in _NEAR)
 
 
@@ -232,9 +230,20 @@ _CLAUSE_BREAKS = frozenset(("、", ",", "，", "「", "」", "『", "』", "："
 Group = tuple[str, ...]
 
 
-@cache
-def _taxy(classes: tuple[str, ...]) -> bool:
-    return any(c in _TAX_CONTEXT for c in classes)
+@lru_cache(maxsize=1 << 16)
+def _own_groups(
+    surface: str, pos: tuple[str, ...], classes: tuple[str, ...]
+) -> tuple[Group, Group, tuple[Group, ...], bool]:
+    """What a token brings wherever it stands: its word's group, its classes' group, what its
+    neighbours see of it, and whether it ties its unit to tax. One lookup per token."""
+    tag = f"{pos[0]}-{pos[1]}"
+    taxy = any(c in _TAX_CONTEXT for c in classes) or "税" in surface
+    return (
+        _word_head(surface, tag),
+        _prefixed("c=", classes),
+        _seen_from(surface, tag, classes),
+        taxy,
+    )
 
 
 def _unit_columns(
@@ -250,8 +259,8 @@ def _unit_columns(
     """
     n = len(tokens)
     words = [t.surface for t in tokens]
-    pos = [f"{t.pos[0]}-{t.pos[1]}" for t in tokens]
-    taxy = [_taxy(cs) or "税" in w for cs, w in zip(classes, words)]
+    own = [_own_groups(t.surface, t.pos, cs) for t, cs in zip(tokens, classes)]
+    taxy = [o[3] for o in own]
     # Clause index per token: a comma or a quote mark starts a new clause.
     clause, clause_of = 0, []
     for w in words:
@@ -279,7 +288,7 @@ def _unit_columns(
         if taxy[i]:
             nxt = i
     # Each neighbour's group by token, with an edge marker where the unit ends.
-    seen = [_seen_from(w, p, c) for w, p, c in zip(words, pos, classes)]
+    seen = [o[2] for o in own]
     near = {
         d: (
             [_EDGES[d]] * max(0, -d)
@@ -290,9 +299,9 @@ def _unit_columns(
     }
     pairs = [_bigram(a, b) for a, b in zip(words, words[1:])]
     return [
-        [_word_head(w, p) for w, p in zip(words, pos)],
+        [o[0] for o in own],
         [_position(lt, rt, tx) for lt, rt, tx in zip(left, right, taxy)],
-        [_prefixed("c=", cs) for cs in classes],
+        [o[1] for o in own],
         [clause_feats[c] for c in clause_of],
         [
             _SAME_LEFT if d is not None and clause_of[i - d] == c else ()

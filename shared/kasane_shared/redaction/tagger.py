@@ -215,4 +215,8 @@ def tag(text: str) -> Tagging:
 
 def find_tagger_spans(text: str) -> list[Span]:
     """Tax spans the learned tagger alone finds in text."""
-    return [span for unit in token_scores(text) for span in _masks(text, unit)[1]]
+    spans: list[Span] = []
+    for unit, probs in scored_units(text):
+        if max(probs) >= MASK_THRESHOLD:  # a mask grows only from such a token
+            spans += _masks(text, list(zip(unit.tokens, probs)))[1]
+    return spans
