@@ -6,6 +6,16 @@ unwrap), the member row once more (pledge) and the member's key row. Each is one
 HMAC-SHA256 over a few hundred bytes; the ratios compare them with what the same request
 already spends on Argon2id (sign-in) and on HPKE unwraps (a view of ``WRAPS`` wraps).
 
+Records with an origin (``kasane_shared.record_origin``): every open checks the record's
+origin MAC (HMAC-SHA256 over its header and a SHA-256 of its ciphertexts and escrow wraps)
+before it asks identity to unwrap, and every seal makes one. ``record`` compares that with
+what opening a record (one HPKE unwrap per audience and the AES-GCM fields) and sealing one
+(fresh keys, fields, wraps for the readers and the escrow) already cost. A seal also moves
+the record's version mark (``kasane_shared.record_versions``: two entry HMACs and the head's
+MAC, plus an UPDATE of the mark and of the head row); a view reads the head row (one SELECT
+by primary key) and looks the mark up in memory; a process reads every mark once (at start,
+and after another replica wrote), measured for ``MARKS`` records.
+
 Run: `make bench BENCH=trustrows` (or `python -m bench.bench_trustrows`).
 """
 
@@ -35,6 +45,9 @@ from kasane_shared.crypto import (
     wrap_data_key,
 )
 from kasane_shared.db import utcnow
+from kasane_shared.record_origin import origin_mac_of
+from kasane_shared.record_versions import MODULUS, head_mac, mark_value
+from kasane_shared.sealing import RecordRef, open_audience, seal_audience
 
 WRAPS = 30  # one agenda view: one wrap per item and audience the member may read
 MACS_PER_SIGN_IN = 3  # verify member, MAC the session, re-MAC the member (TOTP step)
@@ -100,6 +113,94 @@ def _verify_cost(key: bytes, row: object, repeats: int) -> float:
     return _median_seconds(lambda: matches(key, model, values), repeats, 2000)  # type: ignore[arg-type]
 
 
+# A case as agenda seals it: two audiences, the masked and the full text (≈ 3 KB each).
+CASE_TEXT = "本人は長男と二人暮らし。地域包括支援センターが月1回訪問している。" * 12
+READERS = 4  # wraps per audience besides the escrow's
+MARKS = 10_000  # sealed records of one service, for the one-off reading of every mark
+
+
+class _Record:
+    """A sealed row as the origin MAC sees it."""
+
+    __tablename__ = "cases"
+    __origin_fields__ = ()
+
+    def __init__(self, values: dict) -> None:
+        self.__dict__.update(values)
+
+
+def _record_costs(repeats: int) -> dict:
+    """Open and seal one case with and without its origin MAC (crypto only)."""
+    key, ref = os.urandom(32), RecordRef("agenda", "cases", os.urandom(16).hex())
+    keys = [generate_member_keypair() for _ in range(READERS + 1)]
+    readers = [(Recipient(f"m{n}", 1, pub), "shien") for n, (_, pub) in enumerate(keys[1:])]
+    escrow = Recipient("escrow:agenda", 1, keys[0][1])
+    fields = {n: CASE_TEXT for n in ("title", "summary", "notes", "tax_notes")}
+
+    def seal() -> list:
+        return [seal_audience(ref, a, 1, fields, readers, escrow) for a in ("content", "tax")]
+
+    sealed = seal()
+    values = {
+        "id": ref.record_id,
+        "seal_version": 1,
+        "sealed_fields": {s.audience: s.ciphertexts for s in sealed},
+        "escrow_wraps": {s.audience: s.escrow_wrap for s in sealed},
+    }
+    record = _Record(values)
+    stored = origin_mac_of(key, "agenda", record, values)
+    private = load_private_key(keys[1][0])
+    wraps = [(s.audience, s.wraps[0][3]) for s in sealed]
+
+    def open_record() -> None:
+        for audience, wrapped in wraps:  # identity's unwrap, then the fields
+            binding = ref.binding(audience, "shien")
+            data_key = unwrap_data_key(wrapped, binding, "m0", 1, private)
+            open_audience(ref, audience, 1, data_key, values["sealed_fields"][audience])
+
+    def check() -> bool:
+        return origin_mac_of(key, "agenda", record, values) == stored
+
+    mark = ("cases", ref.record_id)
+
+    def move_mark() -> str:
+        total = (7 - mark_value(key, mark, 1) + mark_value(key, mark, 2)) % MODULUS
+        return head_mac(key, 2, 1, total)
+
+    marks = [("cases", os.urandom(16).hex()) for _ in range(MARKS)]
+
+    def read_all_marks() -> int:
+        return sum(mark_value(key, m, 1) for m in marks) % MODULUS
+
+    open_s = _median_seconds(open_record, repeats, 20)
+    check_s = _median_seconds(check, repeats, 2000)
+    seal_s = _median_seconds(seal, repeats, 5)
+    mark_s = _median_seconds(move_mark, repeats, 2000)
+    return {
+        "per_view_of_one_record": {
+            "open_ms": round(open_s * 1e3, 3),
+            "origin_check_us": round(check_s * 1e6, 1),
+            "ratio_to_unauthenticated": round((open_s + check_s) / open_s, 4),
+        },
+        "per_write_of_one_record": {
+            "seal_ms": round(seal_s * 1e3, 3),
+            "origin_mac_us": round(check_s * 1e6, 1),
+            "version_mark_us": round(mark_s * 1e6, 1),
+            "ratio_to_unauthenticated": round((seal_s + check_s + mark_s) / seal_s, 4),
+        },
+        "reading_every_mark_ms": {
+            "marks": MARKS,
+            "ms": round(_median_seconds(read_all_marks, repeats, 1) * 1e3, 1),
+        },
+        "shape": f"2 audiences x 4 fields of {len(CASE_TEXT)} chars, {READERS} readers + escrow",
+        "note": (
+            "crypto only: a view also reads the version head (one SELECT by primary key); a "
+            "write also updates the mark and the head, and a write that keeps stored "
+            "ciphertexts reads the stored row back and checks its MAC first"
+        ),
+    }
+
+
 def run(repeats: int = 5) -> dict:
     """Measure and return the figures (medians over ``repeats``)."""
     key = os.urandom(32)
@@ -138,6 +239,7 @@ def run(repeats: int = 5) -> dict:
             "crypto only: a changed trust row is also read back once (one indexed SELECT) "
             "before its new MAC is written"
         ),
+        "record": _record_costs(repeats),
     }
 
 

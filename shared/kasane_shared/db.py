@@ -182,6 +182,8 @@ class Database:
         # audit chain (``audit_anchor.Anchorer``): set by the app that owns this database.
         self.keys: Any = None
         self.anchorer: Any = None
+        # The marks of its sealed records' versions (``record_versions.VersionBook``), if any.
+        self.versions: Any = None
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> Database:
@@ -193,6 +195,7 @@ class Database:
         """A unit of work: commit on success, roll back on error (audited refusals persist)."""
         session = self._factory()
         session.info["kasane_keys"] = self.keys
+        session.info["kasane_versions"] = self.versions
         head = None
         try:
             yield session

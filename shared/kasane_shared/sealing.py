@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -67,9 +67,15 @@ class RecordRef:
 class SealedRecordMixin:
     """Columns of a record whose content is sealed: ciphertexts and escrow wraps per audience."""
 
+    # Columns that place the record (its case, meeting, minutes, author): covered by the
+    # origin MAC with the ciphertexts, so a sealed record cannot be moved to another parent.
+    __origin_fields__: ClassVar[tuple[str, ...]] = ()
+
     seal_version: Mapped[int] = mapped_column(Integer, default=1)
     sealed_fields: Mapped[dict[str, dict[str, str]]] = mapped_column(JSON, default=dict)
     escrow_wraps: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The sealing service's MAC over header and ciphertexts (``kasane_shared.record_origin``).
+    origin_mac: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class WrapMixin:

@@ -10,6 +10,11 @@ from agenda.cases.router import router as cases_router
 from agenda.distribution.router import router as distribution_router
 from agenda.errors import install_agenda_errors
 from agenda.integrity.backfill import has_pending
+from agenda.integrity.origin import (
+    has_origin_backfill,
+    install_record_failure_handler,
+    version_book,
+)
 from agenda.integrity.report import install_tampering_handler
 from agenda.entitlements.router import router as entitlements_router
 from agenda.meetings.router import router as meetings_router
@@ -58,11 +63,15 @@ def create_app(
     )
     install_agenda_errors(app)
     install_tampering_handler(app)
+    install_record_failure_handler(app)
     app.state.settings, app.state.db = settings, db
     # Values an older schema kept in clear are sealed on the first request (agenda.backlog).
     app.state.unsealed_backlog = has_backlog(db)
     # Consents and attendees older than their MACs get them once, with agenda's keys.
     app.state.entitlement_backfill = has_pending(db)
+    # Records sealed before they carried an origin MAC get theirs once (migration 0011).
+    app.state.origin_backfill = has_origin_backfill(db)
+    db.versions = db.versions or version_book()
     wire_service_integrity(app, "agenda", AuditEntry, settings)
     # Identity is reached over HTTP in both modes (in suite mode, the same server).
     app.state.identity = identity or IdentityClient(_outbound(settings), settings.identity_url)

@@ -23,6 +23,8 @@ from minutes.agenda_client import AgendaClient
 from minutes.consents.router import router as consents_router
 from minutes.integrity.backfill import ensure_backfilled, has_backfill
 from minutes.integrity.content import TamperedMinutes, report_tampering
+from minutes.integrity.origin import has_origin_backfill, report_record_failure, version_book
+from kasane_shared.record_origin import TamperedRecord
 from minutes.meeting_minutes.router import export_router, router as minutes_router
 from minutes.todo.router import router as todo_router
 
@@ -56,6 +58,9 @@ def create_app(
     app.state.agenda = agenda or AgendaClient(_outbound(settings), settings.agenda_url)
     # Hashes an older schema left unkeyed get their MACs before anything reads the minutes.
     app.state.integrity_backfill = has_backfill(db)
+    # Records sealed before they carried an origin MAC get theirs once (migration 0007).
+    app.state.origin_backfill = has_origin_backfill(db)
+    db.versions = db.versions or version_book()
     backfilled = [Depends(ensure_backfilled)]
     for router in (minutes_router, export_router, consents_router, todo_router):
         app.include_router(router, dependencies=backfilled)
@@ -64,6 +69,11 @@ def create_app(
     async def _tampered(request: Request, error: TamperedMinutes) -> JSONResponse:
         # The request's transaction is rolled back by now; the refusal is audited on its own.
         await run_in_threadpool(report_tampering, db, error)
+        return problem_response(request, error)
+
+    @app.exception_handler(TamperedRecord)
+    async def _tampered_record(request: Request, error: TamperedRecord) -> JSONResponse:
+        await run_in_threadpool(report_record_failure, db, error)
         return problem_response(request, error)
 
     app.include_router(

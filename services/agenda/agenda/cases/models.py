@@ -47,6 +47,7 @@ class Consent(IdMixin, SealedRecordMixin, EntitlementRowMixin, Base):
     """
 
     __tablename__ = "consents"
+    __origin_fields__ = ("case_id",)
     __trust_kind__ = "consent"
     __trust_fields__ = (
         "case_id",
@@ -92,6 +93,7 @@ class CaseStatusChange(IdMixin, SealedRecordMixin, Base):
     """One move of a case's status (潜在→支援中→終結・中断) on a date; the reason is sealed."""
 
     __tablename__ = "case_status_changes"
+    __origin_fields__ = ("case_id",)
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
     from_status: Mapped[str] = mapped_column(String(16))

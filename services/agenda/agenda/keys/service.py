@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from agenda.audit import record as audit
 from agenda.deps import Caller
+from agenda.integrity.origin import TARGET_KINDS
 from agenda.keys.models import Wrap
 from kasane_shared.auth.tokens import TokenClaims
 from kasane_shared.crypto import Recipient
@@ -26,23 +27,17 @@ from kasane_shared.disclosure import Disclosure
 from kasane_shared.errors import KasaneError
 from kasane_shared.observability import metrics_for
 from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
+from kasane_shared.record_origin import tampered_record
+from kasane_shared.record_versions import failed_check
 from kasane_shared.sealing import RecordRef, apply_sealed, open_audience, seal_audience
 
 SERVICE = "agenda"
 KINDS = ("shien", "jusou")
 CONTENT, TAX = "content", "tax"
+# In ``_open``'s failures: the record failed its origin or version check, nothing was opened.
+UNOPENED = ("origin", "version")
 
 Holder = tuple[str, str, str]  # member id, conference kind, basis
-# Sealed tables as the audit log names their records.
-TARGET_KINDS = {
-    "cases": "case",
-    "agenda_items": "agenda_item",
-    "plans": "plan",
-    "meeting_notes": "meeting_note",
-    "case_status_changes": "case_status_change",
-    "meetings": "meeting",
-    "consents": "consent",
-}
 
 
 @dataclass(frozen=True)
@@ -281,6 +276,8 @@ def open_each(
     failed: dict[str, tuple[Any, str]] = {}
     opened = _open(ctx, records, audiences, kinds, failed)
     for record_id, (rec, audience) in failed.items():
+        # A record that failed its origin check was never opened: no audience to name.
+        which = {"check": audience} if audience in UNOPENED else {"audience": audience}
         audit(
             ctx.session,
             "agenda.integrity_failure",
@@ -288,7 +285,7 @@ def open_each(
             TARGET_KINDS.get(rec.__tablename__, rec.__tablename__),
             record_id,
             outcome="tampered",
-            audience=audience,
+            **which,
             **where,
         )
     return opened, set(failed)
@@ -302,6 +299,14 @@ def _open(
     failed: dict[str, tuple[Any, str]] | None,
 ) -> Opened:
     by_id = {r.id: r for r in records}
+    # Origin and version first: a record agenda did not seal as stored, or an older version
+    # of one, is never sent to identity.
+    for rec in records:
+        check = failed_check(ctx.session, rec)
+        if check is not None:
+            if failed is None:
+                raise tampered_record(rec.__tablename__, rec.id, check)
+            failed.setdefault(rec.id, (rec, check))
     wraps = [
         w
         for w in record_wraps(
@@ -312,6 +317,7 @@ def _open(
             conference_kind=list(kinds),
         )
         if w.seal_version == by_id[w.record_id].seal_version
+        and (failed is None or w.record_id not in failed)
     ]
     opened: Opened = {}
     # One wrap per (record, audience) first; another kind's wrap only where that one failed

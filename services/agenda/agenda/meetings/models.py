@@ -66,6 +66,7 @@ class AgendaItem(IdMixin, SealedRecordMixin, Base):
     """One case on a meeting's agenda; the briefing is sealed (masked and full)."""
 
     __tablename__ = "agenda_items"
+    __origin_fields__ = ("meeting_id", "case_id")
 
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -86,6 +87,7 @@ class MeetingNote(IdMixin, SealedRecordMixin, Base):
     """
 
     __tablename__ = "meeting_notes"
+    __origin_fields__ = ("meeting_id",)
 
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meetings.id"), index=True)
     purpose: Mapped[str] = mapped_column(String(16))

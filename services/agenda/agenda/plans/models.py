@@ -16,6 +16,7 @@ class SupportPlan(IdMixin, SealedRecordMixin, Base):
     """One version of a case's plan at one of the four timings."""
 
     __tablename__ = "plans"
+    __origin_fields__ = ("case_id",)
     __table_args__ = (UniqueConstraint("case_id", "version"),)
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)

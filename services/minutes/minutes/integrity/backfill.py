@@ -24,11 +24,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from kasane_shared.audit import verify_chain
+from kasane_shared.backfill import once_per_process
 from kasane_shared.db import Database
 from minutes.audit import record
 from minutes.base import AuditEntry
 from minutes.integrity.content import approved_mac, checked_mac, rows_key, version_rows
 from minutes.integrity.models import IntegrityBackfill
+from minutes.integrity.origin import backfill_origins
 from minutes.meeting_minutes.models import Minutes, MinutesItem, TaxBlock
 
 log = logging.getLogger("kasane.minutes")
@@ -137,18 +139,18 @@ def _backfill(session: Session, pending: list[str]) -> tuple[int, int]:
 
 
 def ensure_backfilled(request: Request) -> None:
-    """Run the backfill once per process, before the first request that reads the minutes."""
+    """Run the backfills once per process, before the first request that reads the minutes
+    (content MACs first: the origin backfill checks approved versions by them)."""
     state = request.app.state
-    if not getattr(state, "integrity_backfill", False):
-        return
-    with _lock:
-        if not state.integrity_backfill:
-            return
-        # Keys or identity out of reach: the error stands (nothing can be verified anyway)
-        # and the next request tries again.
-        done = backfill_minutes(state.db, state.audit_anchor)
-        state.integrity_backfill = False
-        log.info("gave %d approved minutes their MACs", done)
+    if getattr(state, "integrity_backfill", False):
+        with _lock:
+            if state.integrity_backfill:
+                # Keys or identity out of reach: the error stands (nothing can be verified
+                # anyway) and the next request tries again.
+                done = backfill_minutes(state.db, state.audit_anchor)
+                state.integrity_backfill = False
+                log.info("gave %d approved minutes their MACs", done)
+    once_per_process(state, "origin_backfill", lambda s: backfill_origins(s.db, s.audit_anchor))
 
 
 __all__ = ["backfill_minutes", "ensure_backfilled", "has_backfill", "legacy_hash"]

@@ -269,6 +269,8 @@ def _reseal_item(
     """The item's masked body and tax-block pointers under a new key for the same readers."""
     drop_wraps(session, ITEMS, [item.id])
     item.sealed_fields, item.escrow_wraps = {}, {}
+    # A new version: the older row and its wraps, put back, would be refused (its mark).
+    item.seal_version += 1
     seal_record(
         session,
         ITEMS,

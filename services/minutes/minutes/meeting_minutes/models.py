@@ -46,6 +46,7 @@ class MinutesItem(IdMixin, SealedRecordMixin, Base):
     """What was said and decided on an agenda item; its ``content`` audience has the masked body."""
 
     __tablename__ = "minutes_items"
+    __origin_fields__ = ("minutes_id", "agenda_item_id", "case_id", "audience", "tax_blocks")
 
     minutes_id: Mapped[str] = mapped_column(ForeignKey("minutes.id"), index=True)
     agenda_item_id: Mapped[str] = mapped_column(String(32))
@@ -81,6 +82,7 @@ class MinutesComment(IdMixin, SealedRecordMixin, Base):
     """A review comment by an attendee, sealed for the attendees."""
 
     __tablename__ = "comments"
+    __origin_fields__ = ("minutes_id", "author_id", "agenda_item_id")
 
     minutes_id: Mapped[str] = mapped_column(ForeignKey("minutes.id"), index=True)
     author_id: Mapped[str] = mapped_column(String(64))
@@ -103,6 +105,7 @@ class CorrectionReason(IdMixin, SealedRecordMixin, Base):
     """Why a corrected version was started, sealed for the attendees and the coordinator."""
 
     __tablename__ = "correction_reasons"
+    __origin_fields__ = ("minutes_id", "author_id")
 
     minutes_id: Mapped[str] = mapped_column(ForeignKey("minutes.id"), index=True, unique=True)
     author_id: Mapped[str] = mapped_column(String(64))

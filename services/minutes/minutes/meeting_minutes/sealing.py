@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 from kasane_shared.crypto import DataKey, Recipient
 from kasane_shared.custody import IdentityClient
 from kasane_shared.observability import metrics_for
+from kasane_shared.record_origin import verify_origin
+from kasane_shared.record_versions import verify_version
 from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
 from kasane_shared.sealing import (
     RecordRef,
@@ -133,17 +135,23 @@ class Opened:
 
     keys: dict[tuple[str, str, str], DataKey] = field(default_factory=dict)
     reader: str | None = None
+    session: Session | None = None
 
     def open(self, table: str, record: Any, audience: str) -> dict[str, str] | None:
         """The record's fields of one audience, if this reader holds its key.
 
-        An item's tax-block pointers must be the ones sealed with it: an item pointed at
+        The record must carry the minutes' origin MAC over what is stored (a record minted
+        with public keys, moved, or put back from an older version fails closed), and an
+        item's tax-block pointers must be the ones sealed with it: an item pointed at
         another block (another case's tax data) fails closed.
         """
         key = self.keys.get((table, record.id, audience))
         ciphertexts = (record.sealed_fields or {}).get(audience)
         if key is None or ciphertexts is None:
             return None
+        if self.session is not None:
+            verify_origin(self.session, record)
+            verify_version(self.session, record)
         fields = open_audience(
             ref(table, record.id), audience, record.seal_version, key, ciphertexts
         )
@@ -161,7 +169,7 @@ def open_for(
     """Unwrap, in one call to identity, every key the reader holds for these (table, id) records."""
     wanted = set(records)
     if not wanted:
-        return Opened(reader=member_id)
+        return Opened(reader=member_id, session=session)
     ids = {record_id for _, record_id in wanted}
     rows = [
         w
@@ -175,7 +183,7 @@ def open_for(
         if (w.record_table, w.record_id) in wanted
     ]
     keys = identity.unwrap(token, [w.wrapped for w in rows]) if rows else []
-    opened = Opened(reader=member_id)
+    opened = Opened(reader=member_id, session=session)
     for wrap, key in zip(rows, keys, strict=True):
         if key is not None:
             opened.keys[(wrap.record_table, wrap.record_id, wrap.audience)] = key
