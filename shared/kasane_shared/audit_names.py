@@ -99,6 +99,14 @@ EVENTS: dict[str, Name] = {
         "既存の同意・出席者の情報への改ざん検知符号の付与",
         "Integrity codes given to existing consent and invitation records",
     ),
+    "agenda.record_origin_backfill": (
+        "既存の暗号化記録への作成元の改ざん検知符号の付与",
+        "Origin codes given to existing sealed records",
+    ),
+    "agenda.record_version_backfill": (
+        "既存の暗号化記録の最新版の記録",
+        "Newest versions of existing sealed records noted",
+    ),
     # Minutes (minutes)
     "minutes.view": ("会議録の閲覧", "Minutes read"),
     "minutes.save": ("会議録の保存", "Minutes saved"),
@@ -114,6 +122,14 @@ EVENTS: dict[str, Name] = {
     "minutes.integrity_backfill": (
         "既存の会議録への改ざん検知符号の付与",
         "Integrity codes given to existing minutes",
+    ),
+    "minutes.record_origin_backfill": (
+        "既存の会議録の暗号化記録への作成元の改ざん検知符号の付与",
+        "Origin codes given to existing sealed minutes records",
+    ),
+    "minutes.record_version_backfill": (
+        "既存の会議録の暗号化記録の最新版の記録",
+        "Newest versions of existing sealed minutes records noted",
     ),
     "minutes.consent_withdrawal": (
         "同意の撤回による会議録の鍵の回収",
@@ -170,6 +186,9 @@ TARGETS: dict[str, Name] = {
     "minutes": ("会議録", "Minutes"),
     "minutes_item": ("会議録の議題", "Minutes item"),
     "comment": ("会議録へのコメント", "Comment"),
+    "tax_block": ("会議録の税情報", "Minutes tax block"),
+    "correction_reason": ("会議録の訂正理由", "Correction reason"),
+    "record": ("暗号化された記録", "Sealed record"),
     "member": ("利用者", "Person"),
     "session": ("ログイン", "Sign-in"),
     "organization": ("組織", "Organization"),
