@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kasane_shared.redaction import find_tax_spans
 from kasane_shared.redaction.scoring import load_gold, score_with
 from kasane_shared.redaction.suspects import find_suspects
@@ -55,3 +57,38 @@ def test_masks_and_suspects_together_cover_the_blind_split() -> None:
         ]
 
     assert score_with(gold, flagged).catch >= BLIND_MIN_MASKED_OR_SUSPECT
+
+
+def test_held_out_writers_are_left_out_of_training_and_scored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kasane_shared.redaction import training
+    from kasane_shared.redaction.scoring import Gold
+    from kasane_shared.redaction.tagger import find_tagger_spans
+
+    text = "本人は住民税を滞納している。"
+    lines = [Gold(f"wa-{i:04d}", text, [(3, 13)]) for i in range(4)]
+    other = "軽自動車税が未納。家賃は払えている。"
+    lines += [Gold(f"wb-{i:04d}", other, [(0, 8)]) for i in range(4)]
+    trained_on: list[str] = []
+    real_train = training.train
+
+    def spy(rows: list[Gold], out: Path) -> None:
+        trained_on.extend(g.id for g in rows)
+        real_train(rows, out)
+
+    monkeypatch.setattr(training, "train", spy)
+    both, alone = training.held_out(lines, {"wa"}, tmp_path)
+    assert trained_on == [f"wb-{i:04d}" for i in range(4)]
+    assert (both.lines, both.spans, alone.lines) == (4, 4, 4)
+    # The shipped model is back in use afterwards.
+    assert find_tagger_spans(text)
+
+
+def test_tokens_know_how_their_clause_and_the_one_before_end() -> None:
+    from kasane_shared.redaction.features import analyse
+
+    unit = analyse("住民税を滞納しているため、家賃も遅れている。")[0]
+    feats = dict(zip((t.surface for t in unit.tokens), unit.features))
+    assert {"ce=ため", "pce=<bos>", "nb=00"} <= set(feats["滞納"])
+    assert {"ce=<eos>", "pce=ため", "nb=10"} <= set(feats["家賃"])

@@ -230,6 +230,23 @@ _CLAUSE_BREAKS = frozenset(("、", ",", "，", "「", "」", "『", "』", "："
 Group = tuple[str, ...]
 
 
+_CONNECTIVE_NOUNS = frozenset(("ため", "為", "ところ", "うえ", "上", "後", "際", "中", "まま"))
+
+
+def _clause_ends(tokens: list[Token], clause_of: list[int], count: int) -> list[str]:
+    """Per clause, the word that closes it before its comma (a connective), or its kind."""
+    ends = ["<eos>"] * count
+    for i, tok in enumerate(tokens):
+        if tok.surface in _CLAUSE_BREAKS and i > 0:
+            prev = tokens[i - 1]
+            c = clause_of[i - 1]
+            if prev.pos[0] in ("助詞", "助動詞") or prev.surface in _CONNECTIVE_NOUNS:
+                ends[c] = prev.surface
+            else:
+                ends[c] = prev.pos[0]
+    return ends
+
+
 @lru_cache(maxsize=1 << 16)
 def _own_groups(
     surface: str, pos: tuple[str, ...], classes: tuple[str, ...]
@@ -273,6 +290,20 @@ def _unit_columns(
     for c, cs in zip(clause_of, classes):
         clause_classes[c].update(cs)
     clause_feats = [_prefixed("cl=", tuple(sorted(cc))) for cc in clause_classes]
+    # How each clause ends (「…ため、」「…ので、」「…が、」「…と、」): a fact rarely runs on
+    # past a reason or a contrast, and the mask should stop where the writers stop.
+    ends = _clause_ends(tokens, clause_of, clause + 1)
+    # Whether the clauses around hold a tax cue: a status told a clause after its tax item.
+    taxy_clause = [any(k in _TAX_CONTEXT for k in cc) for cc in clause_classes] + [False]
+    clause_feats = [
+        (
+            *cf,
+            f"ce={ends[c]}",
+            f"pce={ends[c - 1] if c else '<bos>'}",
+            f"nb={int(c > 0 and taxy_clause[c - 1])}{int(taxy_clause[c + 1])}",
+        )
+        for c, cf in enumerate(clause_feats)
+    ]
     unit_has = sorted({c for cs in classes for c in cs if c in _TAX_CONTEXT})
     unit_feats = tuple([f"u:{c}" for c in unit_has] + context)
     last_tax = None
