@@ -17,8 +17,8 @@ BLIND = Path(__file__).resolve().parents[2] / "data" / "redaction" / "blind"
 # What the redactor (rules and tagger together) reached on the blind split when this model
 # was trained; README and `make bench BENCH=redaction` give the same figures. A change that
 # loses catch, or masks more, fails here.
-BLIND_MIN_CATCH = 0.945  # reached: 0.949
-BLIND_MAX_OVER = 0.07  # reached: 0.067
+BLIND_MIN_CATCH = 0.945  # reached: 0.947
+BLIND_MAX_OVER = 0.065  # reached: 0.063
 BLIND_MAX_FPR = 0.10  # reached: 0.095
 # The distribution check: masked or flagged as a suspect (reached: 1.000).
 BLIND_MIN_MASKED_OR_SUSPECT = 0.995
