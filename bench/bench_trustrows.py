@@ -5,6 +5,10 @@ again); a view's calls to identity verify the session and member rows (session c
 unwrap), the member row once more (pledge) and the member's key row. Each is one
 HMAC-SHA256 over a few hundred bytes; the ratios compare them with what the same request
 already spends on Argon2id (sign-in) and on HPKE unwraps (a view of ``WRAPS`` wraps).
+A grant (rewrap) now carries the deciding service's entitlement statement: the service makes
+it (SHA-256 of the escrow wrap, one HMAC) and identity checks it (the header parsed once
+more, the same SHA-256 and HMAC); compared with what a grant already spends (parse, HPKE
+unwrap of the escrow wrap, HPKE wrap for the member).
 
 Records with an origin (``kasane_shared.record_origin``): every open checks the record's
 origin MAC (HMAC-SHA256 over its header and a SHA-256 of its ciphertexts and escrow wraps)
@@ -41,10 +45,12 @@ from kasane_shared.crypto import (
     generate_member_keypair,
     load_private_key,
     new_data_key,
+    parse_wrap_header,
     unwrap_data_key,
     wrap_data_key,
 )
 from kasane_shared.db import utcnow
+from kasane_shared.grants import ConsentProof, Grantee, make_statement, statement_holds
 from kasane_shared.record_origin import origin_mac_of
 from kasane_shared.record_versions import MODULUS, head_mac, mark_value
 from kasane_shared.sealing import RecordRef, open_audience, seal_audience
@@ -201,6 +207,43 @@ def _record_costs(repeats: int) -> dict:
     }
 
 
+def _grant(repeats: int) -> dict:
+    """One grant today (parse, unwrap the escrow wrap, wrap for the member) and what the
+    statement adds to it (made by the service, checked by identity)."""
+    escrow_private, escrow_public = generate_member_keypair()
+    _, member_public = generate_member_keypair()
+    escrow = load_private_key(escrow_private)
+    binding = Binding("agenda", "agenda_items", "item-0", "tax", "escrow")
+    escrow_wrap = wrap_data_key(
+        new_data_key(), binding, Recipient("escrow:agenda", 1, escrow_public)
+    )
+    target = Binding("agenda", "agenda_items", "item-0", "tax", "shien")
+    member = Recipient("m", 1, member_public)
+
+    def today() -> None:
+        header = parse_wrap_header(escrow_wrap)
+        key = unwrap_data_key(escrow_wrap, header.binding, "escrow:agenda", 1, escrow)
+        wrap_data_key(key, target, member)
+
+    grants_key = os.urandom(32)
+    grantee = Grantee("agenda", "agenda_items", "item-0", "tax", "m", "shien")
+    consent = ConsentProof("consent-1", "a" * 64, True, tuple(f"org-{i}" for i in range(5)))
+    statement = make_statement(grants_key, escrow_wrap, grantee, consent)
+
+    def added() -> None:
+        make_statement(grants_key, escrow_wrap, grantee, consent)
+        parse_wrap_header(escrow_wrap)
+        assert statement_holds(grants_key, statement, escrow_wrap, grantee)
+
+    base = _median_seconds(today, repeats, 20)
+    extra = _median_seconds(added, repeats, 500)
+    return {
+        "today_ms": round(base * 1e3, 3),
+        "statement_us": round(extra * 1e6, 1),
+        "ratio_to_today": round((base + extra) / base, 4),
+    }
+
+
 def run(repeats: int = 5) -> dict:
     """Measure and return the figures (medians over ``repeats``)."""
     key = os.urandom(32)
@@ -235,6 +278,7 @@ def run(repeats: int = 5) -> dict:
             "unwraps_ms": round(WRAPS * unwrap * 1e3, 2),
             "ratio_to_today": round((WRAPS * unwrap + view_macs) / (WRAPS * unwrap), 4),
         },
+        "grant": _grant(repeats),
         "note": (
             "crypto only: a changed trust row is also read back once (one indexed SELECT) "
             "before its new MAC is written"

@@ -131,3 +131,33 @@ def check_minutes(client: httpx.Client, headers: dict[str, str], meeting_id: str
             assert decided.status_code == 200, decided.text
             kept += 1
     raise AssertionError("the minutes check does not settle")
+
+
+def stated(
+    kek: KeyProvider,
+    escrow_wrap: str,
+    member_id: str,
+    kind: str,
+    consent: Any = None,
+    now: float | None = None,
+) -> tuple[str, str, str, Any]:
+    """A rewrap item with the statement the wrap's service would make (its grants key)."""
+    from kasane_shared.crypto import parse_wrap_header
+    from kasane_shared.grants import Grantee, make_statement
+    from kasane_shared.integrity import key_label
+
+    b = parse_wrap_header(escrow_wrap).binding
+    key = kek.derive_key(key_label(b.service, "grants"))
+    grantee = Grantee(b.service, b.table, b.record_id, b.audience, member_id, kind)
+    return escrow_wrap, member_id, kind, make_statement(key, escrow_wrap, grantee, consent, now)
+
+
+def stated_json(kek: KeyProvider, escrow_wrap: str, member_id: str, kind: str) -> dict[str, Any]:
+    """``stated`` as one item of a ``POST /identity/keys/rewrap`` body."""
+    wrap, member, conference_kind, statement = stated(kek, escrow_wrap, member_id, kind)
+    return {
+        "escrow_wrap": wrap,
+        "member_id": member,
+        "conference_kind": conference_kind,
+        "statement": statement.wire(),
+    }

@@ -16,6 +16,7 @@ import httpx
 from kasane_shared.auth.liveness import LiveSession
 from kasane_shared.crypto import DataKey, Recipient, from_text
 from kasane_shared.errors import KasaneError
+from kasane_shared.grants import Statement
 from kasane_shared.service_client import ServiceClient
 
 BATCH = 500
@@ -30,6 +31,18 @@ class Grant:
     wrapped: str | None
     key_version: int | None
     error: str | None
+
+
+def unproven_grant() -> KasaneError:
+    """Identity refused a grant whose statement did not hold: passed on as it is (409)."""
+    return KasaneError(
+        409,
+        "integrity_failure",
+        "鍵の付与の根拠を認証サービスが確認できなかったため、鍵を付与しませんでした。"
+        "管理者に連絡してください。",
+        "The identity service could not verify the grounds of a key grant; no key was "
+        "granted. Contact an administrator.",
+    )
 
 
 class IdentityClient(ServiceClient):
@@ -132,18 +145,34 @@ class IdentityClient(ServiceClient):
             )
         return keys
 
-    def rewrap(self, token: str, items: list[tuple[str, str, str]]) -> list[Grant]:
-        """Grant: (escrow_wrap, member_id, conference_kind) → the member's own wrap."""
+    def rewrap(self, token: str, items: list[tuple[str, str, str, Statement]]) -> list[Grant]:
+        """Grant: (escrow_wrap, member_id, conference_kind, statement) → the member's own wrap.
+
+        Each item carries the deciding service's entitlement statement; identity refuses the
+        batch (409 ``integrity_failure``) when one does not hold.
+        """
         grants: list[Grant] = []
         for start in range(0, len(items), BATCH):
             chunk = items[start : start + BATCH]
             payload = {
                 "items": [
-                    {"escrow_wrap": w, "member_id": m, "conference_kind": k} for w, m, k in chunk
+                    {
+                        "escrow_wrap": w,
+                        "member_id": m,
+                        "conference_kind": k,
+                        "statement": statement.wire(),
+                    }
+                    for w, m, k, statement in chunk
                 ]
             }
-            body = self._call("POST", "/keys/rewrap", token, json=payload)
-            for (_, member_id, kind), r in zip(chunk, body["results"], strict=True):
+            response = self._response("POST", "/keys/rewrap", token, json=payload, allow=(409,))
+            if response.status_code == 409:
+                raise unproven_grant()
+            try:
+                body = response.json()
+            except ValueError as error:
+                raise self.unavailable() from error
+            for (_, member_id, kind, _), r in zip(chunk, body["results"], strict=True):
                 grants.append(Grant(member_id, kind, r["wrapped"], r["key_version"], r["error"]))
         return grants
 

@@ -1,7 +1,8 @@
 """Integrity keys of a service and the MACs made with them.
 
 Each service holds, in memory only, keys derived from the key provider's integrity root
-(see ``KeyProvider.derive_key``): one for its audit chain, one for its trust rows. Identity
+(see ``KeyProvider.derive_key``): one for its audit chain, one for its trust rows, one for
+the entitlement statements its grants carry (``kasane_shared.grants``). Identity
 derives them itself; agenda and minutes receive theirs from identity with their own client
 credentials. Nobody who can only write a database holds them, so a row or an audit entry
 they forge or recompute fails its MAC.
@@ -19,7 +20,7 @@ from cryptography.hazmat.primitives.hmac import HMAC
 
 from kasane_shared.errors import KasaneError
 
-PURPOSES = ("audit", "rows")
+PURPOSES = ("audit", "rows", "grants")
 MAC_HEX_CHARS = 64
 
 

@@ -84,6 +84,7 @@ class Deployment:
     people: object = None
     env: dict[str, str] = field(default_factory=dict)
     databases: dict[str, str] = field(default_factory=dict)
+    key_file: Path | None = None
 
     def client(self) -> httpx.Client:
         """A client on the gateway that trusts the test's certificate."""
@@ -277,6 +278,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     }
     cert, key = _self_signed(folder)
     deployed = Deployment(f"https://localhost:{tls_port}", cert, databases=urls)
+    deployed.key_file = folder / "kek" / "kek.json"
     try:
         for service in SERVICES:
             env = _service_env(service, urls, folder, internal)
@@ -408,7 +410,9 @@ def test_member_tokens_verify_in_every_process(deployment):
 def test_service_token_and_rewrap(deployment):
     from kasane_shared.auth.service_tokens import ServiceTokenSource
     from kasane_shared.custody import IdentityClient
+    from kasane_shared.crypto.kek import FileKeyProvider
     from kasane_shared.sealing import RecordRef, seal_audience
+    from tests.helpers import stated
 
     with deployment.client() as client:
         coordinator = _login(client, "demo-coordinator")["Authorization"].split()[1]
@@ -421,7 +425,10 @@ def test_service_token_and_rewrap(deployment):
             "/identity/oauth/token", "agenda", SECRETS["agenda"], ["custody:rewrap"], http=client
         )
         member_1 = deployment.people.members["demo-member-1"]
-        [grant] = identity.rewrap(source.token(), [(sealed.escrow_wrap, member_1, "shien")])
+        # The statement agenda would make (its grants key: here from the deployment's key file).
+        kek = FileKeyProvider(deployment.key_file)
+        item = stated(kek, sealed.escrow_wrap, member_1, "shien")
+        [grant] = identity.rewrap(source.token(), [item])
         assert grant.error is None and grant.wrapped
         # The service token is never a member's: unwrap refuses it.
         refused = client.post(

@@ -21,7 +21,7 @@ from kasane_shared.crypto import (
 )
 from kasane_shared.custody import IdentityClient
 from kasane_shared.sealing import RecordRef, open_audience, seal_audience
-from tests.helpers import PASSWORD, assert_problem, auth, token_for
+from tests.helpers import PASSWORD, assert_problem, auth, stated, stated_json, token_for
 
 REF = RecordRef("agenda", "cases", "case-1")
 
@@ -190,15 +190,15 @@ def test_every_unwrap_and_refusal_is_audited(suite, people, identity, tokens):
     assert rows[2].details["refused"] == {"malformed": 1} and rows[2].details["opened_count"] == 1
 
 
-def test_grant_by_rewrap_from_escrow(suite, people, identity, tokens):
+def test_grant_by_rewrap_from_escrow(suite, people, identity, tokens, kek):
     m1, m2, m4 = (people.members[f"demo-member-{i}"] for i in (1, 2, 4))
     sealed = _sealed_for(identity, tokens["demo-coordinator"], [m1])
     grants = identity.rewrap(
         tokens["demo-coordinator"],
         [
-            (sealed.escrow_wrap, m2, "shien"),
-            (sealed.escrow_wrap, m4, "shien"),
-            (_wrap_of(sealed, m1), m2, "shien"),
+            stated(kek, sealed.escrow_wrap, m2, "shien"),
+            stated(kek, sealed.escrow_wrap, m4, "shien"),
+            stated(kek, _wrap_of(sealed, m1), m2, "shien"),
         ],
     )
     assert [g.error for g in grants] == [None, "no_pledge", "not_escrow"]
@@ -211,24 +211,16 @@ def test_grant_by_rewrap_from_escrow(suite, people, identity, tokens):
     assert identity.unwrap(tokens["demo-member-2"], [grants[0].wrapped]) == [sealed.data_key]
 
 
-def test_grant_refusals(suite, people, identity, tokens):
+def test_grant_refusals(suite, people, identity, tokens, kek):
     m1 = people.members["demo-member-1"]
     coordinator = people.members["demo-coordinator"]
     tax = _sealed_for(identity, tokens["demo-coordinator"], [m1], audience="tax")
-    assert (
-        identity.rewrap(tokens["demo-coordinator"], [(tax.escrow_wrap, coordinator, "shien")])[
-            0
-        ].error
-        == "self_grant"
-    )
+    item = stated(kek, tax.escrow_wrap, coordinator, "shien")
+    assert identity.rewrap(tokens["demo-coordinator"], [item])[0].error == "self_grant"
     assert_problem(
         suite.client.post(
             "/identity/keys/rewrap",
-            json={
-                "items": [
-                    {"escrow_wrap": tax.escrow_wrap, "member_id": m1, "conference_kind": "shien"}
-                ]
-            },
+            json={"items": [stated_json(kek, tax.escrow_wrap, m1, "shien")]},
             headers=auth(tokens["demo-member-1"]),
         ),
         403,

@@ -18,7 +18,7 @@ from kasane_shared.auth.service_tokens import ServiceCaller, ServiceTokenSource,
 from kasane_shared.auth.tokens import TokenIssuer, generate_signing_key
 from kasane_shared.custody import IdentityClient
 from kasane_shared.sealing import RecordRef, seal_audience
-from tests.helpers import assert_problem, auth, token_for
+from tests.helpers import assert_problem, auth, stated_json, token_for
 
 SECRETS = {"agenda": "a" * 40, "minutes": "m" * 40, "bare": "b" * 40}
 TOKEN_URL = "/identity/oauth/token"
@@ -162,15 +162,13 @@ def _escrow_sealed(suite, people, coordinator_token: str, service: str = "agenda
     )
 
 
-def test_service_token_may_rewrap_its_own_escrow_only(suite, people, clients):
+def test_service_token_may_rewrap_its_own_escrow_only(suite, people, clients, kek):
     coordinator = token_for(suite.client, "demo-coordinator")
     m1 = people.members["demo-member-1"]
     own = _escrow_sealed(suite, people, coordinator, "agenda")
     other = _escrow_sealed(suite, people, coordinator, "minutes")
-    items = [
-        {"escrow_wrap": w, "member_id": m1, "conference_kind": "shien"}
-        for w in (own.escrow_wrap, other.escrow_wrap)
-    ]
+    # Even with the minutes' own statement, agenda's token re-addresses no minutes wrap.
+    items = [stated_json(kek, w, m1, "shien") for w in (own.escrow_wrap, other.escrow_wrap)]
     response = suite.client.post(
         "/identity/keys/rewrap",
         json={"items": items},
@@ -182,28 +180,20 @@ def test_service_token_may_rewrap_its_own_escrow_only(suite, people, clients):
     assert second == {"wrapped": None, "key_version": None, "error": "not_escrow"}
 
 
-def test_service_token_without_the_scope_cannot_rewrap(suite, people, clients):
+def test_service_token_without_the_scope_cannot_rewrap(suite, people, clients, kek):
     coordinator = token_for(suite.client, "demo-coordinator")
     sealed = _escrow_sealed(suite, people, coordinator)
-    item = {
-        "escrow_wrap": sealed.escrow_wrap,
-        "member_id": people.members["demo-member-1"],
-        "conference_kind": "shien",
-    }
+    item = stated_json(kek, sealed.escrow_wrap, people.members["demo-member-1"], "shien")
     response = suite.client.post(
         "/identity/keys/rewrap", json={"items": [item]}, headers=auth(_service_token(suite, "bare"))
     )
     assert response.status_code == 403
 
 
-def test_disabled_client_loses_rewrap_power_before_its_token_expires(suite, people, clients):
+def test_disabled_client_loses_rewrap_power_before_its_token_expires(suite, people, clients, kek):
     coordinator = token_for(suite.client, "demo-coordinator")
     sealed = _escrow_sealed(suite, people, coordinator, "agenda")
-    item = {
-        "escrow_wrap": sealed.escrow_wrap,
-        "member_id": people.members["demo-member-1"],
-        "conference_kind": "shien",
-    }
+    item = stated_json(kek, sealed.escrow_wrap, people.members["demo-member-1"], "shien")
     token = _service_token(suite, "agenda")
     with suite.dbs["identity"].session() as session:
         row = session.scalar(select(OAuthClient).where(OAuthClient.client_id == "agenda"))
@@ -226,15 +216,11 @@ def test_service_token_never_unwraps_nor_acts_as_a_member(suite, people, clients
     assert suite.client.get("/identity/members", headers=auth(token)).status_code == 401
 
 
-def test_member_rewrap_unchanged(suite, people, clients):
+def test_member_rewrap_unchanged(suite, people, clients, kek):
     member = token_for(suite.client, "demo-member-1")
     coordinator = token_for(suite.client, "demo-coordinator")
     sealed = _escrow_sealed(suite, people, coordinator)
-    item = {
-        "escrow_wrap": sealed.escrow_wrap,
-        "member_id": people.members["demo-member-2"],
-        "conference_kind": "shien",
-    }
+    item = stated_json(kek, sealed.escrow_wrap, people.members["demo-member-2"], "shien")
     assert (
         suite.client.post(
             "/identity/keys/rewrap", json={"items": [item]}, headers=auth(member)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from agenda.cases.models import Case, Consent
 from agenda.integrity.rows import TamperedRow, verify_all
 from agenda.keys.models import Wrap
+from agenda.keys.statements import consent_proof
 from agenda.keys.service import (
     CONTENT,
     KINDS,
@@ -37,6 +38,10 @@ REFUSAL_MESSAGES = {
         "No valid pledge: this member was not given the content key.",
     ),
     "inactive": ("退職・無効の構成員には鍵を渡していません。", "Inactive member: no key given."),
+    "no_consent": (
+        "本人同意が税情報と所属組織を対象としていないため、税情報の鍵を渡していません。",
+        "No consent covers tax data for this member's organization: no tax key given.",
+    ),
     "no_key": (
         "この構成員には公開鍵がないため、鍵を渡していません。",
         "This member has no public key: no key given.",
@@ -139,8 +144,9 @@ def case_items(session: Session, case_id: str) -> list[AgendaItem]:
     )
 
 
-def _desired(session: Session, case: Case, items: list[AgendaItem]) -> set[Slot]:
-    consent = active_consent(session, case.id)
+def _desired(
+    session: Session, case: Case, items: list[AgendaItem], consent: Consent | None
+) -> set[Slot]:
     meeting_ids = {i.meeting_id for i in items}
     meetings = {
         m.id: m for m in session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))
@@ -166,7 +172,8 @@ def sync_case(ctx: KeyContext, case: Case) -> list[dict]:
     """Bring a case's attendee wraps to what meetings and consent allow; warnings for refusals."""
     items = case_items(ctx.session, case.id)
     records = {r.id: r for r in [case, *items]}
-    wanted = _desired(ctx.session, case, items)
+    consent = active_consent(ctx.session, case.id)
+    wanted = _desired(ctx.session, case, items, consent)
     existing = record_wraps(ctx.session, list(records.values()), basis="attendee")
     have = set()
     for w in existing:
@@ -177,7 +184,11 @@ def sync_case(ctx: KeyContext, case: Case) -> list[dict]:
             ctx.session.delete(w)
     ctx.session.flush()
     missing = sorted(wanted - have)
-    refusals = grant(ctx, [(records[r], aud, m, k, "attendee") for r, aud, m, k in missing])
+    refusals = grant(
+        ctx,
+        [(records[r], aud, m, k, "attendee") for r, aud, m, k in missing],
+        consent_proof(ctx.session, consent),
+    )
     return refusal_warnings(refusals)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from agenda import access
 from agenda.cases.models import Consent
+from agenda.keys.statements import consent_proof
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
 from kasane_shared.errors import not_found
 
@@ -30,6 +31,7 @@ def meeting_entitlements(session: Session, meeting_id: str) -> dict[str, Any]:
     for item in items:
         consent = access.active_consent(session, item.case_id)
         content, tax = _audiences(meeting.kind, item, attendees, consent)
+        proof = consent_proof(session, consent)
         out_items.append(
             {
                 "id": item.id,
@@ -38,6 +40,8 @@ def meeting_entitlements(session: Session, meeting_id: str) -> dict[str, Any]:
                 "order": item.position,
                 "content_member_ids": content,
                 "tax_member_ids": tax,
+                # What the minutes' grants of this item rest on, for identity to check.
+                "consent": None if proof is None else proof.wire(),
             }
         )
     return {

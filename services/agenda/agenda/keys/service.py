@@ -20,11 +20,13 @@ from agenda.audit import record as audit
 from agenda.deps import Caller
 from agenda.integrity.origin import TARGET_KINDS
 from agenda.keys.models import Wrap
+from agenda.keys.statements import rewrap_items
 from kasane_shared.auth.tokens import TokenClaims
 from kasane_shared.crypto import Recipient
 from kasane_shared.custody import IdentityClient
 from kasane_shared.disclosure import Disclosure
 from kasane_shared.errors import KasaneError
+from kasane_shared.grants import ConsentProof
 from kasane_shared.observability import metrics_for
 from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
 from kasane_shared.record_origin import tampered_record
@@ -201,15 +203,17 @@ def _one_per_member_kind(hs: list[Holder]) -> list[Holder]:
     return list(seen.values())
 
 
-def grant(ctx: KeyContext, wanted: Iterable[tuple[Any, str, str, str, str]]) -> list[Refusal]:
-    """Rewrap escrow wraps for (record, audience, member, kind, basis); identity checks pledges."""
-    wanted = list(wanted)
+def grant(
+    ctx: KeyContext,
+    wanted: Iterable[tuple[Any, str, str, str, str]],
+    consent: ConsentProof | None = None,
+) -> list[Refusal]:
+    """Rewrap escrow wraps for (record, audience, member, kind, basis); identity checks pledges
+    and agenda's statement for each (resting on ``consent`` where one decided it)."""
     wanted = [w for w in wanted if (w[0].escrow_wraps or {}).get(w[1])]
     if not wanted:
         return []
-    items = [
-        (record.escrow_wraps[aud], member_id, kind) for record, aud, member_id, kind, _ in wanted
-    ]
+    items = rewrap_items(ctx.session, wanted, consent)
     refusals = []
     for (record, audience, member_id, kind, basis), result in zip(
         wanted, ctx.identity.rewrap(ctx.caller.token, items), strict=True

@@ -8,6 +8,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 MAX_BATCH = 2000
 WRAP_MAX_CHARS = 4096
+# Organizations a consent's scope may name (as agenda accepts them).
+MAX_SCOPE = 200
 
 
 class PublicKeyOut(BaseModel):
@@ -41,13 +43,36 @@ class UnwrapResponse(BaseModel):
     results: list[UnwrapResult]
 
 
+class ConsentProofIn(BaseModel):
+    """The consent a grant rests on, as the deciding service verified it."""
+
+    model_config = ConfigDict(extra="forbid")
+    consent_id: str = Field(min_length=1, max_length=64)
+    version: str = Field(pattern="^[0-9a-f]{64}$")
+    covers_tax: bool
+    organization_ids: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        max_length=MAX_SCOPE
+    )
+
+
+class StatementIn(BaseModel):
+    """The deciding service's entitlement statement for one grant (``kasane_shared.grants``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    expires_at: int = Field(ge=0, lt=1 << 62)
+    mac: str = Field(pattern="^[0-9a-f]{64}$")
+    consent: ConsentProofIn | None = None
+
+
 class RewrapItem(BaseModel):
-    """Re-address an escrow wrap to a member for a conference kind."""
+    """Re-address an escrow wrap to a member for a conference kind, with its statement."""
 
     model_config = ConfigDict(extra="forbid")
     escrow_wrap: str = Field(min_length=1, max_length=WRAP_MAX_CHARS)
     member_id: str = Field(min_length=1, max_length=64)
     conference_kind: Literal["shien", "jusou"]
+    # Optional on the wire so that a grant without one is refused as unproven (409, audited).
+    statement: StatementIn | None = None
 
 
 class RewrapRequest(BaseModel):

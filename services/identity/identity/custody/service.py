@@ -3,7 +3,9 @@
 - unwrap: a member's own token opens wraps addressed to that member, if the member is
   active and holds a valid pledge for the conference kind bound in the wrap;
 - rewrap: a service's escrow wrap is re-addressed to a member (a grant) without the data
-  key ever leaving identity; the target must be active and hold the pledge;
+  key ever leaving identity, only against the deciding service's entitlement statement
+  (``custody.grants``); the target must be active and hold the pledge, and a tax grant
+  needs the statement's consent proof to cover tax and the target's organization;
 - every unwrap, rewrap and refusal is audited (ids and codes only).
 """
 
@@ -17,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from identity.audit import record
+from identity.custody.grants import check_statements, consent_allows
 from identity.custody.keycache import PRIVATE_KEYS
 from identity.custody.models import MemberKey
 from identity.custody.schemas import RewrapItem, RewrapResult, UnwrapResult
@@ -311,6 +314,8 @@ def _rewrap_one(opener: _Opener, caller: Member, item: RewrapItem) -> RewrapResu
     if header.binding.audience == "tax" and target.id == caller.id:
         # Nobody grants themself tax data: entitlement comes from consent, decided by others.
         return RewrapResult(error="self_grant")
+    if not consent_allows(item, header.binding.audience, target):
+        return RewrapResult(error="no_consent")
     if not opener.has_pledge(target.id, item.conference_kind):
         return RewrapResult(error="no_pledge")
     target_key = current_key(opener.session, target.id)
@@ -334,7 +339,11 @@ def _rewrap_one(opener: _Opener, caller: Member, item: RewrapItem) -> RewrapResu
 def rewrap_batch(
     session: Session, kek: KeyProvider, caller: Member, items: list[RewrapItem]
 ) -> list[RewrapResult]:
-    """Grant: re-address escrow wraps to entitled members; the data key stays inside identity."""
+    """Grant: re-address escrow wraps to entitled members; the data key stays inside identity.
+
+    Every statement is checked before any grant: one that fails refuses the batch (409).
+    """
+    check_statements(session, kek, caller.id, items)
     opener = _Opener(session, kek)
     results = []
     for item in items:

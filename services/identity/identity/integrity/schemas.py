@@ -10,6 +10,7 @@ class ServiceKeysOut(BaseModel):
 
     audit: str
     rows: str
+    grants: str
 
 
 class HeadIn(BaseModel):

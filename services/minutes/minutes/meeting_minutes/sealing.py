@@ -8,6 +8,7 @@ with tax spans masked; an item's tax block holds the full body for tax-entitled 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from kasane_shared.crypto import DataKey, Recipient
 from kasane_shared.custody import IdentityClient
+from kasane_shared.grants import ConsentProof, Grantee, grants_key, make_statement
 from kasane_shared.observability import metrics_for
 from kasane_shared.record_origin import verify_origin
 from kasane_shared.record_versions import verify_version
@@ -254,11 +256,14 @@ def sync_grants(
     kind: str,
     entitled: set[str],
     keep: frozenset[str] = frozenset(),
+    consent: ConsentProof | None = None,
 ) -> list[str]:
     """Make the record's wraps match ``entitled``: revoke the rest, grant the missing via escrow.
 
     Members in ``keep`` hold on to a wrap they have but are never granted one (a caller cannot
-    grant to themselves). Returns the members identity refused (e.g. no valid pledge).
+    grant to themselves). Each grant carries the minutes' statement, resting on ``consent``
+    (agenda's, for the item) where one decided it. Returns the members identity refused (e.g.
+    no valid pledge, no consent covering tax).
     """
     rows = session.scalars(
         select(MinutesWrap).where(
@@ -276,7 +281,25 @@ def sync_grants(
     missing = sorted(entitled - held - keep)
     if not missing:
         return []
-    grants = identity.rewrap(token, [(record.escrow_wraps[audience], m, kind) for m in missing])
+    key, now, escrow_wrap = grants_key(session), time.time(), record.escrow_wraps[audience]
+    grants = identity.rewrap(
+        token,
+        [
+            (
+                escrow_wrap,
+                m,
+                kind,
+                make_statement(
+                    key,
+                    escrow_wrap,
+                    Grantee(SERVICE, table, record.id, audience, m, kind),
+                    consent,
+                    now,
+                ),
+            )
+            for m in missing
+        ],
+    )
     refused = []
     for grant in grants:
         if grant.wrapped is None:

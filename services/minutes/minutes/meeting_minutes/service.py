@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kasane_shared.grants import ConsentProof
 from kasane_shared.auth.deps import Caller
 from kasane_shared.custody import IdentityClient
 from kasane_shared.db import utcnow
@@ -278,6 +279,7 @@ def _seal_item(
                 kind,
                 tax_ids - {writer.caller.member_id},
                 keep=frozenset({writer.caller.member_id}),
+                consent=ConsentProof.from_wire(entitlement.get("consent")),
             )
             warnings.extend(
                 {
