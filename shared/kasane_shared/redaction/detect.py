@@ -9,6 +9,7 @@ person to decide before anything is distributed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -52,22 +53,34 @@ _SUBJECT_RE = re.compile(
 _SENTENCE_EDGE = "。．\n"
 
 
-def _around(text: str, span: Span, edges: str) -> str:
-    """The clause or sentence (as edges say) that holds span."""
-    start = max((text.rfind(c, 0, span.start) for c in edges), default=-1) + 1
-    ends = [i for i in (text.find(c, span.end) for c in edges) if i != -1]
-    return text[start : min(ends) if ends else len(text)]
+class _Edges:
+    """Where a text's clauses or sentences (as edges say) end, to find the one around a span.
+
+    Found once per text: searching the text for each edge character around each span
+    scanned a long document end to end for every character it lacks, per span.
+    """
+
+    def __init__(self, text: str, edges: str) -> None:
+        self.text = text
+        self.at = [m.start() for m in re.finditer(f"[{re.escape(edges)}]", text)]
+
+    def around(self, span: Span) -> str:
+        """The clause or sentence that holds span."""
+        k = bisect_left(self.at, span.start)  # edges before the span: at[:k]
+        j = bisect_left(self.at, span.end, k)  # the first edge from the span's end on
+        start = self.at[k - 1] + 1 if k else 0
+        return self.text[start : self.at[j] if j < len(self.at) else len(self.text)]
 
 
-def _sure_not_tax(text: str, span: Span) -> bool:
+def _sure_not_tax(text: str, span: Span, clauses: _Edges, sentences: _Edges) -> bool:
     """Whether the rules are sure that a span found is not tax data."""
     inner = text[span.start : span.end]
-    clause = _around(text, span, _CLAUSE_EDGE)
+    clause = clauses.around(span)
     if _GENERAL_RE.search(clause) or _ATTENDING_RE.search(inner):
         return True
     if _TAX_WORD_RE.search(inner):
         return False
-    sentence = _around(text, span, _SENTENCE_EDGE)
+    sentence = sentences.around(span)
     # 「介護保険料は年金から天引きされており、滞納はない」: the debt is named a clause earlier.
     return bool(_OTHER_DEBT_RE.search(clause)) or (
         bool(_OTHER_DEBT_RE.search(sentence)) and not _TAX_WORD_RE.search(sentence)
@@ -87,7 +100,8 @@ def find_tax_spans(text: str) -> list[Span]:
     if not text:
         return []
     found = [*find_rule_spans(text), *find_tagger_spans(text)]
-    kept = normalize([sp for sp in found if not _sure_not_tax(text, sp)])
+    clauses, sentences = _Edges(text, _CLAUSE_EDGE), _Edges(text, _SENTENCE_EDGE)
+    kept = normalize([sp for sp in found if not _sure_not_tax(text, sp, clauses, sentences)])
     return [_without_subject(text, sp) for sp in kept]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate
 
 from . import lexicon as lx
 from .normalize import normalize_text
@@ -263,6 +264,27 @@ def _own_groups(
     )
 
 
+_COLUMNS = 13  # kinds of group _unit_columns returns
+
+
+def _tax_distances(n: int, tax_at: list[int]) -> tuple[list, list]:
+    """Per token of n, how far back the nearest tax word before it stands and how far ahead
+    the nearest one after it, or None; tax_at: where the tax words stand, in order.
+
+    Built a stretch at a time (ranges between tax words): most tokens are far from any.
+    """
+    if not tax_at:
+        return [None] * n, [None] * n
+    left: list[int | None] = [None] * (tax_at[0] + 1)
+    right: list[int | None] = list(range(tax_at[0], 0, -1))
+    for a, b in zip(tax_at, tax_at[1:]):
+        left += range(1, b - a + 1)
+        right += range(b - a, 0, -1)
+    left += range(1, n - tax_at[-1])
+    right += [None] * (n - tax_at[-1])
+    return left, right
+
+
 def _unit_columns(
     tokens: list[Token], classes: list[tuple[str, ...]], context: list[str]
 ) -> list[list[Group]]:
@@ -275,20 +297,20 @@ def _unit_columns(
     order (the model's bytes depend on it).
     """
     n = len(tokens)
+    if not n:
+        return [[] for _ in range(_COLUMNS)]
     words = [t.surface for t in tokens]
     own = [_own_groups(t.surface, t.pos, cs) for t, cs in zip(tokens, classes)]
-    taxy = [o[3] for o in own]
+    # One transposition (in C) instead of a list comprehension per kind of group.
+    heads, own_classes, seen, taxy = zip(*own)
     # Clause index per token: a comma or a quote mark starts a new clause.
-    clause, clause_of = 0, []
-    for w in words:
-        clause_of.append(clause)
-        if w in _CLAUSE_BREAKS:
-            clause += 1
+    clause_of = list(accumulate((w in _CLAUSE_BREAKS for w in words[:-1]), initial=0))
     # What each clause holds, as a bag: the window of ±2 tokens is too narrow to see that a
     # 督促状 came from a card company, or that a sentence only asks about tax.
-    clause_classes: list[set[str]] = [set() for _ in range(clause + 1)]
+    clause_classes: list[set[str]] = [set() for _ in range(clause_of[-1] + 1)]
     for c, cs in zip(clause_of, classes):
-        clause_classes[c].update(cs)
+        if cs:
+            clause_classes[c].update(cs)
     clause_feats = [_prefixed("cl=", tuple(sorted(cc))) for cc in clause_classes]
     # How each clause ends (「…ため、」「…ので、」「…が、」「…と、」): a fact rarely runs on
     # past a reason or a contrast, and the mask should stop where the writers stop.
@@ -306,33 +328,23 @@ def _unit_columns(
     ]
     unit_has = sorted({c for cs in classes for c in cs if c in _TAX_CONTEXT})
     unit_feats = tuple([f"u:{c}" for c in unit_has] + context)
-    last_tax = None
-    left: list[int | None] = []
-    for i in range(n):
-        left.append(None if last_tax is None else i - last_tax)
-        if taxy[i]:
-            last_tax = i
-    nxt = None
-    right: list[int | None] = [None] * n
-    for i in range(n - 1, -1, -1):
-        right[i] = None if nxt is None else nxt - i
-        if taxy[i]:
-            nxt = i
+    left, right = _tax_distances(n, [i for i, t in enumerate(taxy) if t])
     # Each neighbour's group by token, with an edge marker where the unit ends.
-    seen = [o[2] for o in own]
+    # seen_by[k][j]: what the token at distance _NEAR[k] sees of token j.
+    seen_by = list(zip(*seen)) if seen else [()] * len(_NEAR)
     near = {
         d: (
             [_EDGES[d]] * max(0, -d)
-            + [s[k] for s in seen[max(0, d) : n + min(0, d)]]
+            + list(seen_by[k][max(0, d) : n + min(0, d)])
             + [_EDGES[d]] * max(0, d)
         )[:n]
         for k, d in enumerate(_NEAR)
     }
-    pairs = [_bigram(a, b) for a, b in zip(words, words[1:])]
+    seen_after, seen_before = zip(*map(_bigram, words, words[1:])) if n > 1 else ((), ())
     return [
-        [o[0] for o in own],
-        [_position(lt, rt, tx) for lt, rt, tx in zip(left, right, taxy)],
-        [o[1] for o in own],
+        list(heads),
+        list(map(_position, left, right, taxy)),
+        list(own_classes),
         [clause_feats[c] for c in clause_of],
         [
             _SAME_LEFT if d is not None and clause_of[i - d] == c else ()
@@ -346,8 +358,8 @@ def _unit_columns(
         near[-1],
         near[1],
         near[2],
-        ([()] + [p[0] for p in pairs])[:n],
-        ([p[1] for p in pairs] + [()])[:n],
+        [(), *seen_after][:n],
+        [*seen_before, ()][:n],
         [unit_feats] * n,
     ]
 

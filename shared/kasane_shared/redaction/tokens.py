@@ -55,10 +55,16 @@ def tokens_of(norm: Normalized, start: int, end: int) -> list[Token]:
     morphemes = _local.morphemes = _tokenizer().tokenize(
         norm.text[start:end], out=getattr(_local, "morphemes", None)
     )
+    # Names bound once: this loop runs for every word of every tagged sentence.
+    append, pos_of = tokens.append, _pos
     for m in morphemes:
-        b, e = start + m.begin(), start + m.end()
-        surface = m.surface()
-        if b == e or surface.isspace():
+        b, e = m.begin(), m.end()
+        if b == e:
             continue
-        tokens.append(Token(starts[b], ends[e - 1], b, e, surface, _pos(m.part_of_speech_id())))
+        surface = m.surface()
+        if surface.isspace():
+            continue
+        b += start
+        e += start
+        append(Token(starts[b], ends[e - 1], b, e, surface, pos_of(m.part_of_speech_id())))
     return tokens
