@@ -14,6 +14,7 @@ from itertools import accumulate
 
 from . import lexicon as lx
 from .normalize import normalize_text
+from .positions import tax_distances
 from .tokens import Token, tokens_of
 
 # A unit ends at a line break or a sentence end; a very long unit is cut at a comma so
@@ -267,24 +268,6 @@ def _own_groups(
 _COLUMNS = 13  # kinds of group _unit_columns returns
 
 
-def _tax_distances(n: int, tax_at: list[int]) -> tuple[list, list]:
-    """Per token of n, how far back the nearest tax word before it stands and how far ahead
-    the nearest one after it, or None; tax_at: where the tax words stand, in order.
-
-    Built a stretch at a time (ranges between tax words): most tokens are far from any.
-    """
-    if not tax_at:
-        return [None] * n, [None] * n
-    left: list[int | None] = [None] * (tax_at[0] + 1)
-    right: list[int | None] = list(range(tax_at[0], 0, -1))
-    for a, b in zip(tax_at, tax_at[1:]):
-        left += range(1, b - a + 1)
-        right += range(b - a, 0, -1)
-    left += range(1, n - tax_at[-1])
-    right += [None] * (n - tax_at[-1])
-    return left, right
-
-
 def _unit_columns(
     tokens: list[Token], classes: list[tuple[str, ...]], context: list[str]
 ) -> list[list[Group]]:
@@ -314,7 +297,7 @@ def _unit_columns(
     clause_feats = [_prefixed("cl=", tuple(sorted(cc))) for cc in clause_classes]
     # How each clause ends (「…ため、」「…ので、」「…が、」「…と、」): a fact rarely runs on
     # past a reason or a contrast, and the mask should stop where the writers stop.
-    ends = _clause_ends(tokens, clause_of, clause + 1)
+    ends = _clause_ends(tokens, clause_of, clause_of[-1] + 1)
     # Whether the clauses around hold a tax cue: a status told a clause after its tax item.
     taxy_clause = [any(k in _TAX_CONTEXT for k in cc) for cc in clause_classes] + [False]
     clause_feats = [
@@ -328,7 +311,7 @@ def _unit_columns(
     ]
     unit_has = sorted({c for cs in classes for c in cs if c in _TAX_CONTEXT})
     unit_feats = tuple([f"u:{c}" for c in unit_has] + context)
-    left, right = _tax_distances(n, [i for i, t in enumerate(taxy) if t])
+    left, right = tax_distances(n, [i for i, t in enumerate(taxy) if t])
     # Each neighbour's group by token, with an edge marker where the unit ends.
     # seen_by[k][j]: what the token at distance _NEAR[k] sees of token j.
     seen_by = list(zip(*seen)) if seen else [()] * len(_NEAR)
