@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.loadkit.server import distribute
+
 ITEMS = 20
 REQUESTS = 50
 PASSWORD = "kasane-bench-passphrase"
@@ -110,29 +112,6 @@ def _meeting(client: Any, people: Any, coordinator: dict[str, str]) -> str:
     return meeting
 
 
-def _distribute(client: Any, meeting: str, coordinator: dict[str, str]) -> float:
-    """Check the agenda, keep every open suspect, distribute; ms of the one check that settles."""
-    for _ in range(ITEMS * 10):
-        started = time.perf_counter()
-        check = client.get(f"/agenda/meetings/{meeting}/distribution", headers=coordinator)
-        elapsed = (time.perf_counter() - started) * 1000
-        fields = [f for i in check.json()["items"] for f in i["fields"] if f["suspects"]]
-        if not fields:
-            response = client.post(f"/agenda/meetings/{meeting}/distribute", headers=coordinator)
-            assert response.status_code == 200, response.text
-            return elapsed
-        f = fields[0]
-        start, end, _reason = f["suspects"][0]
-        path = (
-            f"/agenda/cases/{f['record_id']}/tax-marks"
-            if f["record"] == "case"
-            else f"/agenda/meetings/{meeting}/items/{f['record_id']}/tax-marks"
-        )
-        body = {"field": f["field"], "action": "keep", "start": start, "end": end}
-        assert client.post(path, json=body, headers=coordinator).status_code == 200
-    raise AssertionError("the distribution check did not settle")
-
-
 def run() -> dict[str, Any]:
     """p50/p95 of the member's agenda view (20 items) and of /agenda/healthz, and their ratio."""
     with tempfile.TemporaryDirectory() as folder:
@@ -140,7 +119,7 @@ def run() -> dict[str, Any]:
         with client, service_http:
             coordinator = _token(client, "demo-coordinator")
             meeting = _meeting(client, people, coordinator)
-            check_ms = _distribute(client, meeting, coordinator)
+            check_ms = distribute(client, meeting, coordinator)
             member = _token(client, "demo-member-1")
             view = lambda: client.get(f"/agenda/meetings/{meeting}/agenda", headers=member)  # noqa: E731
             plain = lambda: client.get("/agenda/healthz")  # noqa: E731

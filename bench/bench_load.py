@@ -25,6 +25,7 @@ from typing import Any
 from bench.loadkit.server import (
     COORDINATOR,
     MEMBERS,
+    check_member_sees_every_item,
     close_suite,
     databases,
     open_suite,
@@ -118,6 +119,7 @@ def _backend(backend: str, server_url: str | None, seconds: float) -> dict[str, 
         data.cases = SIZES[0]
         with running_server(data_dir, env) as base:
             member = sign_in(base, MEMBERS[0])
+            check_member_sees_every_item(base, member, data.meeting_id)
             view = time_requests(base, member, f"/agenda/meetings/{data.meeting_id}/agenda", 30)
             health = time_requests(base, member, "/agenda/healthz", 30)
             figures["view_vs_healthz"] = {

@@ -112,7 +112,9 @@ def seed_base(suite: Any, *, active_cases: int = 30) -> Dataset:
         token = client.post(
             "/identity/session", json={"login": COORDINATOR, "password": PASSWORD}
         ).json()["access_token"]
-        meeting = _meeting(client, people, {"Authorization": f"Bearer {token}"})
+        coordinator = {"Authorization": f"Bearer {token}"}
+        meeting = _meeting(client, people, coordinator)
+        distribute(client, meeting, coordinator)  # members see items only once distributed
         seed_minutes(client, people, meeting, password=PASSWORD)
     finally:
         client.close()
@@ -157,6 +159,40 @@ def _meeting(client: Any, people: Any, headers: dict[str, str]) -> str:
         }
         _ok(client.post(f"/agenda/meetings/{meeting}/items", json=item, headers=headers))
     return meeting
+
+
+def distribute(client: Any, meeting: str, coordinator: dict[str, str]) -> float:
+    """Check the agenda, keep every open suspect, distribute; ms of the one check that settles."""
+    for _ in range(ITEMS * 10):
+        started = time.perf_counter()
+        check = client.get(f"/agenda/meetings/{meeting}/distribution", headers=coordinator)
+        elapsed = (time.perf_counter() - started) * 1000
+        fields = [f for i in _ok(check)["items"] for f in i["fields"] if f["suspects"]]
+        if not fields:
+            _ok(client.post(f"/agenda/meetings/{meeting}/distribute", headers=coordinator))
+            return elapsed
+        f = fields[0]
+        start, end, _reason = f["suspects"][0]
+        path = (
+            f"/agenda/cases/{f['record_id']}/tax-marks"
+            if f["record"] == "case"
+            else f"/agenda/meetings/{meeting}/items/{f['record_id']}/tax-marks"
+        )
+        body = {"field": f["field"], "action": "keep", "start": start, "end": end}
+        _ok(client.post(path, json=body, headers=coordinator))
+    raise RuntimeError("the distribution check did not settle")
+
+
+def check_member_sees_every_item(base: str, token: str, meeting: str) -> None:
+    """Refuse to measure a view that is not the full one (a meeting not distributed is empty)."""
+    response = httpx.get(
+        f"{base}/agenda/meetings/{meeting}/agenda",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
+    items = response.json().get("items", []) if response.status_code == 200 else []
+    if len(items) != ITEMS:
+        raise RuntimeError(f"the member's view shows {len(items)} of {ITEMS} items")
 
 
 def _ok(response: httpx.Response) -> Any:

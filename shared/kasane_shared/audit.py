@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from sqlalchemy import JSON, Integer, String, func, select, text
+from sqlalchemy import JSON, Integer, String, event, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kasane_shared.db import write_lock
@@ -143,17 +143,39 @@ class Recorder:
         outcome: str = "ok",
         **details: Any,
     ) -> None:
-        """Append an event (ids and codes only, never content)."""
-        append(
-            session,
-            self.model,
-            action=action,
-            actor_id=actor_id,
-            target_type=target_type,
-            target_id=target_id,
-            outcome=outcome,
-            details=details,
-        )
+        """Record an event (ids and codes only, never content), appended when the unit commits."""
+        entry = {
+            "action": action,
+            "actor_id": actor_id,
+            "target_type": target_type,
+            "target_id": target_id,
+            "outcome": outcome,
+            "details": details,
+        }
+        session.connection()  # begun now, so that a rollback before the commit forgets it
+        session.info.setdefault(_PENDING, []).append((self.model, entry))
+
+
+# Entries recorded in a unit of work wait here until it commits. Appending takes the chain's
+# lock (on SQLite the database's write lock), so a view that only reads would otherwise hold
+# every other writer off from its audit line until its response had been built and its
+# session closed, across thread hops that stretch under load; appended at commit, the lock
+# is held for the append and the commit alone. A rollback forgets them with the rest.
+_PENDING = "kasane_audit_pending"
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending(session: Session) -> None:
+    for model, entry in session.info.pop(_PENDING, []):
+        append(session, model, **entry)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, previous: Any) -> None:
+    # Every rollback of the unit (even one that found nothing to roll back in the database);
+    # services take no savepoints, so a rollback always ends the unit's own transaction.
+    if previous.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ switch is skipped and SQLite upgrades the transaction in place.
 
 from __future__ import annotations
 
+import sqlite3
 from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 _MODE = "kasane_sqlite_mode"
 _SAVEPOINTS = "kasane_sqlite_savepoints"
@@ -67,7 +69,12 @@ def upgrade(conn: Connection) -> None:
     assert raw is not None
     raw.execute("COMMIT")  # ends the read snapshot only: nothing was written yet
     conn.info[_MODE] = None  # if BEGIN IMMEDIATE times out, no transaction is open
-    raw.execute("BEGIN IMMEDIATE")
+    try:
+        raw.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        # Raised by the driver outside SQLAlchemy: wrap it as SQLAlchemy would, so that a
+        # lock wait that ran out is seen as contention (retried, then 503), never a 500.
+        raise OperationalError("BEGIN IMMEDIATE", None, error) from error
     conn.info[_MODE] = _WRITE
 
 

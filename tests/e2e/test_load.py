@@ -10,8 +10,16 @@ from __future__ import annotations
 
 import os
 
-from bench.loadkit.server import close_suite, databases, open_suite, running_server, seed_base
-from bench.loadkit.traffic import run_load
+from bench.loadkit.server import (
+    MEMBERS,
+    check_member_sees_every_item,
+    close_suite,
+    databases,
+    open_suite,
+    running_server,
+    seed_base,
+)
+from bench.loadkit.traffic import run_load, sign_in
 
 CLIENTS, SECONDS = 32, 15
 
@@ -25,6 +33,7 @@ def test_32_clients_for_15_seconds(tmp_path):
         finally:
             close_suite(suite)
         with running_server(tmp_path, env) as base:
+            check_member_sees_every_item(base, sign_in(base, MEMBERS[0]), data.meeting_id)
             outcome = run_load(base, data, CLIENTS, SECONDS)
     summary = outcome.summary()
     # No failures: the only 5xx allowed is the overload answer (503 with Retry-After; how

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from identity.base import AuditEntry
 from kasane_shared import audit
@@ -163,3 +163,28 @@ def test_appending_without_keys_is_refused(dbs):
     with pytest.raises(Exception) as err, db.session() as session:
         audit.append(session, AuditEntry, action="x", actor_id=None)
     assert getattr(err.value, "code", "") == "integrity_keys_unavailable"
+
+
+def test_recorded_entries_are_appended_at_commit_and_forgotten_on_rollback(tmp_path):
+    from kasane_shared import sqlite_tx
+    from kasane_shared.db import Database, make_engine
+
+    db = Database(make_engine(f"sqlite:///{tmp_path / 'a.db'}"))
+    AuditEntry.__table__.create(db.bind)
+    db.keys = ServiceKeys.fixed("identity", KEYS)
+    record = audit.Recorder(AuditEntry)
+    with db.session() as session:
+        record(session, "test.view", "m1", "thing", "1")
+        # Recorded, not appended yet: a unit that only read holds no write lock until commit.
+        assert not sqlite_tx.is_write_mode(session.connection())
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+    with pytest.raises(RuntimeError), db.session() as session:
+        record(session, "test.view", "m2", "thing", "2")
+        raise RuntimeError("the unit fails: its entries go with it")
+    with db.session() as session:
+        record(session, "test.view", "m3", "thing", "3")
+        session.rollback()  # rolled back, then the unit goes on and commits
+    with db.session() as session:
+        rows = session.scalars(select(AuditEntry).order_by(AuditEntry.seq)).all()
+    assert [r.actor_id for r in rows] == ["m1"]
+    db.dispose()

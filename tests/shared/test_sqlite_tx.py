@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from kasane_shared import sqlite_tx
 from kasane_shared.db import Database, make_engine, write_lock
@@ -62,7 +64,18 @@ def test_a_write_waits_for_the_lock_instead_of_failing(two_dbs: tuple[Database, 
         assert session.execute(text("SELECT count(*) FROM t")).scalar() == 2
 
 
-def test_a_lock_held_past_the_busy_timeout_is_a_retryable_503(tmp_path: Path) -> None:
+def _insert(session: Session) -> None:
+    session.execute(text("INSERT INTO t DEFAULT VALUES"))
+
+
+@pytest.mark.parametrize(
+    "take_lock",
+    [_insert, write_lock],  # a write statement, or the explicit lock the audit chain takes
+    ids=["by-a-write", "by-write-lock"],
+)
+def test_a_lock_held_past_the_busy_timeout_is_a_retryable_503(
+    tmp_path: Path, take_lock: Callable[[Session], None]
+) -> None:
     url = f"sqlite:///{tmp_path / 'y.db'}"
     holder, waiter = Database(make_engine(url)), Database(make_engine(url, busy_timeout_ms=200))
     with holder.session() as session:
@@ -71,7 +84,7 @@ def test_a_lock_held_past_the_busy_timeout_is_a_retryable_503(tmp_path: Path) ->
         held.execute(text("INSERT INTO t DEFAULT VALUES"))
         with pytest.raises(KasaneError) as caught, waiter.session() as session:
             session.execute(text("SELECT count(*) FROM t"))
-            session.execute(text("INSERT INTO t DEFAULT VALUES"))
+            take_lock(session)
     assert caught.value.status == 503
     assert caught.value.headers and caught.value.headers["Retry-After"] == "1"
     with waiter.session() as session:
