@@ -65,7 +65,9 @@ def _backfills(suite) -> list[AuditEntry]:
     with suite.dbs["agenda"].session() as session:
         return list(
             session.scalars(
-                select(AuditEntry).where(AuditEntry.action == "agenda.entitlement_backfill")
+                select(AuditEntry)
+                .where(AuditEntry.action == "agenda.entitlement_backfill")
+                .order_by(AuditEntry.seq)
             )
         )
 

@@ -45,7 +45,11 @@ def _as_before_the_upgrade(suite, only: tuple[str, str] | None = None) -> None:
 
 def _runs(suite) -> list[AuditEntry]:
     with suite.dbs["agenda"].session() as session:
-        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == ACTION)))
+        return list(
+            session.scalars(
+                select(AuditEntry).where(AuditEntry.action == ACTION).order_by(AuditEntry.seq)
+            )
+        )
 
 
 def _sound(suite, record_id: str) -> bool:
