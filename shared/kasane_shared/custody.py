@@ -145,6 +145,25 @@ class IdentityClient(ServiceClient):
             )
         return keys
 
+    def unwrap_if_pledged(
+        self, token: str, wrapped: list[str], kind: str
+    ) -> tuple[bool, list[DataKey | None]]:
+        """``unwrap``, and in the same call whether the caller holds a valid pledge for ``kind``
+        now: identity opens nothing (every key ``None``) unless they do."""
+        keys: list[DataKey | None] = []
+        for start in range(0, len(wrapped), BATCH):
+            chunk = wrapped[start : start + BATCH]
+            body = self._call(
+                "POST", "/keys/unwrap", token, json={"wrapped": chunk, "pledge_kind": kind}
+            )
+            if not body.get("pledge_valid"):
+                return False, [None] * len(wrapped)
+            keys.extend(
+                DataKey(from_text(r["data_key"])) if r["data_key"] else None
+                for r in body["results"]
+            )
+        return True, keys
+
     def rewrap(self, token: str, items: list[tuple[str, str, str, Statement]]) -> list[Grant]:
         """Grant: (escrow_wrap, member_id, conference_kind, statement) → the member's own wrap.
 

@@ -73,6 +73,10 @@ class Disclosure:
             )
         return self._pledged[kind]
 
+    def learn(self, kind: str, pledged: bool) -> None:
+        """Identity's answer for ``kind`` given with another call (a view's gated unwrap)."""
+        self._pledged[kind] = may_see_content(pledged)
+
     def title(self, kind: str, title: str | None) -> str | None:
         """The meeting's title where the caller may read it, else the kind label."""
         return title if self.may_see_content(kind) else kind_label(kind)

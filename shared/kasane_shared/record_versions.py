@@ -23,7 +23,7 @@ service runs (README's threat model says so).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,11 +201,27 @@ def verify_version(session: Session, record: Any) -> None:
 
 def failed_check(session: Session, record: Any) -> str | None:
     """Which check a sealed record fails before it may be opened ("origin", then "version")."""
-    if not record.sealed_fields:
-        return None
-    if not origin_holds(session, record):
-        return "origin"
-    return None if check_version(session, record) else "version"
+    return failed_checks(session, [record]).get(record.id)
+
+
+def failed_checks(session: Session, records: Sequence[Any]) -> dict[str, str]:
+    """``failed_check`` for many records, the marks' head read once: {record id: check}."""
+    failed: dict[str, str] = {}
+    state: _State | None = None
+    book = _book(session)
+    for record in records:
+        if not record.sealed_fields:
+            continue
+        if not origin_holds(session, record):
+            failed[record.id] = "origin"
+            continue
+        if book is None:
+            continue
+        if state is None:  # one read of the head for the whole batch, as of this moment
+            state = book.current(session, _key(session))
+        if state.marks.get((record.__tablename__, record.id)) != record.seal_version:
+            failed[record.id] = "version"
+    return failed
 
 
 @dataclass
@@ -343,6 +359,7 @@ __all__ = [
     "VersionBook",
     "check_version",
     "failed_check",
+    "failed_checks",
     "mark_listed_records",
     "set_mark",
     "verify_version",

@@ -110,6 +110,8 @@ class Settings(BaseSettings):
     password_hash_wait_seconds: float = Field(default=5.0, gt=0, le=60)
     # Identity: parsed member private keys kept in memory (never on disk).
     private_key_cache_size: int = Field(default=1024, ge=0, le=1_000_000)
+    # Identity: data keys those private keys opened, by the exact wrap (memory only).
+    data_key_cache_size: int = Field(default=16384, ge=0, le=1_000_000)
 
     # Retention (each city's 文書管理規程 decides; these are defaults to change): a closed
     # case and everything about it is destroyed this many years after it was closed,

@@ -8,8 +8,12 @@ from sqlalchemy import select
 from identity.custody.keycache import PRIVATE_KEYS, PrivateKeyCache
 from identity.custody.models import MemberKey
 from identity.custody.rotation import rotate_kek
+from identity.base import AuditEntry
+from identity.pledges.models import Pledge
 from kasane_shared.crypto import (
     FileKeyProvider,
+    from_text,
+    to_text,
     generate_member_keypair,
     public_key_of,
     reseal_private_key,
@@ -101,3 +105,98 @@ def test_a_zero_sized_cache_keeps_nothing(tmp_path):
     cache = PrivateKeyCache(capacity=0)
     cache.get(kek, "a", 1, seal_private_key(kek, "a", 1, private))
     assert len(cache) == 0
+
+
+def _digests(owner):
+    return [d for d in list(PRIVATE_KEYS._data) if d[0] == owner]
+
+
+def test_a_remembered_data_key_answers_only_its_own_wrap_after_every_check(suite, people, identity):
+    m1 = people.members["demo-member-1"]
+    coordinator = token_for(suite.client, "demo-coordinator")
+    member = token_for(suite.client, "demo-member-1")
+    wrap = _wrap_for(identity, coordinator, m1)
+    first = identity.unwrap(member, [wrap])[0]
+    assert first is not None and len(_digests(m1)) == 1
+    assert identity.unwrap(member, [wrap])[0] == first and len(_digests(m1)) == 1
+    # Any other bytes are another wrap: opened (and refused) afresh, never from memory.
+    raw = bytearray(from_text(wrap))
+    raw[-5] ^= 0x01
+    assert identity.unwrap(member, [to_text(bytes(raw))]) == [None]
+    # Another member sending the remembered wrap is refused before memory is asked.
+    other = token_for(suite.client, "demo-member-2")
+    assert identity.unwrap(other, [wrap]) == [None]
+    # Without the pledge the remembered key is not handed out either.
+    with suite.dbs["identity"].session() as session:
+        pledge = session.scalar(
+            select(Pledge).where(Pledge.member_id == m1, Pledge.conference_kind == "shien")
+        )
+    revoked = suite.client.post(
+        f"/identity/members/{m1}/pledges/{pledge.id}/revoke", json={}, headers=auth(member)
+    )
+    assert revoked.status_code == 200
+    assert identity.unwrap(member, [wrap]) == [None]
+
+
+def test_departure_and_rotation_drop_the_data_keys(suite, people, identity):
+    m1, m2 = people.members["demo-member-1"], people.members["demo-member-2"]
+    coordinator = token_for(suite.client, "demo-coordinator")
+    for login, owner in (("demo-member-1", m1), ("demo-member-2", m2)):
+        assert identity.unwrap(
+            token_for(suite.client, login), [_wrap_for(identity, coordinator, owner)]
+        ) != [None]
+    assert _digests(m1) and _digests(m2)
+    suite.client.patch(
+        f"/identity/members/{m1}",
+        json={"active": False},
+        headers=auth(token_for(suite.client, "demo-admin")),
+    )
+    assert not _digests(m1) and _digests(m2)
+    with suite.dbs["identity"].session() as session:
+        rotate_kek(session, suite.suite.identity.state.kek, None)
+    assert PRIVATE_KEYS.data_keys() == 0
+
+
+def test_data_keys_are_bounded_and_a_zero_size_keeps_none():
+    cache = PrivateKeyCache(capacity=4, data_capacity=2)
+    for n in range(3):
+        cache.keep_data_key("a", 1, b"s" * 32, bytes([n]) * 32, bytes([n]) * 32)
+    assert cache.data_keys() == 2 and cache.data_key("a", 1, b"s" * 32, bytes([0]) * 32) is None
+    assert cache.data_key("a", 1, b"s" * 32, bytes([2]) * 32) == bytes([2]) * 32
+    # The same wrap under other sealed bytes (another key) is not an answer.
+    assert cache.data_key("a", 1, b"t" * 32, bytes([2]) * 32) is None
+    off = PrivateKeyCache(data_capacity=0)
+    off.keep_data_key("a", 1, b"s" * 32, b"w" * 32, b"k" * 32)
+    assert off.data_keys() == 0
+
+
+def test_unwrap_with_the_pledge_asked_opens_nothing_without_it(suite, people, identity):
+    m1, m4 = people.members["demo-member-1"], people.members["demo-member-4"]
+    coordinator = token_for(suite.client, "demo-coordinator")
+    # demo-member-4 holds no pledge: identity opens nothing and says so, audited as refused.
+    wrap4 = _wrap_for(identity, coordinator, m4)
+    member4 = token_for(suite.client, "demo-member-4")
+    assert identity.unwrap_if_pledged(member4, [wrap4, wrap4], "shien") == (False, [None, None])
+    body = suite.client.post(
+        "/identity/keys/unwrap",
+        json={"wrapped": [wrap4], "pledge_kind": "shien"},
+        headers=auth(member4),
+    ).json()
+    assert body == {"results": [{"data_key": None, "error": "no_pledge"}], "pledge_valid": False}
+    with suite.dbs["identity"].session() as session:
+        last = session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.action == "key.unwrap", AuditEntry.actor_id == m4)
+            .order_by(AuditEntry.seq.desc())
+        ).first()
+    assert last.outcome == "refused" and last.details["refused"] == {"no_pledge": 1}
+    # With the pledge: the keys, and each wrap still checked on its own (another's refused).
+    member1 = token_for(suite.client, "demo-member-1")
+    pledged, keys = identity.unwrap_if_pledged(
+        member1, [_wrap_for(identity, coordinator, m1), wrap4], "shien"
+    )
+    assert pledged is True and keys[0] is not None and keys[1] is None
+    plain = suite.client.post(
+        "/identity/keys/unwrap", json={"wrapped": [wrap4]}, headers=auth(member1)
+    ).json()
+    assert plain["pledge_valid"] is None

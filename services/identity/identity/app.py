@@ -102,6 +102,7 @@ def create_app(
     )
     app.state.settings, app.state.db, app.state.kek = settings, db, kek
     PRIVATE_KEYS.capacity = settings.private_key_cache_size
+    PRIVATE_KEYS.data_capacity = settings.data_key_cache_size
     HASHES.configure(settings.password_hash_concurrency, settings.password_hash_wait_seconds)
     # Sign-ins wait for an Argon2id place before they take a place among identity's requests.
     app.add_middleware(

@@ -1,7 +1,7 @@
 """Kasane field encryption and key custody: storage-agnostic, bytes in and bytes out.
 
 - Envelope: `new_data_key`, `Binding`, `seal_field`/`open_field`, `wrap_data_key`/
-  `unwrap_data_key`, `parse_wrap_header` (see `envelope` for the formats).
+  `unwrap_data_key`, `parse_wrap_header`/`parse_wrap` (see `envelope` for the formats).
 - Member keys: `generate_member_keypair`, `seal_private_key`/`open_private_key`,
   `encode_public_key`/`decode_public_key` (see `members`).
 - KEK providers: `KeyProvider`, `FileKeyProvider`, `Pkcs11KeyProvider`, `reseal` (see `kek`).
@@ -16,10 +16,12 @@ from .encoding import from_text, to_text
 from .envelope import (
     Binding,
     DataKey,
+    ParsedWrap,
     Recipient,
     WrapHeader,
     new_data_key,
     open_field,
+    parse_wrap,
     parse_wrap_header,
     seal_field,
     seal_field_bytes,
@@ -65,6 +67,7 @@ __all__ = [
     "Binding",
     "CryptoError",
     "DataKey",
+    "ParsedWrap",
     "FileKeyProvider",
     "KeyFileError",
     "KeyProvider",
@@ -83,6 +86,7 @@ __all__ = [
     "new_data_key",
     "open_field",
     "open_private_key",
+    "parse_wrap",
     "parse_wrap_header",
     "public_key_of",
     "reseal",

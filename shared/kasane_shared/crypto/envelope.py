@@ -84,16 +84,22 @@ class Binding:
 class DataKey:
     """A random 256-bit data key for one (record, audience class); never printed."""
 
-    __slots__ = ("_key", "_aead", "_commitments")
+    __slots__ = ("_key", "_field_aead", "_commitments")
 
     def __init__(self, key: bytes) -> None:
         if not isinstance(key, (bytes, bytearray)) or len(key) != DATA_KEY_BYTES:
             raise CryptoError("invalid_argument", "data key must be 32 bytes")
         self._key = bytes(key)
-        # Fields use a derived key so the data key itself only ever feeds HKDF.
-        field_key = _hkdf(self._key, _FIELD_KEY_SALT, b"")
-        self._aead = AESGCM(field_key)
+        self._field_aead: AESGCM | None = None
         self._commitments: dict[bytes, bytes] = {}
+
+    @property
+    def _aead(self) -> AESGCM:
+        # Made on first use (identity only checks a commitment and hands the key on).
+        # Fields use a derived key so the data key itself only ever feeds HKDF.
+        if self._field_aead is None:
+            self._field_aead = AESGCM(_hkdf(self._key, _FIELD_KEY_SALT, b""))
+        return self._field_aead
 
     def to_bytes(self) -> bytes:
         """Raw key bytes (for handing back from identity's key-custody endpoint)."""
@@ -246,6 +252,20 @@ def wrap_data_key(data_key: DataKey, binding: Binding, recipient: Recipient) -> 
     return to_text(prefix + sealed)
 
 
+@dataclass(frozen=True)
+class ParsedWrap:
+    """A wrap read once: its (not yet authenticated) header, the HPKE info prefix, the output."""
+
+    header: WrapHeader
+    prefix: bytes = field(repr=False)
+    sealed: bytes = field(repr=False)
+
+
+def parse_wrap(wrapped: str | bytes) -> ParsedWrap:
+    """Read a wrap once, to check its header and then unwrap it without parsing it again."""
+    return ParsedWrap(*_parse_wrap(wrapped))
+
+
 def _parse_wrap(wrapped: str | bytes) -> tuple[WrapHeader, bytes, bytes]:
     raw = as_bytes(wrapped)
     reader = Reader(raw)
@@ -279,14 +299,20 @@ def parse_wrap_header(wrapped: str | bytes) -> WrapHeader:
 
 
 def unwrap_data_key(
-    wrapped: str | bytes,
+    wrapped: str | bytes | ParsedWrap,
     binding: Binding,
     member_id: str,
     key_version: int,
     private_key: bytes | MemberPrivateKey,
 ) -> DataKey:
-    """Unwrap a data key for this member; raises CryptoError on any mismatch or tamper."""
-    header, prefix, sealed = _parse_wrap(wrapped)
+    """Unwrap a data key for this member; raises CryptoError on any mismatch or tamper.
+
+    ``wrapped`` may be a ``ParsedWrap`` (read once to authorize it): the same checks apply.
+    """
+    if isinstance(wrapped, ParsedWrap):
+        header, prefix, sealed = wrapped.header, wrapped.prefix, wrapped.sealed
+    else:
+        header, prefix, sealed = _parse_wrap(wrapped)
     if header.member_id != member_id or header.key_version != key_version:
         raise CryptoError("recipient_mismatch")
     if header.binding != binding:

@@ -32,8 +32,15 @@ from kasane_shared.text_check import unresolved_suspects
 DRAFT, DISTRIBUTED, CHANGED = "draft", "distributed", "changed"
 
 
-def current_item_ids(session: Session, meeting: Meeting, items: list[AgendaItem]) -> set[str]:
-    """Items members may read: distributed, and unchanged since (item and case texts)."""
+def current_item_ids(
+    session: Session,
+    meeting: Meeting,
+    items: list[AgendaItem],
+    cases: dict[str, Case] | None = None,
+) -> set[str]:
+    """Items members may read: distributed, and unchanged since (item and case texts).
+
+    ``cases``: the items' cases when the caller has read them already (by id)."""
     rows = {
         r.item_id: r
         for r in session.scalars(
@@ -41,9 +48,12 @@ def current_item_ids(session: Session, meeting: Meeting, items: list[AgendaItem]
         )
     }
     case_ids = {i.case_id for i in items}
-    revisions = dict(
-        session.execute(select(Case.id, Case.text_revision).where(Case.id.in_(case_ids))).all()
-    )
+    if cases is not None:
+        revisions = {c: cases[c].text_revision for c in case_ids if c in cases}
+    else:
+        revisions = dict(
+            session.execute(select(Case.id, Case.text_revision).where(Case.id.in_(case_ids))).all()
+        )
     return {
         i.id
         for i in items

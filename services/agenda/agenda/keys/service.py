@@ -20,24 +20,19 @@ from agenda.audit import record as audit
 from agenda.deps import Caller
 from agenda.integrity.origin import TARGET_KINDS
 from agenda.keys.models import Wrap
+from agenda.keys.opening import SERVICE, UNOPENED, Failures, Opened, open_batch, ref_of
 from agenda.keys.statements import rewrap_items
 from kasane_shared.auth.tokens import TokenClaims
 from kasane_shared.crypto import Recipient
 from kasane_shared.custody import IdentityClient
 from kasane_shared.disclosure import Disclosure
-from kasane_shared.errors import KasaneError
 from kasane_shared.grants import ConsentProof
 from kasane_shared.observability import metrics_for
 from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
-from kasane_shared.record_origin import tampered_record
-from kasane_shared.record_versions import failed_check
-from kasane_shared.sealing import RecordRef, apply_sealed, open_audience, seal_audience
+from kasane_shared.sealing import apply_sealed, seal_audience
 
-SERVICE = "agenda"
 KINDS = ("shien", "jusou")
 CONTENT, TAX = "content", "tax"
-# In ``_open``'s failures: the record failed its origin or version check, nothing was opened.
-UNOPENED = ("origin", "version")
 
 Holder = tuple[str, str, str]  # member id, conference kind, basis
 
@@ -111,11 +106,6 @@ class KeyContext:
         """Ask identity now what sealing will need, so no call happens inside the write lock."""
         self.escrow()
         self.public_keys(member_ids)
-
-
-def ref_of(record: Any) -> RecordRef:
-    """The sealing reference of an agenda record."""
-    return RecordRef(SERVICE, record.__tablename__, record.id)
 
 
 def record_wraps(session: Session, records: Sequence[Any], **where: Any) -> list[Wrap]:
@@ -255,9 +245,6 @@ def ensure_coordinator_access(
     grant(ctx, wanted)
 
 
-Opened = dict[tuple[str, str], dict[str, str]]  # (record id, audience) -> fields
-
-
 def open_records(
     ctx: KeyContext, records: Sequence[Any], audiences: Sequence[str], kinds: Sequence[str]
 ) -> Opened:
@@ -277,8 +264,14 @@ def open_each(
     Returns what opened and the ids of the records that failed; each failure is audited
     (``agenda.integrity_failure``, ids only; ``where`` adds e.g. the meeting id).
     """
-    failed: dict[str, tuple[Any, str]] = {}
+    failed: Failures = {}
     opened = _open(ctx, records, audiences, kinds, failed)
+    audit_failures(ctx, failed, **where)
+    return opened, set(failed)
+
+
+def audit_failures(ctx: KeyContext, failed: Failures, **where: Any) -> None:
+    """One ``agenda.integrity_failure`` entry per record set aside (ids only)."""
     for record_id, (rec, audience) in failed.items():
         # A record that failed its origin check was never opened: no audience to name.
         which = {"check": audience} if audience in UNOPENED else {"audience": audience}
@@ -292,7 +285,6 @@ def open_each(
             **which,
             **where,
         )
-    return opened, set(failed)
 
 
 def _open(
@@ -300,67 +292,16 @@ def _open(
     records: Sequence[Any],
     audiences: Sequence[str],
     kinds: Sequence[str],
-    failed: dict[str, tuple[Any, str]] | None,
+    failed: Failures | None,
 ) -> Opened:
-    by_id = {r.id: r for r in records}
-    # Origin and version first: a record agenda did not seal as stored, or an older version
-    # of one, is never sent to identity.
-    for rec in records:
-        check = failed_check(ctx.session, rec)
-        if check is not None:
-            if failed is None:
-                raise tampered_record(rec.__tablename__, rec.id, check)
-            failed.setdefault(rec.id, (rec, check))
-    wraps = [
-        w
-        for w in record_wraps(
-            ctx.session,
-            records,
-            member_id=ctx.caller.id,
-            audience=list(audiences),
-            conference_kind=list(kinds),
-        )
-        if w.seal_version == by_id[w.record_id].seal_version
-        and (failed is None or w.record_id not in failed)
-    ]
-    opened: Opened = {}
-    # One wrap per (record, audience) first; another kind's wrap only where that one failed
-    # (a coordinator holds one per kind): half the unwraps for lists over both kinds.
-    while wraps:
-        first: dict[tuple[str, str], Wrap] = {}
-        for wrap in wraps:
-            first.setdefault((wrap.record_id, wrap.audience), wrap)
-        chosen = list(first.values())
-        keys = ctx.identity.unwrap(ctx.caller.token, [w.wrapped for w in chosen])
-        for wrap, key in zip(chosen, keys, strict=True):
-            if key is None:
-                continue
-            rec = by_id[wrap.record_id]
-            try:
-                opened[(wrap.record_id, wrap.audience)] = open_audience(
-                    ref_of(rec),
-                    wrap.audience,
-                    rec.seal_version,
-                    key,
-                    (rec.sealed_fields or {}).get(wrap.audience, {}),
-                )
-            except KasaneError:
-                if failed is None:
-                    raise
-                failed.setdefault(rec.id, (rec, wrap.audience))
-        tried = {id(w) for w in chosen}
-        wraps = [
-            w
-            for w in wraps
-            if id(w) not in tried
-            and (w.record_id, w.audience) not in opened
-            and (failed is None or w.record_id not in failed)
-        ]
-    # One audience failing makes the whole record unreadable: nothing half-opened is shown.
-    for record_id in failed or {}:
-        for audience in audiences:
-            opened.pop((record_id, audience), None)
-    return opened
+    wraps = record_wraps(
+        ctx.session,
+        records,
+        member_id=ctx.caller.id,
+        audience=list(audiences),
+        conference_kind=list(kinds),
+    )
+    return open_batch(ctx, records, audiences, wraps, failed).opened
 
 
 def masked(text: str, overrides: dict[str, list[list[int]]] | None = None) -> str:

@@ -65,7 +65,7 @@ def sync_title(ctx: KeyContext, meeting: Meeting) -> None:
     grant(ctx, [(meeting, CONTENT, m, meeting.kind, "attendee") for m in sorted(invited - have)])
 
 
-def _grant_missing(ctx: KeyContext, meetings: Sequence[Meeting]) -> None:
+def grant_missing_titles(ctx: KeyContext, meetings: Sequence[Meeting]) -> None:
     """Coordinators get both audiences on first open; a pledged invitee missing a wrap gets it."""
     held = {
         (w.record_id, w.audience)
@@ -100,7 +100,7 @@ def open_titles(
     readable = [m for m in meetings if m.sealed_fields and ctx.disclosure().may_see_content(m.kind)]
     if not readable:
         return shown
-    _grant_missing(ctx, readable)
+    grant_missing_titles(ctx, readable)
     audiences = (CONTENT, TAX) if full else (CONTENT,)
     kinds = tuple(k for k in KINDS if any(m.kind == k for m in readable))
     opened, _ = open_each(ctx, readable, audiences, kinds)

@@ -22,14 +22,13 @@ from agenda.keys.service import (
     CONTENT,
     KeyContext,
     TAX,
-    ensure_coordinator_access,
+    audit_failures,
     full_title,
-    open_each,
     placeholder_if,
     record_wraps,
 )
 from agenda.meetings.changes import STATUS_LABELS, cancel_reasons
-from agenda.meetings.models import AgendaItem, Meeting
+from agenda.meetings.models import AgendaItem, Attendee, Meeting
 from agenda.meetings.service import (
     attendee,
     attendees_of,
@@ -40,6 +39,7 @@ from agenda.meetings.service import (
 from agenda.meetings.titles import open_title
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS
 from agenda.scheduling import render_invitation
+from agenda.view.keys import open_agenda
 from kasane_shared.db import utcnow
 from kasane_shared.disclosure import kind_label
 from kasane_shared.sealing import UNREADABLE_NOTICE, UNREADABLE_NOTICE_EN
@@ -57,15 +57,25 @@ def own_pledge_valid(ctx: KeyContext, kind: str) -> bool:
 
 
 def meeting_block(
-    ctx: KeyContext, meeting: Meeting, *, full: bool, invitees: bool | None = None
+    ctx: KeyContext,
+    meeting: Meeting,
+    *,
+    full: bool,
+    invitees: bool | None = None,
+    title: str | None = None,
 ) -> dict[str, Any]:
-    """Time and place always; the title only for readers with a pledge (a label otherwise)."""
+    """Time and place always; the title only for readers with a pledge (a label otherwise).
+
+    ``title``: the title as already opened for this reader (the agenda view opens it with
+    the items)."""
+    if title is None:
+        # Every reader of the agenda sees the title masked (no consent covers a meeting).
+        title = open_title(ctx, meeting, full=False) if full else kind_label(meeting.kind)
     block = {
         "id": meeting.id,
         "kind": meeting.kind,
         "kind_label": KIND_LABELS[meeting.kind],
-        # Every reader of the agenda sees the title masked (no consent covers a meeting).
-        "title": open_title(ctx, meeting, full=False) if full else kind_label(meeting.kind),
+        "title": title,
         "starts_at": local(meeting, meeting.starts_at).isoformat(),
         "ends_at": local(meeting, meeting.ends_at).isoformat(),
         "place": meeting.place,
@@ -94,26 +104,9 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     if meeting.status == "cancelled":
         return _cancelled_view(ctx, meeting)
     distributed = was_distributed(ctx.session, meeting)
-    if not own_pledge_valid(ctx, meeting.kind):
-        record(
-            ctx.session,
-            "agenda.view",
-            ctx.caller.id,
-            "meeting",
-            meeting.id,
-            pledge=False,
-            items=[],
-            opened=0,
-        )
-        return {
-            "meeting": meeting_block(ctx, meeting, full=False),
-            "items": [],
-            "notice": NOTICE,
-            "notice_en": NOTICE_EN,
-            "pledge_valid": False,
-            "distributed": distributed,
-        }
     if not distributed and not ctx.caller.is_coordinator:
+        if not own_pledge_valid(ctx, meeting.kind):
+            return _no_pledge_view(ctx, meeting, distributed)
         # Nothing was checked yet: the meeting as without a pledge, no case content.
         record(
             ctx.session,
@@ -134,34 +127,31 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
             "pledge_valid": True,
             "distributed": False,
         }
-    items = _my_items(ctx, meeting)
+    me = None if ctx.caller.is_coordinator else attendee(ctx.session, meeting.id, ctx.caller.id)
+    items = _my_items(ctx, meeting, me)
+    # Each case read once: its text revision decides what is current, its row what is shown.
+    cases = _cases(ctx, items)
     updating: list[AgendaItem] = []
     if not ctx.caller.is_coordinator:
-        current = current_item_ids(ctx.session, meeting, items)
+        current = current_item_ids(ctx.session, meeting, items, cases)
         updating = [i for i in items if i.id not in current]
         items = [i for i in items if i.id in current]
-    cases = _cases(ctx, items)
+        cases = {i.case_id: cases[i.case_id] for i in items if i.case_id in cases}
     # A case whose consent or invitations fail their MAC gets no grant and no content.
     broken: dict[str, TamperedRow] = {}
-    if ctx.caller.is_coordinator:
-        ensure_coordinator_access(ctx, [*cases.values(), *items], (meeting.kind,))
-    else:
-        _grant_if_pledged_since(ctx, meeting, cases, broken)
     # Looked up once for the whole view, not once per item.
     consents = access.active_consents(ctx.session, list(cases), broken)
+    # The pledge comes with the keys (one identity call) unless a grant must come first.
+    keys = open_agenda(ctx, meeting, cases, items, broken, _grant_if_pledged_since)
+    if not keys.pledged:
+        return _no_pledge_view(ctx, meeting, distributed)
     for error in broken.values():
         audit_tampering(ctx.session, error, ctx.caller.id, meeting_id=meeting.id)
-    records = [*cases.values(), *items]
+    audit_failures(ctx, keys.failed, meeting_id=meeting.id)
+    opened = keys.opened
     # A case or item that fails to open makes its items unreadable (audited), not the agenda.
-    opened, failed = open_each(
-        ctx,
-        [r for r in records if getattr(r, "case_id", r.id) not in broken],
-        (CONTENT, TAX),
-        (meeting.kind,),
-        meeting_id=meeting.id,
-    )
-    failed |= set(broken)
-    organization = _my_organization(ctx, meeting)
+    failed = (set(keys.failed) - {meeting.id}) | set(broken)
+    organization = me.organization_id if me is not None else ctx.caller.organization_id
     shown = [
         _unreadable(item, cases.get(item.case_id))
         if failed & {item.id, item.case_id}
@@ -186,9 +176,31 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     shown += [_updating(item) for item in updating]
     shown.sort(key=lambda s: s["order"])
     return {
-        "meeting": meeting_block(ctx, meeting, full=True),
+        "meeting": meeting_block(ctx, meeting, full=True, title=keys.title),
         "items": shown,
         "pledge_valid": True,
+        "distributed": distributed,
+    }
+
+
+def _no_pledge_view(ctx: KeyContext, meeting: Meeting, distributed: bool) -> dict[str, Any]:
+    """Time and place only, with the notice; audited as a view without a pledge."""
+    record(
+        ctx.session,
+        "agenda.view",
+        ctx.caller.id,
+        "meeting",
+        meeting.id,
+        pledge=False,
+        items=[],
+        opened=0,
+    )
+    return {
+        "meeting": meeting_block(ctx, meeting, full=False),
+        "items": [],
+        "notice": NOTICE,
+        "notice_en": NOTICE_EN,
+        "pledge_valid": False,
         "distributed": distributed,
     }
 
@@ -264,11 +276,10 @@ def _grant_if_pledged_since(
             broken[case.id] = error
 
 
-def _my_items(ctx: KeyContext, meeting: Meeting) -> list[AgendaItem]:
+def _my_items(ctx: KeyContext, meeting: Meeting, me: Attendee | None) -> list[AgendaItem]:
     items = items_of(ctx.session, meeting.id)
     if ctx.caller.is_coordinator:
         return items
-    me = attendee(ctx.session, meeting.id, ctx.caller.id)
     return [i for i in items if me is not None and access.attends_for(me, i.case_id)]
 
 
@@ -327,11 +338,6 @@ def _item(
         if item_tax is not None:
             base["briefing"] = item_tax["briefing"]
     return base
-
-
-def _my_organization(ctx: KeyContext, meeting: Meeting) -> str | None:
-    me = attendee(ctx.session, meeting.id, ctx.caller.id)
-    return me.organization_id if me is not None else ctx.caller.organization_id
 
 
 def invitation(ctx: KeyContext, meeting_id: str) -> bytes:

@@ -116,8 +116,14 @@ def escrow_key(service_name: str, session: SessionDep, _: CurrentMember) -> Publ
 def unwrap(
     data: UnwrapRequest, session: SessionDep, member: CurrentMember, kek: KekDep
 ) -> UnwrapResponse:
-    """Open data keys wrapped for the caller (own token, active, valid pledge for the kind)."""
-    return UnwrapResponse(results=service.unwrap_batch(session, kek, member, data.wrapped))
+    """Open data keys wrapped for the caller (own token, active, valid pledge for the kind).
+
+    With ``pledge_kind``, nothing is opened unless the caller holds a valid pledge for that
+    kind; ``pledge_valid`` says whether they do."""
+    pledged, results = service.unwrap_batch_if_pledged(
+        session, kek, member, data.wrapped, data.pledge_kind
+    )
+    return UnwrapResponse(results=results, pledge_valid=pledged)
 
 
 @router.post("/keys/rewrap", response_model=RewrapResponse)

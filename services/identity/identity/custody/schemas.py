@@ -28,6 +28,9 @@ class UnwrapRequest(BaseModel):
     wrapped: list[Annotated[str, Field(min_length=1, max_length=WRAP_MAX_CHARS)]] = Field(
         min_length=1, max_length=MAX_BATCH
     )
+    # Open only if the caller holds a valid pledge for this kind now (the answer comes back
+    # as ``pledge_valid``): a view asks its pledge and its keys in one call.
+    pledge_kind: Literal["shien", "jusou"] | None = None
 
 
 class UnwrapResult(BaseModel):
@@ -41,6 +44,7 @@ class UnwrapResponse(BaseModel):
     """Results in the order of the request."""
 
     results: list[UnwrapResult]
+    pledge_valid: bool | None = None
 
 
 class ConsentProofIn(BaseModel):

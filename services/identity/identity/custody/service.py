@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,30 +20,29 @@ from sqlalchemy.orm import Session
 from identity.audit import record
 from identity.custody.grants import check_statements, consent_allows
 from identity.custody.keycache import PRIVATE_KEYS
+from identity.custody.opener import Opener
 from identity.custody.models import MemberKey
 from identity.custody.schemas import RewrapItem, RewrapResult, UnwrapResult
 from identity.integrity.rows import key_pair_mismatch, verified, verify
 from identity.members.models import Member
-from identity.pledges.service import status as pledge_status
 from kasane_shared.crypto import (
     Binding,
     CryptoError,
     DataKey,
     KeyProvider,
-    MemberPrivateKey,
     Recipient,
     encode_public_key,
     decode_public_key,
     generate_member_keypair,
     open_private_key,
     public_key_of,
+    parse_wrap,
     parse_wrap_header,
     seal_private_key,
     to_text,
     unwrap_data_key,
     wrap_data_key,
 )
-from kasane_shared.crypto.encoding import as_bytes
 from kasane_shared.crypto.members import DEFAULT_SUITE
 from kasane_shared.db import utcnow
 from kasane_shared.observability import metrics_for
@@ -179,41 +177,6 @@ def destroy_keys(session: Session, owner_id: str, actor_id: str | None) -> int:
     return count
 
 
-@dataclass
-class _Opener:
-    """Opens private keys once per request and remembers pledge checks."""
-
-    session: Session
-    kek: KeyProvider
-    _keys: dict[tuple[str, int], MemberPrivateKey | None] = field(default_factory=dict)
-    _pledges: dict[tuple[str, str], bool] = field(default_factory=dict)
-
-    def private_key(self, owner_id: str, version: int) -> MemberPrivateKey | None:
-        if (owner_id, version) not in self._keys:
-            # The row is read (and verified) every time: a destroyed key is gone even if
-            # still cached, and a rewritten row is refused.
-            row = verified(
-                self.session,
-                self.session.scalar(
-                    select(MemberKey).where(
-                        MemberKey.owner_id == owner_id, MemberKey.version == version
-                    )
-                ),
-            )
-            sealed = None if row is None or row.destroyed_at else row.private_sealed
-            self._keys[(owner_id, version)] = (
-                None
-                if sealed is None
-                else PRIVATE_KEYS.get(self.kek, owner_id, version, as_bytes(sealed))
-            )
-        return self._keys[(owner_id, version)]
-
-    def has_pledge(self, member_id: str, kind: str) -> bool:
-        if (member_id, kind) not in self._pledges:
-            self._pledges[(member_id, kind)] = pledge_status(self.session, member_id, kind).valid
-        return self._pledges[(member_id, kind)]
-
-
 # A wrap's binding names a Kasane record: ids of this shape only, so whatever the audit log
 # copies from a (validated) wrap is short and plain, never caller-chosen text.
 _ID_SHAPE = re.compile(r"[a-z0-9_:-]{1,64}")
@@ -229,12 +192,13 @@ def _well_formed(binding: Binding) -> bool:
 
 
 def _unwrap_one(
-    opener: _Opener, member: Member, wrapped: str
+    opener: Opener, member: Member, wrapped: str
 ) -> tuple[DataKey | None, str | None, dict[str, Any]]:
     try:
-        header = parse_wrap_header(wrapped)
+        parsed = parse_wrap(wrapped)  # read once: checked here, then unwrapped as read
     except CryptoError as error:
         return None, error.code, {}
+    header = parsed.header
     if not _well_formed(header.binding):
         return None, "malformed", {}
     if header.member_id != member.id:
@@ -246,10 +210,13 @@ def _unwrap_one(
     private = opener.private_key(member.id, header.key_version)
     if private is None:
         return None, "key_destroyed", {}
-    try:
-        key = unwrap_data_key(wrapped, header.binding, member.id, header.key_version, private)
-    except CryptoError as error:
-        return None, error.code, {}
+    key = opener.remembered(member.id, header.key_version, wrapped)
+    if key is None:
+        try:
+            key = unwrap_data_key(parsed, header.binding, member.id, header.key_version, private)
+        except CryptoError as error:
+            return None, error.code, {}
+        opener.remember(member.id, header.key_version, wrapped, key)
     # Only now is the header authenticated (HPKE info covers it): name the record.
     where = {
         "service": header.binding.service,
@@ -261,11 +228,31 @@ def _unwrap_one(
     return key, None, where
 
 
+def unwrap_batch_if_pledged(
+    session: Session, kek: KeyProvider, member: Member, wrapped: list[str], kind: str | None
+) -> tuple[bool | None, list[UnwrapResult]]:
+    """``unwrap_batch``; with ``kind``, only if the member holds a valid pledge for it now.
+
+    Without that pledge nothing is parsed or opened: every wrap is refused ``no_pledge``
+    (audited as refused, counted, none of the wraps' text copied)."""
+    if kind is None:
+        return None, unwrap_batch(session, kek, member, wrapped)
+    opener = Opener(session, kek)
+    if not opener.has_pledge(member.id, kind):
+        _account(session, member, [], {"no_pledge": len(wrapped)})
+        return False, [UnwrapResult(error="no_pledge") for _ in wrapped]
+    return True, unwrap_batch(session, kek, member, wrapped, opener)
+
+
 def unwrap_batch(
-    session: Session, kek: KeyProvider, member: Member, wrapped: list[str]
+    session: Session,
+    kek: KeyProvider,
+    member: Member,
+    wrapped: list[str],
+    opener: Opener | None = None,
 ) -> list[UnwrapResult]:
     """Open each wrap the member is entitled to; refuse (and audit) the rest."""
-    opener = _Opener(session, kek)
+    opener = opener or Opener(session, kek)
     results, opened = [], []
     refused: dict[str, int] = {}
     for item in wrapped:
@@ -276,6 +263,14 @@ def unwrap_batch(
             reason = error or "refused"
             refused[reason] = refused.get(reason, 0) + 1
         results.append(UnwrapResult(data_key=to_text(key.to_bytes()) if key else None, error=error))
+    _account(session, member, opened, refused)
+    return results
+
+
+def _account(
+    session: Session, member: Member, opened: list[dict[str, Any]], refused: dict[str, int]
+) -> None:
+    """Count an unwrap batch and audit it: one entry naming what opened, refusals by reason."""
     unwraps = metrics_for("identity").unwraps
     unwraps.labels("opened").inc(len(opened))
     unwraps.labels("refused").inc(sum(refused.values()))
@@ -293,10 +288,9 @@ def unwrap_batch(
         opened_count=len(opened),
         refused=refused,
     )
-    return results
 
 
-def _rewrap_one(opener: _Opener, caller: Member, item: RewrapItem) -> RewrapResult:
+def _rewrap_one(opener: Opener, caller: Member, item: RewrapItem) -> RewrapResult:
     try:
         header = parse_wrap_header(item.escrow_wrap)
     except CryptoError as error:
@@ -344,7 +338,7 @@ def rewrap_batch(
     Every statement is checked before any grant: one that fails refuses the batch (409).
     """
     check_statements(session, kek, caller.id, items)
-    opener = _Opener(session, kek)
+    opener = Opener(session, kek)
     results = []
     for item in items:
         result = _rewrap_one(opener, caller, item)
