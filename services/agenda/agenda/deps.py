@@ -15,12 +15,13 @@ from kasane_shared.custody import IdentityClient
 require_coordinator = require_caller_role("coordinator")
 
 
-def get_identity(request: Request) -> IdentityClient:
+# Reads app state only: async, so it runs on the event loop without a thread hop.
+async def get_identity(request: Request) -> IdentityClient:
     """The identity client (HTTP in both modes)."""
     return request.app.state.identity
 
 
-def get_minutes(request: Request) -> MinutesClient:
+async def get_minutes(request: Request) -> MinutesClient:
     """The minutes client (HTTP in both modes)."""
     return request.app.state.minutes
 

@@ -22,12 +22,13 @@ from kasane_shared.errors import forbidden
 from kasane_shared.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+# Reads app state only: async, so it runs on the event loop without a thread hop.
+async def get_settings(request: Request) -> Settings:
     """The app's settings."""
     return request.app.state.settings
 
 
-def get_kek(request: Request) -> Any:
+async def get_kek(request: Request) -> Any:
     """The deployment's key-encryption-key provider."""
     return request.app.state.kek
 

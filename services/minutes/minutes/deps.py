@@ -11,17 +11,18 @@ from kasane_shared.settings import Settings
 from minutes.agenda_client import AgendaClient
 
 
-def get_identity(request: Request) -> IdentityClient:
+# Reads app state only: async, so it runs on the event loop without a thread hop.
+async def get_identity(request: Request) -> IdentityClient:
     """Identity, reached over HTTP."""
     return request.app.state.identity
 
 
-def get_agenda(request: Request) -> AgendaClient:
+async def get_agenda(request: Request) -> AgendaClient:
     """Agenda, reached over HTTP."""
     return request.app.state.agenda
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The process's settings (the city's choices among them)."""
     return request.app.state.settings
 

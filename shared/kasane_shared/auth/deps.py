@@ -119,7 +119,8 @@ class Caller:
         return self.claims.has_role("coordinator")
 
 
-def get_caller(request: Request, claims: LiveClaims) -> Caller:
+# Reads app state only: async, so it runs on the event loop without a thread hop.
+async def get_caller(request: Request, claims: LiveClaims) -> Caller:
     """The verified caller, whose session is still open, with their raw token."""
     return Caller(claims, request.state.bearer_token)
 
