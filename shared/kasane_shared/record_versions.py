@@ -184,18 +184,32 @@ def _key(session: Session) -> bytes:
     return service_keys(session).key("rows")  # type: ignore[no-any-return]
 
 
+class Marks:
+    """The marks read once for many checks of one request (the head read at the first)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._state: _State | None = None
+
+    def holds(self, record: Any) -> bool:
+        """Whether the record's seal version is its mark (a record without content passes)."""
+        book = _book(self.session)
+        if book is None or not record.sealed_fields:
+            return True
+        if self._state is None:
+            self._state = book.current(self.session, _key(self.session))
+        return self._state.marks.get((record.__tablename__, record.id)) == record.seal_version
+
+
 def check_version(session: Session, record: Any) -> bool:
     """Whether the record's seal version is its mark (a record without content passes)."""
-    book = _book(session)
-    if book is None or not record.sealed_fields:
-        return True
-    state = book.current(session, _key(session))
-    return state.marks.get((record.__tablename__, record.id)) == record.seal_version
+    return Marks(session).holds(record)
 
 
-def verify_version(session: Session, record: Any) -> None:
-    """Refuse (``TamperedRecord``) a record that is not at its newest version."""
-    if not check_version(session, record):
+def verify_version(session: Session, record: Any, marks: Marks | None = None) -> None:
+    """Refuse (``TamperedRecord``) a record that is not at its newest version (``marks``: as
+    read once for this request)."""
+    if not (marks or Marks(session)).holds(record):
         raise tampered_record(record.__tablename__, record.id, "version")
 
 
@@ -207,19 +221,13 @@ def failed_check(session: Session, record: Any) -> str | None:
 def failed_checks(session: Session, records: Sequence[Any]) -> dict[str, str]:
     """``failed_check`` for many records, the marks' head read once: {record id: check}."""
     failed: dict[str, str] = {}
-    state: _State | None = None
-    book = _book(session)
+    marks = Marks(session)  # one read of the head for the whole batch, as of this moment
     for record in records:
         if not record.sealed_fields:
             continue
         if not origin_holds(session, record):
             failed[record.id] = "origin"
-            continue
-        if book is None:
-            continue
-        if state is None:  # one read of the head for the whole batch, as of this moment
-            state = book.current(session, _key(session))
-        if state.marks.get((record.__tablename__, record.id)) != record.seal_version:
+        elif not marks.holds(record):
             failed[record.id] = "version"
     return failed
 
@@ -352,6 +360,7 @@ def _drop(session: Session) -> None:
 
 __all__ = [
     "MODULUS",
+    "Marks",
     "head_mac",
     "mark_value",
     "RecordVersionHeadMixin",

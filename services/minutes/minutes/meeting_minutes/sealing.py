@@ -21,7 +21,7 @@ from kasane_shared.custody import IdentityClient
 from kasane_shared.grants import ConsentProof, Grantee, grants_key, make_statement
 from kasane_shared.observability import metrics_for
 from kasane_shared.record_origin import verify_origin
-from kasane_shared.record_versions import verify_version
+from kasane_shared.record_versions import Marks, verify_version
 from kasane_shared.redaction import TAX_PLACEHOLDER, apply_overrides, find_tax_spans, mask
 from kasane_shared.sealing import (
     RecordRef,
@@ -138,6 +138,7 @@ class Opened:
     keys: dict[tuple[str, str, str], DataKey] = field(default_factory=dict)
     reader: str | None = None
     session: Session | None = None
+    marks: Marks | None = field(default=None, repr=False)
 
     def open(self, table: str, record: Any, audience: str) -> dict[str, str] | None:
         """The record's fields of one audience, if this reader holds its key.
@@ -153,7 +154,9 @@ class Opened:
             return None
         if self.session is not None:
             verify_origin(self.session, record)
-            verify_version(self.session, record)
+            if self.marks is None:  # the marks' head read once for this reader's request
+                self.marks = Marks(self.session)
+            verify_version(self.session, record, self.marks)
         fields = open_audience(
             ref(table, record.id), audience, record.seal_version, key, ciphertexts
         )
