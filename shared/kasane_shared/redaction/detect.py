@@ -1,9 +1,13 @@
-"""The redactor: hand rules and the learned tagger together, masks and suspects.
+"""The redactor: the learned tagger's masks, checked by the hand rules, and suspects.
 
-The two are joined by union: a span either finds is masked. The rules are precise on the
-forms they know (tax offices, ledgers, fixed phrases); the tagger generalizes to wording
-they never saw. Whatever else looks like tax data but is left clear is a suspect, for a
-person to decide before anything is distributed.
+The tagger finds the spans. A span of the hand rules is masked too where the tagger also
+gives it a fair chance (a token from RULE_AGREEMENT up): on 2,520 lines by seven writers held
+out from training, masking every rule span flagged 0.037 more negative lines, while the
+rules' spans the tagger doubts are the forms they know best (「住民税と家賃を滞納」). Then the
+rules take away the spans they are sure are not tax data (a clause about another creditor,
+tax in general, a tax office that only attends) and give the person a fact is about back to
+the sentence. Whatever else looks like tax data but is left clear is a suspect, for a person
+to decide before anything is distributed.
 """
 
 from __future__ import annotations
@@ -15,7 +19,10 @@ from dataclasses import dataclass
 
 from .rules import find_rule_spans
 from .spans import TAX_PLACEHOLDER, Span, mask, normalize
-from .tagger import find_tagger_spans
+from .tagger import spans_and_doubts
+
+# A rule span is masked when the tagger scores one of its tokens at least this high.
+RULE_AGREEMENT = 0.1
 
 
 @dataclass(frozen=True)
@@ -96,10 +103,14 @@ def _without_subject(text: str, span: Span) -> Span:
 
 
 def find_tax_spans(text: str) -> list[Span]:
-    """Tax spans of text (rules and tagger): sorted, non-overlapping, code-point offsets."""
+    """Tax spans of text (the tagger's, and the rules' it agrees with, as the rules check
+    them): sorted, non-overlapping, code-point offsets."""
     if not text:
         return []
-    found = [*find_rule_spans(text), *find_tagger_spans(text)]
+    found, doubts = spans_and_doubts(text, RULE_AGREEMENT)
+    found += [
+        sp for sp in find_rule_spans(text) if any(s < sp.end and sp.start < e for s, e in doubts)
+    ]
     clauses, sentences = _Edges(text, _CLAUSE_EDGE), _Edges(text, _SENTENCE_EDGE)
     kept = normalize([sp for sp in found if not _sure_not_tax(text, sp, clauses, sentences)])
     return [_without_subject(text, sp) for sp in kept]

@@ -27,7 +27,9 @@ _MAX_UNIT = 2000
 TRIGGER_RE = re.compile(
     r"税|稅|納|課|督促|催告|差し?押|差押|押さえ|公売|執行停止|申告|控除|還付|徴収|天引|"
     r"延滞|滞|台帳|名寄|評価証明|所得証明|照会|臨戸|充当|口座振替|引き落とし|分割|"
-    r"ゼイ|ノウ|タイノウ|tax|zei",
+    r"ゼイ|ノウ|タイノウ|tax|zei|"
+    # Speech written in kana, as some writers transcribe it (「くるまの ぜいきん」).
+    r"ぜい|たいのう|みのう|ぶんのう|のうふ|とくそく|さしおさえ|しんこく|かぜい",
     re.IGNORECASE,
 )
 
@@ -46,6 +48,9 @@ _READINGS = [
     "ゼイキン", "ゼイ",
 ]  # fmt: skip
 _READING_STATUS = ["タイノウ", "ミノウ", "カンノウ", "ブンノウ", "ノウフ", "サシオサエ", "トクソク"]
+_KATA_TO_HIRA = str.maketrans({chr(k): chr(k - 0x60) for k in range(0x30A1, 0x30F7)})
+_READINGS += [r.translate(_KATA_TO_HIRA) for r in _READINGS]
+_READING_STATUS += [r.translate(_KATA_TO_HIRA) for r in _READING_STATUS]
 # Paying, owing and falling behind, as people say it; a fact only next to a tax cue.
 _PAYING = [
     "払", "納め", "納付", "引き落と", "引落", "落ち", "落と", "引かれ", "天引", "振込", "振替",

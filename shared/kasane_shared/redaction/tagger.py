@@ -194,13 +194,31 @@ def _runs(text: str, unit: list[tuple[Token, float]], flags: list[bool]) -> list
     return out
 
 
+# A sentence's last few kana after a mask: the ending that carries the status in speech
+# (「滞納してら」「来とるんやざ」「払ったがね」「払っとらんのだわ」), which Sudachi cuts into odd
+# pieces. Connectives and report endings stay outside, so the sentence still reads.
+_ENDING_RE = re.compile(r"[ぁ-ゖー]{1,3}(?=[」』）)。．！？!?、，,\n]|$)")
+_NOT_ENDINGS = frozenset(
+    ("ため", "ので", "から", "けど", "けれど", "けども", "し", "のに", "ても", "でも", "とか",
+     "って", "です", "でした", "ですが", "ところ", "とのこと", "など", *"をがはもにでとのへや")
+)  # fmt: skip
+
+
+def _through_ending(text: str, span: Span) -> Span:
+    """The span carried over the spoken ending that closes its sentence, if one follows."""
+    m = _ENDING_RE.match(text, span.end)
+    if m is None or m.group() in _NOT_ENDINGS:
+        return span
+    return Span(span.start, m.end())
+
+
 def _masks(text: str, unit: list[tuple[Token, float]]) -> tuple[list[bool], list[Span]]:
     """Tokens of a unit to mask, and the spans they make."""
     if max(p for _, p in unit) < MASK_THRESHOLD:
         # Masks grow only from a token scoring MASK_THRESHOLD or more: none here (most units).
         return [False] * len(unit), []
     masked = _masked_flags(unit, MASK_THRESHOLD)
-    return masked, [Span(r.start, r.end) for r in _runs(text, unit, masked)]
+    return masked, [_through_ending(text, Span(r.start, r.end)) for r in _runs(text, unit, masked)]
 
 
 def tag(text: str) -> Tagging:
@@ -215,10 +233,21 @@ def tag(text: str) -> Tagging:
     return Tagging(spans=spans, doubtful=doubtful)
 
 
+def spans_and_doubts(text: str, doubt: float) -> tuple[list[Span], list[tuple[int, int]]]:
+    """The tagger's spans in text, and (start, end) of every token it scores from doubt up."""
+    spans: list[Span] = []
+    doubts: list[tuple[int, int]] = []
+    for unit, probs in scored_units(text):
+        top = max(probs)
+        if top < doubt:
+            continue
+        scored = list(zip(unit.tokens, probs))
+        if top >= MASK_THRESHOLD:  # a mask grows only from such a token
+            spans += _masks(text, scored)[1]
+        doubts += [(tok.start, tok.end) for tok, p in scored if p >= doubt]
+    return spans, doubts
+
+
 def find_tagger_spans(text: str) -> list[Span]:
     """Tax spans the learned tagger alone finds in text."""
-    spans: list[Span] = []
-    for unit, probs in scored_units(text):
-        if max(probs) >= MASK_THRESHOLD:  # a mask grows only from such a token
-            spans += _masks(text, list(zip(unit.tokens, probs)))[1]
-    return spans
+    return spans_and_doubts(text, MASK_THRESHOLD)[0]
