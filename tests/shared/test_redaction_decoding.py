@@ -67,3 +67,22 @@ def test_a_rule_span_the_tagger_does_not_back_is_not_masked(text):
 def test_a_rule_span_the_tagger_doubts_is_masked():
     text = "住民税と家賃を滞納している。"
     assert "住民税と家賃を滞納" in "".join(_masked(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # A status after a sentence about another debt, with no tax named since: not tax.
+        (
+            "後期高齢者医療保険料・介護保険料ともに特別徴収（年金天引き）。普通徴収分の未納なし。",
+            [],
+        ),
+        ("後期高齢者医療保険料は普通徴収。2期分が未納で督促状が届いている。", []),
+        # The same status after a sentence about a tax is the tax's.
+        ("国保税は特別徴収。普通徴収分の未納なし。", ["国保税は特別徴収", "普通徴収分の未納なし"]),
+        # A tax named in its own sentence is masked whatever came before.
+        ("家賃は3か月滞納。住民税も未納。", ["住民税も未納"]),
+    ],
+)
+def test_a_status_told_after_another_debt_is_left_clear(text, masked):
+    assert _masked(text) == masked

@@ -78,6 +78,14 @@ class _Edges:
         start = self.at[k - 1] + 1 if k else 0
         return self.text[start : self.at[j] if j < len(self.at) else len(self.text)]
 
+    def before(self, span: Span) -> str:
+        """The clause or sentence before the one that holds span ("" at the text's start)."""
+        k = bisect_left(self.at, span.start)
+        if k == 0:
+            return ""
+        start = self.at[k - 2] + 1 if k >= 2 else 0
+        return self.text[start : self.at[k - 1]]
+
 
 def _sure_not_tax(text: str, span: Span, clauses: _Edges, sentences: _Edges) -> bool:
     """Whether the rules are sure that a span found is not tax data."""
@@ -88,9 +96,13 @@ def _sure_not_tax(text: str, span: Span, clauses: _Edges, sentences: _Edges) -> 
     if _TAX_WORD_RE.search(inner):
         return False
     sentence = sentences.around(span)
-    # 「介護保険料は年金から天引きされており、滞納はない」: the debt is named a clause earlier.
-    return bool(_OTHER_DEBT_RE.search(clause)) or (
-        bool(_OTHER_DEBT_RE.search(sentence)) and not _TAX_WORD_RE.search(sentence)
+    if _TAX_WORD_RE.search(sentence):
+        return bool(_OTHER_DEBT_RE.search(clause))
+    # 「介護保険料は年金から天引きされており、滞納はない」: the debt is named a clause earlier;
+    # 「介護保険料は特別徴収。普通徴収分の未納なし」: a sentence earlier, with no tax named since.
+    previous = sentences.before(span)
+    return bool(_OTHER_DEBT_RE.search(sentence)) or (
+        bool(_OTHER_DEBT_RE.search(previous)) and not _TAX_WORD_RE.search(previous)
     )
 
 
