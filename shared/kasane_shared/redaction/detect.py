@@ -4,10 +4,10 @@ The tagger finds the spans. A span of the hand rules is masked too where the tag
 gives it a fair chance (a token from RULE_AGREEMENT up): on 2,520 lines by seven writers held
 out from training, masking every rule span flagged 0.037 more negative lines, while the
 rules' spans the tagger doubts are the forms they know best (「住民税と家賃を滞納」). Then the
-rules take away the spans they are sure are not tax data (a clause about another creditor,
-tax in general, a tax office that only attends) and give the person a fact is about back to
-the sentence. Whatever else looks like tax data but is left clear is a suspect, for a person
-to decide before anything is distributed.
+rules take away the spans they are sure are not tax data (a clause or the sentence before
+about another creditor, tax in general, a tax office that only attends) and give the person
+a fact is about back to the sentence. Whatever else looks like tax data but is left clear is
+a suspect, for a person to decide before anything is distributed.
 """
 
 from __future__ import annotations
