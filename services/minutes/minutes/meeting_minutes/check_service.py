@@ -30,6 +30,7 @@ from minutes.agenda_client import AgendaClient
 from minutes.audit import record
 from minutes.integrity.content import check_holds, checked_mac, rows_key
 from minutes.meeting_minutes import check
+from minutes.meeting_minutes.drafting import _new_block, _Writer
 from minutes.meeting_minutes.models import Minutes, MinutesItem, TaxBlock
 from minutes.meeting_minutes.schemas import MinutesOut, TaxMark
 from minutes.meeting_minutes.sealing import (
@@ -44,6 +45,7 @@ from minutes.meeting_minutes.sealing import (
     seal_record,
     set_path,
 )
+from minutes.meeting_minutes.reading import caller_view
 from minutes.meeting_minutes.service import (
     BLOCKS,
     ITEMS,
@@ -51,10 +53,7 @@ from minutes.meeting_minutes.service import (
     _blocks,
     _items,
     _latest,
-    _new_block,
     _require_status,
-    _Writer,
-    caller_view,
 )
 
 DECIDABLE = ("draft", "in_review")

@@ -14,7 +14,7 @@ from minutes.agenda_client import AgendaClient
 from minutes.audit import record
 from minutes.export import AttendanceRow, ItemSection, MinutesDocument, RoleRow, render_minutes_docx
 from minutes.meeting_minutes.schemas import ItemOut, MinutesOut
-from minutes.meeting_minutes.service import caller_view
+from minutes.meeting_minutes.reading import caller_view
 
 TITLES = {"shien": "支援会議 会議録", "jusou": "重層的支援会議 会議録"}
 NOTICES = {

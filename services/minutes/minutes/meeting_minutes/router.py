@@ -13,7 +13,16 @@ from kasane_shared.db import SessionDep
 from kasane_shared.disclosure import KIND_LABELS, Disclosure
 from kasane_shared.wareki import era_year, to_jst
 from minutes.deps import AgendaDep, IdentityDep, SettingsDep
-from minutes.meeting_minutes import check_service, export_service, review, service
+from minutes.meeting_minutes import (
+    approval,
+    check_service,
+    comments,
+    drafting,
+    export_service,
+    reading,
+    review,
+    service,
+)
 from minutes.meeting_minutes.schemas import (
     CommentIn,
     CommentOut,
@@ -37,7 +46,7 @@ def read_minutes(
     version: Annotated[int | None, Query(ge=1, le=10000)] = None,
 ) -> MinutesOut:
     """The minutes as the caller may read them (a coordinator gets a skeleton before a draft)."""
-    view = service.caller_view(session, identity, agenda, caller, meeting_id, version=version)
+    view = reading.caller_view(session, identity, agenda, caller, meeting_id, version=version)
     return review.add_review_state(session, caller, view)
 
 
@@ -51,7 +60,7 @@ def write_draft(
     agenda: AgendaDep,
 ) -> MinutesOut:
     """Save the draft: attendance and items; tax spans found on save go into the tax class."""
-    return service.save_draft(session, identity, agenda, caller, meeting_id, data)
+    return drafting.save_draft(session, identity, agenda, caller, meeting_id, data)
 
 
 @router.post("/submit", response_model=MinutesOut)
@@ -63,8 +72,8 @@ def submit(
     agenda: AgendaDep,
 ) -> MinutesOut:
     """Send the draft for review by the attendees."""
-    service.submit_for_review(session, caller, meeting_id)
-    return service.caller_view(session, identity, agenda, caller, meeting_id, audit=False)
+    approval.submit_for_review(session, caller, meeting_id)
+    return reading.caller_view(session, identity, agenda, caller, meeting_id, audit=False)
 
 
 @router.post("/approve", response_model=MinutesOut)
@@ -84,7 +93,7 @@ def approve(
         session, settings.minutes_separate_approver, caller, meeting_id
     )
     check_service.require_checked(session, identity, caller, meeting_id)
-    return service.approve(session, identity, agenda, caller, meeting_id)
+    return approval.approve(session, identity, agenda, caller, meeting_id)
 
 
 @router.post("/corrections", response_model=MinutesOut, status_code=status.HTTP_201_CREATED)
@@ -97,7 +106,7 @@ def start_correction(
     agenda: AgendaDep,
 ) -> MinutesOut:
     """Start a corrected version with its reason; the approved one is kept."""
-    draft = service.start_correction(session, identity, agenda, caller, meeting_id)
+    draft = approval.start_correction(session, identity, agenda, caller, meeting_id)
     if draft.id is not None:
         minutes = service.shown_version(session, meeting_id, draft.version, True)
         if minutes is not None:
@@ -157,7 +166,7 @@ def add_comment(
     agenda: AgendaDep,
 ) -> CommentOut:
     """Comment on minutes in review (attendees with a valid pledge)."""
-    return service.add_comment(session, identity, agenda, caller, meeting_id, data)
+    return comments.add_comment(session, identity, agenda, caller, meeting_id, data)
 
 
 @router.get("/comments", response_model=list[CommentOut])
@@ -169,7 +178,7 @@ def list_comments(
     agenda: AgendaDep,
 ) -> list[CommentOut]:
     """Review comments the caller may read."""
-    return service.list_comments(session, identity, agenda, caller, meeting_id)
+    return comments.list_comments(session, identity, agenda, caller, meeting_id)
 
 
 @router.get("/check")
