@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .features import Token, Unit
 from .spans import Span
-from .tagger import scored_units
+from .tagger import iter_scored_units
 
 # A clause is doubtful from this probability up (the mask starts far higher).
 SUSPECT_THRESHOLD = 0.02
@@ -114,7 +114,7 @@ def find_suspects(text: str, masked: Iterable[Span | tuple[int, int]]) -> list[S
     """Suspects of text: clear stretches of doubtful clauses near a tax cue, in text order."""
     ranges = [(m.start, m.end) if isinstance(m, Span) else (m[0], m[1]) for m in masked]
     out: list[Suspect] = []
-    for unit, probs in scored_units(text):
+    for unit, probs in iter_scored_units(text):
         classes_of = dict(zip((t.start for t in unit.tokens), unit.classes))
         scored = list(zip(unit.tokens, probs))
         kinds = [k for k in (_kind(c, classes_of) for c in _clauses(scored)) if k is not None]

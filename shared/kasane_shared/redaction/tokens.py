@@ -47,16 +47,27 @@ def _pos(pos_id: int) -> tuple[str, ...]:
     return _dictionary().pos_of(pos_id)
 
 
-def tokens_of(norm: Normalized, start: int, end: int) -> list[Token]:
-    """Sudachi tokens of the normalized text[start:end], with original offsets too."""
-    tokens: list[Token] = []
-    starts, ends = norm.starts, norm.ends
+Morphemes = tuple[list[int], list[int], list[str], list[int]]
+_NONE: Morphemes = ([], [], [], [])
+
+
+def morphemes_of(norm: Normalized, start: int, end: int) -> Morphemes:
+    """Sudachi's morphemes of the normalized text[start:end], spaces left out: their starts
+    and ends in the normalized text, surfaces and part-of-speech ids, as plain lists (a list
+    of numbers costs the garbage collector nothing per item; tokens_from makes the tokens)."""
+    text = norm.text[start:end]
+    if not text or text.isspace():
+        # Every morpheme of it would be space, and spaces are dropped below: no Sudachi call
+        # (a line break after a sentence's end is a unit of its own, one unit in three).
+        return _NONE
     # The morpheme list is reused from call to call (Sudachi's `out`): fewer allocations.
     morphemes = _local.morphemes = _tokenizer().tokenize(
-        norm.text[start:end], out=getattr(_local, "morphemes", None)
+        text, out=getattr(_local, "morphemes", None)
     )
-    # Names bound once: this loop runs for every word of every tagged sentence.
-    append, pos_of = tokens.append, _pos
+    begins: list[int] = []
+    ends: list[int] = []
+    surfaces: list[str] = []
+    pos_ids: list[int] = []
     for m in morphemes:
         b, e = m.begin(), m.end()
         if b == e:
@@ -64,7 +75,22 @@ def tokens_of(norm: Normalized, start: int, end: int) -> list[Token]:
         surface = m.surface()
         if surface.isspace():
             continue
-        b += start
-        e += start
-        append(Token(starts[b], ends[e - 1], b, e, surface, pos_of(m.part_of_speech_id())))
-    return tokens
+        begins.append(b + start)
+        ends.append(e + start)
+        surfaces.append(surface)
+        pos_ids.append(m.part_of_speech_id())
+    return begins, ends, surfaces, pos_ids
+
+
+def tokens_from(norm: Normalized, morphemes: Morphemes) -> list[Token]:
+    """The tokens of morphemes_of's morphemes, with original offsets too."""
+    starts, ends = norm.starts, norm.ends
+    return [
+        Token(starts[b], ends[e - 1], b, e, surface, _pos(pos_id))
+        for b, e, surface, pos_id in zip(*morphemes)
+    ]
+
+
+def tokens_of(norm: Normalized, start: int, end: int) -> list[Token]:
+    """Sudachi tokens of the normalized text[start:end], with original offsets too."""
+    return tokens_from(norm, morphemes_of(norm, start, end))
