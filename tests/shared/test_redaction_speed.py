@@ -102,3 +102,19 @@ def test_tokens_from_morphemes_equal_tokens_of() -> None:
         tokens = tokens_of(norm, 0, len(norm.text))
         assert tokens_from(norm, morphemes_of(norm, 0, len(norm.text))) == tokens
         assert all(not t.surface.isspace() and t.start < t.end for t in tokens)
+
+
+def test_rule_spans_agreed_by_bisection_as_by_comparing_each_pair() -> None:
+    from kasane_shared.redaction.detect import RULE_AGREEMENT, _agreed
+    from kasane_shared.redaction.rules import find_rule_spans
+    from kasane_shared.redaction.spans import Span
+
+    document = "\n".join(LINES[:400])
+    cases = [(find_rule_spans(document), tagger.spans_and_doubts(document, RULE_AGREEMENT)[1])]
+    doubts = [(2, 4), (4, 5), (9, 12)]
+    cases.append(([Span(s, e) for s in range(14) for e in range(s + 1, 15)], doubts))
+    cases.append(([Span(0, 3)], []))
+    for spans, doubts in cases:
+        expected = [sp for sp in spans if any(s < sp.end and sp.start < e for s, e in doubts)]
+        assert _agreed(spans, doubts) == expected
+    assert _agreed(cases[0][0], cases[0][1])

@@ -13,7 +13,7 @@ a suspect, for a person to decide before anything is distributed.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
@@ -114,15 +114,29 @@ def _without_subject(text: str, span: Span) -> Span:
     return Span(subject.end(), span.end, span.label)
 
 
+def _agreed(spans: list[Span], doubts: list[tuple[int, int]]) -> list[Span]:
+    """The spans that share a character with a doubted token.
+
+    doubts are tokens in text order, so their starts and their ends both rise: the first one
+    ending after a span's start is the only one that can overlap it first (each rule span
+    was compared with every doubted token of a long document before).
+    """
+    ends = [e for _, e in doubts]
+    out = []
+    for sp in spans:
+        j = bisect_right(ends, sp.start)  # the first token that ends after the span starts
+        if j < len(doubts) and doubts[j][0] < sp.end:
+            out.append(sp)
+    return out
+
+
 def find_tax_spans(text: str) -> list[Span]:
     """Tax spans of text (the tagger's, and the rules' it agrees with, as the rules check
     them): sorted, non-overlapping, code-point offsets."""
     if not text:
         return []
     found, doubts = spans_and_doubts(text, RULE_AGREEMENT)
-    found += [
-        sp for sp in find_rule_spans(text) if any(s < sp.end and sp.start < e for s, e in doubts)
-    ]
+    found += _agreed(find_rule_spans(text), doubts)
     clauses, sentences = _Edges(text, _CLAUSE_EDGE), _Edges(text, _SENTENCE_EDGE)
     kept = normalize([sp for sp in found if not _sure_not_tax(text, sp, clauses, sentences)])
     return [_without_subject(text, sp) for sp in kept]
