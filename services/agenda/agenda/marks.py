@@ -18,7 +18,7 @@ from agenda.cases.service import full_values, open_case, reseal_case
 from agenda.errors import content_locked, invalid, tax_access_required
 from agenda.keys.service import CONTENT, TAX, KeyContext, load_overrides
 from agenda.meetings.models import AgendaItem, Meeting
-from agenda.meetings.service import open_items, seal_item
+from agenda.meetings.agenda_items import open_items, seal_item
 from kasane_shared.text_check import check_text, open_suspect, range_error, with_decision
 
 CASE_FIELDS = ("title", "summary", "notes")

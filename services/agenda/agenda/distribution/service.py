@@ -25,7 +25,8 @@ from agenda.errors import meeting_cancelled
 from agenda.keys.service import CONTENT, TAX, KeyContext, load_overrides, masked
 from agenda.marks import CASE_FIELDS
 from agenda.meetings.models import AgendaItem, Meeting
-from agenda.meetings.service import items_of, local, seal_item
+from agenda.meetings.agenda_items import seal_item
+from agenda.meetings.service import items_of, local
 from kasane_shared.db import utcnow
 from kasane_shared.text_check import unresolved_suspects
 

@@ -8,7 +8,15 @@ from agenda import marks
 from agenda.audit import record
 from agenda.cases.schemas import TaxMark
 from agenda.context import CallerCtx, CoordinatorCtx
-from agenda.meetings import building, changes, checks, service
+from agenda.meetings import (
+    agenda_items,
+    attendance,
+    building,
+    changes,
+    checks,
+    meeting_warnings,
+    service,
+)
 from agenda.meetings.schemas import (
     AttendeesAdd,
     CheckOut,
@@ -34,7 +42,7 @@ def create_meeting(data: MeetingCreate, ctx: CoordinatorCtx) -> MeetingOut:
     first = made[0]
     out = service.meeting_out(ctx.session, first, data.title)
     out.conflicts = [c for m in made for c in planner.meeting_conflicts(ctx.session, m)]
-    out.warnings = service.pledge_warnings(
+    out.warnings = meeting_warnings.pledge_warnings(
         ctx, first.kind, [a.member_id for a in data.attendees]
     ) + planner.conflict_warnings(out.conflicts)
     out.series = [m.id for m in made]
@@ -94,7 +102,7 @@ def update_meeting(meeting_id: str, data: MeetingUpdate, ctx: CoordinatorCtx) ->
     changed = changes.update(ctx, meeting, data)
     out = service.meeting_out(ctx.session, meeting, service.shown_title(ctx, meeting))
     out.conflicts = [c for m in changed for c in planner.meeting_conflicts(ctx.session, m)]
-    out.warnings = planner.conflict_warnings(out.conflicts) + service.time_warnings(
+    out.warnings = planner.conflict_warnings(out.conflicts) + meeting_warnings.time_warnings(
         ctx.session, meeting
     )
     out.changed = [m.id for m in changed]
@@ -116,7 +124,7 @@ def cancel_meeting(meeting_id: str, data: MeetingCancel, ctx: CoordinatorCtx) ->
 def add_attendees(meeting_id: str, data: AttendeesAdd, ctx: CoordinatorCtx) -> MeetingOut:
     """Invite members (general members with the cases they are invited for)."""
     meeting = service.get_meeting(ctx.session, meeting_id)
-    warnings = service.add_attendees(ctx, meeting, data.attendees)
+    warnings = attendance.add_attendees(ctx, meeting, data.attendees)
     out = service.meeting_out(ctx.session, meeting, service.shown_title(ctx, meeting))
     out.warnings = warnings
     return out
@@ -125,7 +133,7 @@ def add_attendees(meeting_id: str, data: AttendeesAdd, ctx: CoordinatorCtx) -> M
 @router.delete("/{meeting_id}/attendees/{member_id}", status_code=status.HTTP_204_NO_CONTENT)
 def remove_attendee(meeting_id: str, member_id: str, ctx: CoordinatorCtx) -> Response:
     """Uninvite a member; their keys for this meeting's items are deleted."""
-    service.remove_attendee(ctx, service.get_meeting(ctx.session, meeting_id), member_id)
+    attendance.remove_attendee(ctx, service.get_meeting(ctx.session, meeting_id), member_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -133,8 +141,8 @@ def remove_attendee(meeting_id: str, member_id: str, ctx: CoordinatorCtx) -> Res
 def add_item(meeting_id: str, data: ItemCreate, ctx: CoordinatorCtx) -> ItemOut:
     """Put a case on the agenda; warns of invitees outside consent scope or without pledge."""
     meeting = service.get_meeting(ctx.session, meeting_id)
-    item, warnings = service.add_item(ctx, meeting, data)
-    return service.item_out(item, service.open_items(ctx, meeting, [item]), warnings)
+    item, warnings = agenda_items.add_item(ctx, meeting, data)
+    return agenda_items.item_out(item, agenda_items.open_items(ctx, meeting, [item]), warnings)
 
 
 @router.get("/{meeting_id}/items", response_model=list[ItemOut])
@@ -142,39 +150,39 @@ def list_items(meeting_id: str, ctx: CoordinatorCtx) -> list[ItemOut]:
     """The agenda as the coordinator's keys open it."""
     meeting = service.get_meeting(ctx.session, meeting_id)
     items = service.items_of(ctx.session, meeting.id)
-    opened, failed = service.open_item_list(ctx, meeting, items)
+    opened, failed = agenda_items.open_item_list(ctx, meeting, items)
     record(ctx.session, "item.list", ctx.caller.id, "meeting", meeting.id, items=len(items))
-    return [service.item_out(i, opened, unreadable=i.id in failed) for i in items]
+    return [agenda_items.item_out(i, opened, unreadable=i.id in failed) for i in items]
 
 
 @router.post("/{meeting_id}/items/reorder", response_model=list[ItemOut])
 def reorder_items(meeting_id: str, data: Reorder, ctx: CoordinatorCtx) -> list[ItemOut]:
     """Set the agenda order."""
     meeting = service.get_meeting(ctx.session, meeting_id)
-    return [service.item_out(i, {}) for i in service.reorder(ctx, meeting, data.item_ids)]
+    return [agenda_items.item_out(i, {}) for i in agenda_items.reorder(ctx, meeting, data.item_ids)]
 
 
 @router.put("/{meeting_id}/items/order", response_model=list[ItemOut])
 def set_item_order(meeting_id: str, data: Reorder, ctx: CoordinatorCtx) -> list[ItemOut]:
     """Set the agenda order from the full list of item ids; a stale or partial list is a 409."""
     meeting = service.get_meeting(ctx.session, meeting_id)
-    return [service.item_out(i, {}) for i in building.set_order(ctx, meeting, data.item_ids)]
+    return [agenda_items.item_out(i, {}) for i in building.set_order(ctx, meeting, data.item_ids)]
 
 
 @router.patch("/{meeting_id}/items/{item_id}", response_model=ItemOut)
 def update_item(meeting_id: str, item_id: str, data: ItemUpdate, ctx: CoordinatorCtx) -> ItemOut:
     """Change an item's purpose, minutes, order, presenter or briefing."""
     meeting = service.get_meeting(ctx.session, meeting_id)
-    item = service.get_item(ctx.session, meeting, item_id)
-    warnings = service.update_item(ctx, meeting, item, data)
-    return service.item_out(item, service.open_items(ctx, meeting, [item]), warnings)
+    item = agenda_items.get_item(ctx.session, meeting, item_id)
+    warnings = agenda_items.update_item(ctx, meeting, item, data)
+    return agenda_items.item_out(item, agenda_items.open_items(ctx, meeting, [item]), warnings)
 
 
 @router.delete("/{meeting_id}/items/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_item(meeting_id: str, item_id: str, ctx: CoordinatorCtx) -> Response:
     """Take an item off the agenda."""
     meeting = service.get_meeting(ctx.session, meeting_id)
-    service.delete_item(ctx, meeting, service.get_item(ctx.session, meeting, item_id))
+    agenda_items.delete_item(ctx, meeting, agenda_items.get_item(ctx.session, meeting, item_id))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -182,6 +190,6 @@ def delete_item(meeting_id: str, item_id: str, ctx: CoordinatorCtx) -> Response:
 def tax_mark(meeting_id: str, item_id: str, data: TaxMark, ctx: CoordinatorCtx) -> ItemOut:
     """Mark or unmark a tax span in an item's briefing (offsets in the full text; audited)."""
     meeting = service.get_meeting(ctx.session, meeting_id)
-    item = service.get_item(ctx.session, meeting, item_id)
+    item = agenda_items.get_item(ctx.session, meeting, item_id)
     marks.mark_item(ctx, meeting, item, data)
-    return service.item_out(item, service.open_items(ctx, meeting, [item]))
+    return agenda_items.item_out(item, agenda_items.open_items(ctx, meeting, [item]))
