@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from kasane_shared.auth.deps import Caller
 from kasane_shared.custody import IdentityClient
 from kasane_shared.disclosure import Disclosure
-from kasane_shared.errors import not_found
+from kasane_shared.errors import KasaneError, not_found
 from kasane_shared.redaction import TAX_PLACEHOLDER
 from minutes.agenda_client import AgendaClient
 from minutes.audit import record
@@ -128,18 +128,25 @@ def caller_view(
     """
     agenda_view = agenda.agenda_view(caller.token, meeting_id)
     kind = agenda_view["meeting"]["kind"]
-    Disclosure(identity, caller).require_content(kind, action)
+    # The pledge is asked with the keys, in one identity call, where there are keys to open;
+    # until then nothing read here leaves: any refusal first asks the pledge alone.
+    disclosure = Disclosure(identity, caller)
     cases = _case_labels(agenda_view)
     coordinator = caller.has_role("coordinator")
-    minutes = shown_version(session, meeting_id, version, coordinator)
-    if minutes is None:
-        if coordinator and version is None:
-            ent = Entitlements.load(agenda, caller.token, meeting_id)
-            return _skeleton(ent, meeting_id, cases)
-        raise not_found("会議録", "Minutes")
-    items = _items(session, minutes)
-    blocks = _blocks(session, items)
-    require_intact(session, minutes, items, blocks, caller.member_id)
+    try:
+        minutes = shown_version(session, meeting_id, version, coordinator)
+        if minutes is None:
+            disclosure.require_content(kind, action)
+            if coordinator and version is None:
+                ent = Entitlements.load(agenda, caller.token, meeting_id)
+                return _skeleton(ent, meeting_id, cases)
+            raise not_found("会議録", "Minutes")
+        items = _items(session, minutes)
+        blocks = _blocks(session, items)
+        require_intact(session, minutes, items, blocks, caller.member_id)
+    except KasaneError:
+        disclosure.require_content(kind, action)  # without a pledge: 403, not what failed
+        raise
     opened = open_for(
         session,
         identity,
@@ -147,7 +154,10 @@ def caller_view(
         caller.member_id,
         kind,
         [(ITEMS, i.id) for i in items] + [(BLOCKS, b) for b in blocks],
+        pledge=disclosure,
     )
+    # Learned from the unwrap (identity opened nothing without it), or asked alone.
+    disclosure.require_content(kind, action)
     outs = [
         _item_out(
             item,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from kasane_shared.crypto import DataKey, Recipient
 from kasane_shared.custody import IdentityClient
+from kasane_shared.disclosure import Disclosure
 from kasane_shared.grants import ConsentProof, Grantee, grants_key, make_statement
 from kasane_shared.observability import metrics_for
 from kasane_shared.record_origin import verify_origin
@@ -170,8 +171,15 @@ def open_for(
     member_id: str,
     kind: str,
     records: Iterable[tuple[str, str]],
+    pledge: Disclosure | None = None,
 ) -> Opened:
-    """Unwrap, in one call to identity, every key the reader holds for these (table, id) records."""
+    """Unwrap, in one call to identity, every key the reader holds for these (table, id) records.
+
+    With ``pledge`` (the request's Disclosure, its answer for ``kind`` not yet known), the
+    same call asks identity whether the reader holds a valid pledge for ``kind`` now: identity
+    opens nothing without it, and ``pledge`` learns the answer (with no wrap to send, the
+    pledge is not asked here: the caller asks it alone). Each wrap is still refused on its own.
+    """
     wanted = set(records)
     if not wanted:
         return Opened(reader=member_id, session=session)
@@ -187,7 +195,14 @@ def open_for(
         )
         if (w.record_table, w.record_id) in wanted
     ]
-    keys = identity.unwrap(token, [w.wrapped for w in rows]) if rows else []
+    keys: list[DataKey | None] = []
+    if rows and pledge is not None:
+        pledged, keys = identity.unwrap_if_pledged(token, [w.wrapped for w in rows], kind)
+        pledge.learn(kind, pledged)
+        if not pledged:
+            return Opened(reader=member_id, session=session)
+    elif rows:
+        keys = identity.unwrap(token, [w.wrapped for w in rows])
     opened = Opened(reader=member_id, session=session)
     for wrap, key in zip(rows, keys, strict=True):
         if key is not None:
