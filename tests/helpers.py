@@ -8,6 +8,9 @@ import httpx
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from sqlalchemy import select
+
+from identity.base import AuditEntry as IdentityAudit
 from kasane.demo import DemoIdentity, seed_identity
 from kasane_shared.crypto import KeyProvider
 from kasane_shared.db import Database
@@ -161,3 +164,29 @@ def stated_json(kek: KeyProvider, escrow_wrap: str, member_id: str, kind: str) -
         "conference_kind": conference_kind,
         "statement": statement.wire(),
     }
+
+
+def unwrap_audits(identity_db: Database, member_id: str) -> list[IdentityAudit]:
+    """Identity's audit lines of the member's unwrap calls, in chain order."""
+    with identity_db.session() as session:
+        return list(
+            session.scalars(
+                select(IdentityAudit)
+                .where(IdentityAudit.action == "key.unwrap", IdentityAudit.actor_id == member_id)
+                .order_by(IdentityAudit.seq)
+            ).all()
+        )
+
+
+def approve_minutes(
+    client: TestClient, headers: dict[str, str], base: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Save the minutes at base, submit and approve them (each answered 200): the approved."""
+    for method, path, json in (
+        ("PUT", "", body),
+        ("POST", "/submit", None),
+        ("POST", "/approve", None),
+    ):
+        done = client.request(method, base + path, json=json, headers=headers)
+        assert done.status_code == 200, done.text
+    return done.json()

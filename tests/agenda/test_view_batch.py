@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 
 from agenda.keys.models import Wrap
 from agenda.meetings.models import AgendaItem
-from identity.base import AuditEntry as IdentityAudit
 from tests.agenda import scenario as sc
+from tests.helpers import unwrap_audits
 
 OTHER_BRIEF = "二件目の説明センチネルB8"
 
@@ -60,15 +60,6 @@ def _view(api, world):
     return api("demo-member-1").ok(api("demo-member-1").get(f"/meetings/{world['meeting']}/agenda"))
 
 
-def _unwrap_audits(suite, member):
-    with suite.dbs["identity"].session() as session:
-        return session.scalars(
-            select(IdentityAudit)
-            .where(IdentityAudit.action == "key.unwrap", IdentityAudit.actor_id == member)
-            .order_by(IdentityAudit.seq)
-        ).all()
-
-
 def test_one_identity_call_opens_the_title_cases_and_items(suite, api, world, calls):
     _view(api, world)  # the first view may grant and ask the session
     calls.clear()
@@ -79,7 +70,7 @@ def test_one_identity_call_opens_the_title_cases_and_items(suite, api, world, ca
     assert [i["redacted"] for i in view["items"]] == [None, None]
     assert OTHER_BRIEF in view["items"][1]["briefing"]
     # Identity heard the title, both cases and both items in that one batch.
-    assert _unwrap_audits(suite, world["member"])[-1].details["opened_count"] == 5
+    assert unwrap_audits(suite.dbs["identity"], world["member"])[-1].details["opened_count"] == 5
 
 
 def test_a_wrap_moved_from_another_record_refuses_that_record_only(suite, api, world):
@@ -116,7 +107,7 @@ def test_a_record_failing_its_origin_is_not_sent_to_identity(suite, api, world):
     view = _view(api, world)
     by_id = {i["id"]: i for i in view["items"]}
     assert by_id[second]["redacted"] == "unreadable" and by_id[first]["redacted"] is None
-    opened = _unwrap_audits(suite, world["member"])[-1].details["opened"]
+    opened = unwrap_audits(suite.dbs["identity"], world["member"])[-1].details["opened"]
     assert second not in {o["record_id"] for o in opened} and first in str(opened)
 
 
@@ -128,7 +119,7 @@ def test_without_the_pledge_identity_opens_nothing_of_the_batch(suite, api, toke
     assert view["pledge_valid"] is False and view["items"] == []
     assert view["meeting"]["title"] == "支援会議"
     assert ("POST", "/keys/unwrap") in calls
-    last = _unwrap_audits(suite, world["member"])[-1]
+    last = unwrap_audits(suite.dbs["identity"], world["member"])[-1]
     assert last.outcome == "refused" and last.details["opened_count"] == 0
     assert set(last.details["refused"]) == {"no_pledge"}
     for secret in (*sc.ALL_SENTINELS, OTHER_BRIEF, *world["items"]):

@@ -14,7 +14,7 @@ import zipfile
 import pytest
 
 from tests.agenda import scenario as sc
-from tests.helpers import assert_problem, auth
+from tests.helpers import approve_minutes, assert_problem, auth
 
 SAID = "議事センチネルN7"
 MEMBERS = {"none": "demo-member-4", "expired": "demo-member-2", "revoked": "demo-member-3"}
@@ -59,19 +59,13 @@ def _approved(suite, coordinator, people, tokens) -> dict[str, str]:
         "attendance": [people.members[m] for m in INVITED],
         "items": [{"agenda_item_id": item["id"], "discussion": SAID, "decisions": SAID}],
     }
-    for method, path, json in (
-        ("PUT", "", body),
-        ("POST", "/submit", None),
-        ("POST", "/approve", None),
-    ):
-        done = suite.client.request(method, base + path, json=json, headers=headers)
-        assert done.status_code == 200, done.text
+    approved = approve_minutes(suite.client, headers, base, body)
     return {
         "meeting": meeting["id"],
         "case": case["id"],
         "number": case["number"],
         "item": item["id"],
-        "hash": done.json()["content_hash"],
+        "hash": approved["content_hash"],
     }
 
 

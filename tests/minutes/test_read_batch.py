@@ -11,10 +11,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from identity.base import AuditEntry as IdentityAudit
 from minutes.meeting_minutes.models import Minutes, MinutesWrap
 from tests.agenda import scenario as sc
-from tests.helpers import assert_problem, auth
+from tests.helpers import approve_minutes, assert_problem, auth, unwrap_audits
 
 FIRST, SECOND = "一件目の議事センチネルR1", "二件目の議事センチネルR2"
 READER = "demo-member-1"
@@ -50,13 +49,7 @@ def world(suite, coordinator, people, tokens):
         ],
     }
     headers = auth(tokens["demo-coordinator"])
-    for method, path, json in (
-        ("PUT", "", body),
-        ("POST", "/submit", None),
-        ("POST", "/approve", None),
-    ):
-        done = suite.client.request(method, base + path, json=json, headers=headers)
-        assert done.status_code == 200, done.text
+    approve_minutes(suite.client, headers, base, body)
     return {"base": base, "member": member, "items": items}
 
 
@@ -86,15 +79,6 @@ def _read(suite, tokens, world):
     return suite.client.get(world["base"], headers=auth(tokens[READER]))
 
 
-def _unwrap_audits(suite, member):
-    with suite.dbs["identity"].session() as session:
-        return session.scalars(
-            select(IdentityAudit)
-            .where(IdentityAudit.action == "key.unwrap", IdentityAudit.actor_id == member)
-            .order_by(IdentityAudit.seq)
-        ).all()
-
-
 def test_one_identity_call_of_its_own_per_read(suite, tokens, world, calls):
     assert _read(suite, tokens, world).status_code == 200  # the first read may grant
     calls.clear()
@@ -108,7 +92,7 @@ def test_one_identity_call_of_its_own_per_read(suite, tokens, world, calls):
     items = read.json()["items"]
     assert [i["redacted"] for i in items] == [None, None]
     assert FIRST in items[0]["discussion"] and SECOND in items[1]["discussion"]
-    last = _unwrap_audits(suite, world["member"])[-1]
+    last = unwrap_audits(suite.dbs["identity"], world["member"])[-1]
     assert last.outcome != "refused" and last.details["opened_count"] >= 2
 
 
@@ -152,7 +136,7 @@ def test_without_the_pledge_identity_opens_nothing_and_the_read_is_refused(
         assert secret not in read.text
     assert ("minutes>identity", "POST", "/keys/unwrap") in calls
     assert not [c for c in calls if "pledges" in c[2]], calls
-    last = _unwrap_audits(suite, world["member"])[-1]
+    last = unwrap_audits(suite.dbs["identity"], world["member"])[-1]
     assert last.outcome == "refused" and last.details["opened_count"] == 0
     assert set(last.details["refused"]) == {"no_pledge"}
 

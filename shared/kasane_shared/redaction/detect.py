@@ -136,7 +136,8 @@ def find_tax_spans(text: str) -> list[Span]:
     if not text:
         return []
     found, doubts = spans_and_doubts(text, RULE_AGREEMENT)
-    found += _agreed(find_rule_spans(text), doubts)
+    if doubts:  # no rule span can be agreed with otherwise: the rule engine is skipped
+        found += _agreed(find_rule_spans(text), doubts)
     clauses, sentences = _Edges(text, _CLAUSE_EDGE), _Edges(text, _SENTENCE_EDGE)
     kept = normalize([sp for sp in found if not _sure_not_tax(text, sp, clauses, sentences)])
     return [_without_subject(text, sp) for sp in kept]
