@@ -11,12 +11,10 @@ they forge or recompute fails its MAC.
 from __future__ import annotations
 
 import base64
+import hmac
 import struct
 import threading
 from collections.abc import Callable
-
-from cryptography.hazmat.primitives import constant_time, hashes
-from cryptography.hazmat.primitives.hmac import HMAC
 
 from kasane_shared.errors import KasaneError
 
@@ -86,11 +84,10 @@ def _encode(part: bytes | str | int | None) -> bytes:
 
 def mac(key: bytes, label: str, *parts: bytes | str | int | None) -> str:
     """HMAC-SHA256 (hex) over a label and typed, length-prefixed parts: no two inputs collide."""
-    h = HMAC(key, hashes.SHA256())
-    h.update(_encode(label))
-    for part in parts:
-        h.update(_encode(part))
-    return h.finalize().hex()
+    # One-shot HMAC over the joined encodings (the same bytes as one update per part): a
+    # view checks dozens of MACs, and a keyed HMAC object per MAC cost ~30 us each.
+    message = b"".join([_encode(label), *map(_encode, parts)])
+    return hmac.digest(key, message, "sha256").hex()
 
 
 def mac_matches(
@@ -99,7 +96,7 @@ def mac_matches(
     """Whether ``expected`` is the MAC of these parts (constant time)."""
     if not expected or len(expected) != MAC_HEX_CHARS:
         return False
-    return constant_time.bytes_eq(mac(key, label, *parts).encode(), expected.encode())
+    return hmac.compare_digest(mac(key, label, *parts).encode(), expected.encode())
 
 
 def encode_keys(keys: dict[str, bytes]) -> dict[str, str]:
