@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
-from collections.abc import Iterable
-from datetime import date, timezone
+from datetime import date
 
 from docx import Document
-from lxml import etree
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -21,24 +18,19 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.section import _Footer
-from docx.shared import Mm, Pt, RGBColor, Twips
-from docx.styles.style import BaseStyle
+from docx.shared import Mm, Pt, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from kasane_shared.wareki import format_date, format_datetime, format_time_range
 
 from .document import STATUS_LABELS, AttendanceRow, ItemSection, MinutesDocument, RoleRow
+from .package import normalize_zip, scrub_template, set_properties
+from .styles import set_styles
 
-BODY_FONT = "游明朝"
-HEADING_FONT = "游ゴシック"
-# Latin names let Word on other locales (and macOS) find the same faces.
-FONT_ALT_NAMES = {BODY_FONT: "Yu Mincho", HEADING_FONT: "Yu Gothic"}
 
 CONFIDENTIAL_LINE = "社会福祉法第106条の6 に基づく守秘義務の対象"
 HANDLING_MARK = "取扱注意"
-PROPERTIES_AUTHOR = "Kasane"
-PROPERTIES_TITLE = "会議録"
 NONE_MARK = "—"
 EMPTY_TEXT = "（記載なし）"
 EMPTY_LIST = "（なし）"
@@ -49,124 +41,23 @@ MARGIN_TOP_BOTTOM = Mm(25)
 MARGIN_LEFT_RIGHT = Mm(20)
 HEADER_FOOTER_DISTANCE = Mm(12)
 LABEL_FILL = "F2F2F2"
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
-# 1980-01-01 is the earliest ZIP timestamp; a fixed one makes the output byte-stable.
-ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)
+
 # XML 1.0 refuses these; a stray control character must not make the whole export fail.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-# Template parts that would carry stale or unwanted metadata: a thumbnail of the template,
-# a bibliography stub and Word 2010's duplicate styles without our Japanese fonts.
-_DROPPED_PACKAGE_RELS = ("/metadata/thumbnail",)
-_DROPPED_DOCUMENT_RELS = ("/customXml", "/stylesWithEffects")
-
-_APP_XML = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"'
-    ' xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
-    "<Application>Kasane</Application><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>"
-    "<Company></Company><LinksUpToDate>false</LinksUpToDate><SharedDoc>false</SharedDoc>"
-    "<HyperlinksChanged>false</HyperlinksChanged></Properties>"
-).encode()
 
 
 def render_minutes_docx(doc: MinutesDocument) -> bytes:
     """Render one reader's minutes as .docx bytes."""
     word = Document()
-    _scrub_template(word)
-    _set_styles(word)
+    scrub_template(word)
+    set_styles(word)
     _set_page(word, doc)
     _write_body(word, doc)
-    _set_properties(word, doc)
+    set_properties(word, doc)
     buffer = io.BytesIO()
     word.save(buffer)
-    return _normalize_zip(buffer.getvalue())
-
-
-# --- template and styles -------------------------------------------------------------
-
-
-def _scrub_template(word: DocxDocument) -> None:
-    package = word.part.package
-    _drop_rels(package.rels, _DROPPED_PACKAGE_RELS)
-    _drop_rels(word.part.rels, _DROPPED_DOCUMENT_RELS)
-    settings = word.settings.element
-    # Revision-session ids and the preview flag are editing history, not content.
-    for tag in ("w:rsids", "w:savePreviewPicture"):
-        for el in settings.findall(qn(tag)):
-            settings.remove(el)
-    _strip_rsid_attributes(word.element)
-    _strip_rsid_attributes(word.styles.element)
-
-
-def _drop_rels(rels: dict, reltype_suffixes: Iterable[str]) -> None:
-    for rid in [r for r, rel in rels.items() if rel.reltype.endswith(tuple(reltype_suffixes))]:
-        del rels[rid]
-
-
-def _strip_rsid_attributes(root) -> None:
-    for el in root.iter():
-        for attr in [a for a in el.attrib if a.startswith("{%s}rsid" % _W_NS)]:
-            del el.attrib[attr]
-    for el in list(root.iter(qn("w:rsid"))):
-        el.getparent().remove(el)
-
-
-def _set_styles(word: DocxDocument) -> None:
-    styles = word.styles
-    defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    _set_rpr_fonts(defaults, BODY_FONT)
-    normal = styles["Normal"]
-    _set_style_fonts(normal, BODY_FONT)
-    normal.font.size = Pt(10.5)
-    normal.paragraph_format.space_after = Pt(2)
-    normal.paragraph_format.line_spacing = 1.15
-    for name, size in (("Title", 18), ("Heading 1", 14), ("Heading 2", 12), ("Heading 3", 10.5)):
-        style = styles[name]
-        _set_style_fonts(style, HEADING_FONT)
-        style.font.size = Pt(size)
-        # Formal municipal records are printed in black; the template's theme blues are not.
-        style.font.color.rgb = RGBColor(0, 0, 0)
-    for name in ("Header", "Footer", "Table Grid"):
-        _set_style_fonts(styles[name], BODY_FONT)
-    styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for border in styles["Title"].element.iter(qn("w:bottom")):
-        border.attrib.pop(qn("w:themeColor"), None)
-        border.set(qn("w:color"), "000000")
-
-
-def _set_style_fonts(style: BaseStyle, face: str) -> None:
-    _set_rpr_fonts(style.element.get_or_add_rPr(), face)
-
-
-def _set_rpr_fonts(rpr, face: str) -> None:
-    """Explicit faces for every script; theme attributes would override them, so drop them."""
-    rfonts = rpr.get_or_add_rFonts()
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        rfonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), face)
-    rfonts.set(qn("w:hint"), "eastAsia")
-    for old in rpr.findall(qn("w:lang")):
-        rpr.remove(old)
-    lang = OxmlElement("w:lang", {qn("w:val"): "en-US", qn("w:eastAsia"): "ja-JP"})
-    rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
-
-
-def _declare_fonts(font_table_xml: bytes) -> bytes:
-    """Font-table entries (Shift_JIS charset) so Word substitutes a Japanese face if missing."""
-    root = etree.fromstring(font_table_xml)
-    for face, family in ((BODY_FONT, "roman"), (HEADING_FONT, "swiss")):
-        font = etree.SubElement(root, qn("w:font"), {qn("w:name"): face})
-        for tag, value in (
-            ("w:altName", FONT_ALT_NAMES[face]),
-            ("w:charset", "80"),
-            ("w:family", family),
-            ("w:pitch", "variable"),
-        ):
-            etree.SubElement(font, qn(tag), {qn("w:val"): value})
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return normalize_zip(buffer.getvalue())
 
 
 # --- page, header, footer -------------------------------------------------------------
@@ -407,36 +298,3 @@ def _fill_cell(cell: _Cell, text: str, *, bold: bool = False, shade: bool = Fals
 
 def _clean(text: str) -> str:
     return _XML_INVALID.sub("", text)
-
-
-# --- properties and packaging -----------------------------------------------------------
-
-
-def _set_properties(word: DocxDocument, doc: MinutesDocument) -> None:
-    """Generic properties only: a file's metadata is read by search indexes and mail gateways."""
-    props = word.core_properties
-    props.author = props.last_modified_by = PROPERTIES_AUTHOR
-    props.title = PROPERTIES_TITLE
-    for name in ("subject", "comments", "keywords", "category", "content_status", "identifier"):
-        setattr(props, name, "")
-    props.revision = 1
-    # python-docx writes these with a literal "Z", so hand it UTC.
-    issued_utc = doc.issued_at.astimezone(timezone.utc).replace(tzinfo=None)
-    props.created = props.modified = issued_utc
-
-
-def _normalize_zip(raw: bytes) -> bytes:
-    """Rewrite the package: fixed timestamps, Kasane's own app.xml, our fonts declared."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            data = src.read(info)
-            if info.filename == "docProps/app.xml":
-                data = _APP_XML
-            elif info.filename == "word/fontTable.xml":
-                data = _declare_fonts(data)
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_TIMESTAMP)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            dst.writestr(entry, data)
-    return out.getvalue()
