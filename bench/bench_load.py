@@ -141,6 +141,10 @@ def run() -> dict[str, Any]:
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", "30"))
     backends = os.environ.get("BENCH_LOAD_BACKENDS", "sqlite,postgres").split(",")
     out: dict[str, Any] = {"seconds_per_phase": seconds, "clients": list(CLIENTS)}
+    from kasane_shared.settings import usable_cores
+
+    # `kasane serve` runs its default worker count unless KASANE_WORKERS says otherwise.
+    out["workers"] = int(os.environ.get("KASANE_WORKERS") or usable_cores())
     out["sizes"] = list(SIZES)
     if "sqlite" in backends:
         out["sqlite"] = _backend("sqlite", None, seconds)

@@ -12,6 +12,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 SERVICES = ("identity", "agenda", "minutes")
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity), at least one."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # no affinity on this platform
+        return os.cpu_count() or 1
+
+
 class Settings(BaseSettings):
     """Deployment configuration; every field maps to ``KASANE_<NAME>``."""
 
@@ -89,6 +97,11 @@ class Settings(BaseSettings):
     # the gateway never routes it from outside).
     log_format: str = Field(default="json", pattern="^(json|text)$")
     metrics_token_file: Path | None = None
+    # `kasane serve`: server processes (one Python process runs on one core at a time, the
+    # GIL). Default: one per usable core. The capacities below are the whole server's; each
+    # worker takes its share (``worker_share``), so more workers never mean more connections,
+    # more Argon2id memory or a longer line than configured.
+    workers: int = Field(default_factory=usable_cores, ge=1, le=64)
     # Capacity, sized together (see kasane_shared.overload): each service admits this many
     # requests at once; its database pool holds that many connections plus two (unless
     # set), and the thread pool is the sum over the services in the process plus a margin.
@@ -106,7 +119,7 @@ class Settings(BaseSettings):
     outbound_timeout_seconds: float = Field(default=3.0, gt=0, le=120)
     # Argon2id (64 MiB each): at most this many at once (about one per core); a sign-in
     # that cannot start within password_hash_wait_seconds gets a 503 with Retry-After.
-    password_hash_concurrency: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    password_hash_concurrency: int = Field(default_factory=usable_cores, ge=1)
     password_hash_wait_seconds: float = Field(default=5.0, gt=0, le=60)
     # Identity: parsed member private keys kept in memory (never on disk).
     private_key_cache_size: int = Field(default=1024, ge=0, le=1_000_000)
@@ -118,6 +131,24 @@ class Settings(BaseSettings):
     # counted from the closing day or from 1 April after it (翌年度起算).
     retention_case_years: int = Field(default=5, ge=1, le=100)
     retention_count_from: str = Field(default="closed_on", pattern="^(closed_on|next_fiscal_year)$")
+
+    def worker_share(self, workers: int) -> Settings:
+        """These settings for one of ``workers`` processes: each server-wide budget divided."""
+        if workers <= 1:
+            return self
+
+        def share(total: int) -> int:
+            return max(-(-total // workers), 1)  # rounded up: never below one
+
+        shares: dict[str, object] = {
+            "max_concurrent_requests": share(self.max_concurrent_requests),
+            "request_queue_limit": share(self.request_queue_limit),
+            "password_hash_concurrency": share(self.password_hash_concurrency),
+            "db_max_overflow": -(-self.db_max_overflow // workers),
+        }
+        if self.db_pool_size is not None:
+            shares["db_pool_size"] = share(self.db_pool_size)
+        return self.model_copy(update=shares)
 
     def database_url(self, service: str) -> str:
         """The configured URL of a service's own database, or its SQLite file in the data dir."""

@@ -4,4 +4,5 @@ import sys
 
 from kasane.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":  # not again in a worker process `kasane serve` spawns
+    sys.exit(main())

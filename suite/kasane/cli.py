@@ -17,10 +17,7 @@ MIGRATIONS = {service: f"{service}:migrations" for service in SERVICES}
 def _serve(args: argparse.Namespace) -> int:
     from kasane_shared.settings import Settings
 
-    import uvicorn
-
-    from kasane.suite import create_suite
-
+    from kasane.serve import serve
     from kasane_shared.observability.logs import configure_logging
 
     overrides = {"log_format": args.log_format} if args.log_format else {}
@@ -33,26 +30,7 @@ def _serve(args: argparse.Namespace) -> int:
         settings.agenda_url = f"http://{args.host}:{args.port}/agenda"
     if "KASANE_MINUTES_URL" not in os.environ:
         settings.minutes_url = f"http://{args.host}:{args.port}/minutes"
-    suite = create_suite(settings)
-    if settings.demo:
-        from kasane.demo import seed_demo
-
-        seed_demo(suite)
-    print(
-        f"Kasane: http://{args.host}:{args.port}/ (data: {settings.data_dir.resolve()})", flush=True
-    )
-    # log_config=None: uvicorn keeps the handlers configure_logging set (no access lines).
-    uvicorn.run(
-        suite.app,
-        host=args.host,
-        port=args.port,
-        log_level="info",
-        access_log=False,
-        log_config=None,
-        # Longer than any client's or gateway's idle time: the server never closes a kept-alive
-        # connection just as a client sends its next request on it (a dropped request).
-        timeout_keep_alive=75,
-    )
+    serve(settings, args.host, args.port, args.workers or settings.workers)
     return 0
 
 
@@ -183,6 +161,13 @@ def _service(name: str) -> str:
     return name
 
 
+def _workers(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= 64:
+        raise argparse.ArgumentTypeError("1〜64 で指定してください (1 to 64)")
+    return number
+
+
 def _seed_cases(args: argparse.Namespace) -> int:
     from kasane_shared.settings import Settings
 
@@ -214,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="デモデータを投入 (seed demo data)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers",
+        type=_workers,
+        help="サーバーのプロセス数 (worker processes; KASANE_WORKERS, default: usable cores)",
+    )
     serve.add_argument(
         "--log-format",
         choices=["json", "text"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 
 from fastapi import FastAPI
@@ -15,7 +16,8 @@ import minutes.app
 import web.app
 from kasane_shared.errors import http_problem
 from kasane_shared.inprocess import in_process_client
-from kasane_shared.integrity import ServiceKeys
+from kasane_shared.crypto.kek import KeyProvider
+from kasane_shared.integrity import ServiceKeys, key_label
 from kasane_shared.settings import Settings
 from web.core.api import block_cookies
 
@@ -31,13 +33,22 @@ class Suite:
     web: FastAPI | None = None
 
 
-def create_suite(settings: Settings, **overrides: object) -> Suite:
-    """Build all three apps on their own databases and mount them under one server."""
-    identity_app = overrides.get("identity_app") or identity.app.create_app(settings)  # type: ignore[assignment]
+def create_suite(settings: Settings, *, migrate: bool = True, **overrides: object) -> Suite:
+    """Build all three apps on their own databases and mount them under one server.
+
+    ``migrate=False``: a worker of ``kasane serve --workers N``, whose parent migrated.
+    """
+    identity_app = overrides.get("identity_app") or identity.app.create_app(
+        settings, migrate=migrate
+    )  # type: ignore[assignment]
     # In one process the other services read identity's key set directly, not over HTTP.
     jwks = identity_app.state.signing_keys
-    agenda_app = overrides.get("agenda_app") or agenda.app.create_app(settings, jwks=jwks)  # type: ignore[assignment]
-    minutes_app = overrides.get("minutes_app") or minutes.app.create_app(settings, jwks=jwks)  # type: ignore[assignment]
+    agenda_app = overrides.get("agenda_app") or agenda.app.create_app(
+        settings, jwks=jwks, migrate=migrate
+    )  # type: ignore[assignment]
+    minutes_app = overrides.get("minutes_app") or minutes.app.create_app(
+        settings, jwks=jwks, migrate=migrate
+    )  # type: ignore[assignment]
     # The web pages call the services over HTTP like any client (identity's URL points here).
     web_app = overrides.get("web_app") or web.app.create_app(settings)  # type: ignore[assignment]
     app = Starlette(
@@ -71,21 +82,31 @@ def create_suite(settings: Settings, **overrides: object) -> Suite:
     return suite
 
 
-def _issue_internal_credentials(settings: Settings, suite: Suite) -> None:
-    """Give agenda and minutes their own client credentials for this run (suite mode).
+def internal_client_secret(kek: KeyProvider, name: str) -> str:
+    """Suite mode's client secret of service ``name``: derived from the key provider's root.
 
-    In one process there is no secret file to share: each start registers a fresh random
-    secret with identity (stored only hashed) and hands it to the service in memory.
+    Every worker of one server (and every start) computes the same secret without handing it
+    around (no file, no environment variable), so a worker registering it never replaces the
+    secret another worker's tokens were issued under. Only whoever holds the provider's root
+    (the key file or the token) can compute it; identity stores it hashed, as every secret.
     """
-    from identity.oauth.service import SERVICE_SCOPES, create_client
+    return base64.urlsafe_b64encode(kek.derive_key(key_label(name, "suite-client-secret"))).decode()
+
+
+def _issue_internal_credentials(settings: Settings, suite: Suite) -> None:
+    """Give agenda and minutes their own client credentials (suite mode), the same in every
+    worker: registering an unchanged secret writes nothing."""
+    from identity.oauth.service import SERVICE_SCOPES, register_client
     from kasane_shared.auth.service_tokens import ServiceTokenSource
 
     token_url = settings.identity_url.rstrip("/") + "/oauth/token"
+    kek = suite.identity.state.kek
     with suite.identity.state.db.session() as session:
         for app, name in ((suite.agenda, "agenda"), (suite.minutes, "minutes")):
             if getattr(app.state, "service_tokens", None) is not None:
                 continue
-            _, secret = create_client(session, name, SERVICE_SCOPES[name], None)
+            secret = internal_client_secret(kek, name)
+            register_client(session, name, secret, SERVICE_SCOPES[name], None)
             app.state.service_tokens = ServiceTokenSource(
                 token_url, name, secret, SERVICE_SCOPES[name]
             )

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.e2e.conftest import running_suite
 from tests.e2e.test_nothing_in_clear import SENTINELS, _write_everything
 
 pytestmark = pytest.mark.skipif(
@@ -32,8 +33,15 @@ def _try_to_leak(client: httpx.Client) -> None:
     client.get("/minutes/healthz", headers={"X-Request-ID": LEAKS["password"]})
 
 
-def test_metrics_and_logs_after_a_full_scenario(served):
-    base, data_dir = served
+@pytest.fixture
+def one_worker(tmp_path):
+    """One server process: /metrics counts the worker that answers it, so all in one."""
+    with running_suite(tmp_path, KASANE_WORKERS="1") as base:
+        yield base, tmp_path
+
+
+def test_metrics_and_logs_after_a_full_scenario(one_worker):
+    base, data_dir = one_worker
     with httpx.Client(base_url=base, timeout=60) as client:
         _write_everything(client)
         _try_to_leak(client)

@@ -37,6 +37,8 @@ def _fields(record: logging.LogRecord) -> dict[str, Any]:
         "ts": datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "level": record.levelname.lower(),
         "logger": record.name,
+        # Which process wrote the line: `kasane serve --workers N` runs several.
+        "pid": record.process,
     }
     request_id = getattr(record, "request_id", None) or current_request_id()
     if request_id:
