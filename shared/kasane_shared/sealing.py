@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, Integer, String, Text
@@ -61,7 +62,14 @@ class RecordRef:
 
     def binding(self, audience: str, kind: str = SEALED_KIND) -> Binding:
         """The binding for one audience class (``kind`` for wraps: the reader's conference kind)."""
-        return Binding(self.service, self.table, self.record_id, audience, kind)
+        return _binding(self.service, self.table, self.record_id, audience, kind)
+
+
+@lru_cache(maxsize=8192)
+def _binding(service: str, table: str, record_id: str, audience: str, kind: str) -> Binding:
+    # A Binding is immutable and checks its five texts when made: a view opens ~60 records
+    # of the same ids each time.
+    return Binding(service, table, record_id, audience, kind)
 
 
 class SealedRecordMixin:

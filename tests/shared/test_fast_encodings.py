@@ -73,3 +73,41 @@ def test_one_shot_mac_equals_one_update_per_part() -> None:
     assert mac_matches(key, expected, "kasane/v1/record-origin", *parts)
     assert not mac_matches(key, expected, "kasane/v1/record-origin", *parts[:-1])
     assert not mac_matches(key, None, "kasane/v1/record-origin", *parts)
+
+
+def test_a_wrap_text_is_parsed_once_and_a_bad_one_every_time() -> None:
+    """Parsing is kept by exact text (the same object back); a malformed text always raises."""
+    from kasane_shared.crypto import (
+        SUITE_MLKEM768_X25519,
+        Binding,
+        Recipient,
+        generate_member_keypair,
+        new_data_key,
+        parse_wrap_header,
+        unwrap_data_key,
+        wrap_data_key,
+    )
+    from kasane_shared.crypto.envelope import parse_wrap
+    from kasane_shared.sealing import RecordRef
+
+    private, public = generate_member_keypair(SUITE_MLKEM768_X25519)
+    binding = Binding("agenda", "cases", "case-1", "content", "shien")
+    key = new_data_key()
+    wrapped = wrap_data_key(key, binding, Recipient("member-a", 1, public))
+    assert parse_wrap(wrapped) is parse_wrap("".join(list(wrapped)))  # equal text, any object
+    assert parse_wrap_header(wrapped) is parse_wrap(wrapped).header
+    assert unwrap_data_key(parse_wrap(wrapped), binding, "member-a", 1, private) == key
+    with pytest.raises(CryptoError):  # the kept parse still authenticates nothing
+        unwrap_data_key(parse_wrap(wrapped), binding, "member-b", 1, private)
+    bad = wrapped[:-2] + ("A" if wrapped[-2] != "A" else "B") + wrapped[-1]
+    for _ in range(2):
+        with pytest.raises(CryptoError):
+            unwrap_data_key(bad, binding, "member-a", 1, private)
+    broken = "AQ" + wrapped[2:40]
+    for _ in range(2):
+        with pytest.raises(CryptoError):
+            parse_wrap(broken)
+    ref = RecordRef("agenda", "cases", "case-1")
+    assert ref.binding("content", "shien") is ref.binding("content", "shien") == binding
+    with pytest.raises(CryptoError):
+        ref.binding("", "shien")

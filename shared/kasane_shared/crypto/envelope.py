@@ -21,7 +21,7 @@ import hmac
 import os
 import struct
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -51,6 +51,8 @@ _WRAP_LABEL = b"kasane/v1/wrap\x00"
 _COMMIT_SALT = b"kasane/v1/data-key-commitment"
 _FIELD_KEY_SALT = b"kasane/v1/field-key"
 _FIELD_HEADER = 1 + COMMITMENT_BYTES + NONCE_BYTES
+# Parsed wraps kept by their exact text (public ciphertext, no key: about 5 kB each).
+PARSED_WRAPS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,17 @@ class ParsedWrap:
 
 def parse_wrap(wrapped: str | bytes) -> ParsedWrap:
     """Read a wrap once, to check its header and then unwrap it without parsing it again."""
+    if isinstance(wrapped, str):
+        return _parse_text(wrapped)
+    return ParsedWrap(*_parse_wrap(wrapped))
+
+
+@lru_cache(maxsize=PARSED_WRAPS_KEPT)
+def _parse_text(wrapped: str) -> ParsedWrap:
+    # Parsing is a pure function of the exact text and its result is immutable: a member's
+    # view sends the same ~60 wraps each time, and reading them (header, binding checks)
+    # was most of identity's unwrap. Nothing is authenticated or opened here; a text that
+    # fails to parse raises every time (exceptions are not kept).
     return ParsedWrap(*_parse_wrap(wrapped))
 
 
@@ -295,7 +308,7 @@ def parse_wrap_header(wrapped: str | bytes) -> WrapHeader:
     caller holds a pledge for `binding.conference_kind`, then calls `unwrap_data_key` with the
     caller's own id and key version, which authenticates every header field through HPKE.
     """
-    return _parse_wrap(wrapped)[0]
+    return parse_wrap(wrapped).header
 
 
 def unwrap_data_key(
