@@ -151,3 +151,33 @@ def test_without_the_pledge_a_failing_read_is_still_403(suite, tokens, world, pa
     read = suite.client.get(world["base"] + path, headers=auth(tokens[READER]))
     assert_problem(read, 403, "no_pledge")
     assert FIRST not in read.text and world["items"][0] not in read.text
+
+
+def test_the_read_and_its_agenda_view_are_written_once_as_built(suite, tokens, world, monkeypatch):
+    """Neither the minutes read nor the agenda view it asks for is validated again by FastAPI
+    (a second pass in another worker thread): each writes what it built, as FastAPI would."""
+    import fastapi.routing
+
+    from minutes.meeting_minutes.schemas import MinutesOut
+
+    checked: list[object] = []
+    original = fastapi.routing.serialize_response
+
+    async def counted(**kwargs):
+        content = kwargs.get("response_content")
+        # Other answers on the way (identity's tokens, unwraps) still go through it.
+        if isinstance(content, MinutesOut) or (isinstance(content, dict) and "meeting" in content):
+            checked.append(content)
+        return await original(**kwargs)
+
+    monkeypatch.setattr(fastapi.routing, "serialize_response", counted)
+    read = _read(suite, tokens, world)
+    assert read.status_code == 200, read.text
+    assert read.headers["content-type"] == "application/json"
+    assert checked == []
+    # The same JSON the response model gives (field names, order, values).
+    assert read.content == MinutesOut.model_validate_json(read.content).model_dump_json().encode()
+    meeting = world["base"].split("/")[3]
+    view = suite.client.get(f"/agenda/meetings/{meeting}/agenda", headers=auth(tokens[READER]))
+    assert view.status_code == 200 and checked == []
+    assert [i["redacted"] for i in view.json()["items"]] == [None, None]
