@@ -22,6 +22,8 @@ from typing import Any
 
 import httpx
 
+from kasane.serve import close_suite
+
 PASSWORD = "kasane-load-passphrase"
 COORDINATOR = "demo-coordinator"
 MEMBERS = ("demo-member-1", "demo-member-2", "demo-member-3")
@@ -93,10 +95,14 @@ def open_suite(data_dir: Path, env: dict[str, str]) -> Any:
     )
 
 
-def close_suite(suite: Any) -> None:
-    """Close the suite's database pools."""
-    for app in (suite.identity, suite.agenda, suite.minutes):
-        app.state.db.dispose()
+def seeded_dataset(data_dir: Path, env: dict[str, str], *, active_cases: int = 30) -> Dataset:
+    """Seed the base data set in this process and close the suite again, for a server (a
+    separate process) to be started on the same databases after."""
+    suite = open_suite(data_dir, env)
+    try:
+        return seed_base(suite, active_cases=active_cases)
+    finally:
+        close_suite(suite)
 
 
 def seed_base(suite: Any, *, active_cases: int = 30) -> Dataset:

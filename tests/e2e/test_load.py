@@ -13,11 +13,9 @@ import os
 from bench.loadkit.server import (
     MEMBERS,
     check_member_sees_every_item,
-    close_suite,
     databases,
-    open_suite,
     running_server,
-    seed_base,
+    seeded_dataset,
 )
 from bench.loadkit.traffic import run_load, sign_in
 
@@ -27,11 +25,7 @@ CLIENTS, SECONDS = 32, 15
 def test_32_clients_for_15_seconds(tmp_path):
     backend = os.environ.get("KASANE_TEST_BACKEND", "sqlite")
     with databases(backend, os.environ.get("KASANE_TEST_DATABASE_URL")) as env:
-        suite = open_suite(tmp_path, env)
-        try:
-            data = seed_base(suite, active_cases=10)
-        finally:
-            close_suite(suite)
+        data = seeded_dataset(tmp_path, env, active_cases=10)
         with running_server(tmp_path, env) as base:
             check_member_sees_every_item(base, sign_in(base, MEMBERS[0]), data.meeting_id)
             outcome = run_load(base, data, CLIENTS, SECONDS)

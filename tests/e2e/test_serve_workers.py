@@ -21,13 +21,11 @@ import pytest
 
 from bench.loadkit.server import (
     MEMBERS,
-    close_suite,
     databases,
     free_port,
     key_file,
-    open_suite,
     running_server,
-    seed_base,
+    seeded_dataset,
 )
 from bench.loadkit.traffic import PASSWORD
 
@@ -75,11 +73,7 @@ def _pids(data_dir: Path, answers: list[tuple[str, int]]) -> dict[str, int]:
 def test_two_workers_share_tokens_and_sessions(tmp_path):
     backend = os.environ.get("KASANE_TEST_BACKEND", "sqlite")
     with databases(backend, os.environ.get("KASANE_TEST_DATABASE_URL")) as env:
-        suite = open_suite(tmp_path, env)
-        try:
-            data = seed_base(suite, active_cases=2)
-        finally:
-            close_suite(suite)
+        data = seeded_dataset(tmp_path, env, active_cases=2)
         extra = {"KASANE_WORKERS": "2", "KASANE_SESSION_CHECK_SECONDS": str(CHECK_SECONDS)}
         with running_server(tmp_path, env, **extra) as base:
             view = f"{base}/agenda/meetings/{data.meeting_id}/agenda"
