@@ -58,10 +58,21 @@ def attendee(session: Session, meeting_id: str, member_id: str) -> Attendee | No
 
 def visible_meeting(ctx: KeyContext, meeting_id: str) -> Meeting:
     """A meeting the caller coordinates or attends; anything else is a 404."""
+    return visible_meeting_and_invitation(ctx, meeting_id)[0]
+
+
+def visible_meeting_and_invitation(
+    ctx: KeyContext, meeting_id: str
+) -> tuple[Meeting, Attendee | None]:
+    """``visible_meeting`` and the caller's own invitation (None for a coordinator), read and
+    verified once."""
     meeting = get_meeting(ctx.session, meeting_id)
-    if not ctx.caller.is_coordinator and attendee(ctx.session, meeting.id, ctx.caller.id) is None:
+    if ctx.caller.is_coordinator:
+        return meeting, None
+    me = attendee(ctx.session, meeting.id, ctx.caller.id)
+    if me is None:
         raise meeting_not_found()
-    return meeting
+    return meeting, me
 
 
 def directory(ctx: KeyContext) -> dict[str, dict[str, Any]]:

@@ -18,7 +18,6 @@ from agenda.cases.models import Case, Consent
 from agenda.integrity.report import audit_tampering
 from agenda.integrity.rows import TamperedRow
 from agenda.distribution.service import current_item_ids, was_distributed
-from agenda.errors import meeting_not_found
 from agenda.keys.service import (
     CONTENT,
     KeyContext,
@@ -31,12 +30,11 @@ from agenda.keys.service import (
 from agenda.meetings.changes import STATUS_LABELS, cancel_reasons
 from agenda.meetings.models import AgendaItem, Attendee, Meeting
 from agenda.meetings.service import (
-    attendee,
     attendees_of,
-    get_meeting,
     items_of,
     local,
     visible_meeting,
+    visible_meeting_and_invitation,
 )
 from agenda.meetings.titles import open_title
 from agenda.schemas_common import KIND_LABELS, PURPOSE_LABELS
@@ -102,7 +100,7 @@ def meeting_block(
 
 def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
     """The caller's redacted agenda of a meeting; every view is audited (ids only)."""
-    meeting, me = _visible(ctx, meeting_id)
+    meeting, me = visible_meeting_and_invitation(ctx, meeting_id)
     if meeting.status == "cancelled":
         return _cancelled_view(ctx, meeting)
     distributed = was_distributed(ctx.session, meeting)
@@ -182,17 +180,6 @@ def agenda_view(ctx: KeyContext, meeting_id: str) -> dict[str, Any]:
         "pledge_valid": True,
         "distributed": distributed,
     }
-
-
-def _visible(ctx: KeyContext, meeting_id: str) -> tuple[Meeting, Attendee | None]:
-    """``visible_meeting`` and the caller's own invitation, read and verified once."""
-    meeting = get_meeting(ctx.session, meeting_id)
-    if ctx.caller.is_coordinator:
-        return meeting, None
-    me = attendee(ctx.session, meeting.id, ctx.caller.id)
-    if me is None:
-        raise meeting_not_found()
-    return meeting, me
 
 
 def _no_pledge_view(ctx: KeyContext, meeting: Meeting, distributed: bool) -> dict[str, Any]:
