@@ -72,6 +72,8 @@ def minutes_page(
         comments=service.comments(page.api, meeting_id, minutes),
         separate_approver=page.request.app.state.settings.minutes_separate_approver,
         role_rows=service.ROLE_ROWS,
+        # What was typed (a rejected save, a restored draft) is shown again, role rows too.
+        typed_roles=service.typed_items(form, minutes) if editable and form else None,
         form=form,
         meeting_id=meeting_id,
         **found,
@@ -104,9 +106,8 @@ def save_draft(page: SignedIn, meeting_id: str, form: Form) -> Response:
     except ApiError as error:
         if error.status >= 500 or error.status in (403, 404):
             raise
-        return minutes_page(
-            page, meeting_id, errors=service.draft_errors(error, minutes), status=422, form=form
-        )
+        errors = service.draft_errors(error, minutes, form)
+        return minutes_page(page, meeting_id, errors=errors, status=422, form=form)
     drafts.discard(page.api, _draft_form(meeting_id))
     return redirect(page, f"/meetings/{meeting_id}/minutes", flash="minutes_saved")
 

@@ -60,6 +60,34 @@ def editor_context(api: Api, meeting_id: str) -> dict[str, Any]:
     }
 
 
+ROLE_FIELDS = ("organization_id", "duty", "due")
+
+
+def typed_roles(form: FormData, key: str) -> list[dict[str, str]]:
+    """An item's 役割分担 rows as typed, by form row, up to the last one with anything in it."""
+    rows = [
+        {f: str(form.get(f"{key}.roles.{n}.{f}") or "") for f in ROLE_FIELDS}
+        for n in range(MAX_ROLE_ROWS)
+    ]
+    while rows and not any(v.strip() for v in rows[-1].values()):
+        rows.pop()
+    return rows
+
+
+def typed_items(form: FormData, minutes: dict[str, Any]) -> dict[str, list[dict[str, str]]]:
+    """Each item's role rows as typed, for the editor shown again after a rejected save."""
+    return {i["agenda_item_id"]: typed_roles(form, i["agenda_item_id"]) for i in minutes["items"]}
+
+
+def _sent_rows(form: FormData, key: str) -> list[int]:
+    """The form rows sent to the service (an organization or a duty), in the service's order."""
+    return [
+        n
+        for n, row in enumerate(typed_roles(form, key))
+        if row["organization_id"].strip() or row["duty"].strip()
+    ]
+
+
 def draft_body(form: FormData, minutes: dict[str, Any]) -> dict[str, Any]:
     """The PUT body from the editor form: attendance and each item's record."""
     items = []
@@ -67,16 +95,11 @@ def draft_body(form: FormData, minutes: dict[str, Any]) -> dict[str, Any]:
         if item.get("redacted"):
             continue
         key = item["agenda_item_id"]
+        rows = typed_roles(form, key)
         roles = []
-        for n in range(MAX_ROLE_ROWS):
-            org, duty, due = (
-                str(form.get(f"{key}.roles.{n}.{f}") or "").strip()
-                for f in ("organization_id", "duty", "due")
-            )
-            if org or duty:
-                roles.append(
-                    {"organization_id": org, "duty": duty, **({"due": due} if due else {})}
-                )
+        for n in _sent_rows(form, key):
+            org, duty, due = (rows[n][f].strip() for f in ROLE_FIELDS)
+            roles.append({"organization_id": org, "duty": duty, **({"due": due} if due else {})})
         monitoring = str(form.get(f"{key}.monitoring_on") or "").strip()
         items.append(
             {
@@ -93,8 +116,12 @@ def draft_body(form: FormData, minutes: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def draft_errors(error: ApiError, minutes: dict[str, Any]) -> FormErrors:
-    """Map ``items.N.field`` errors onto the editor's ``<item id>.field`` inputs."""
+def draft_errors(error: ApiError, minutes: dict[str, Any], form: FormData) -> FormErrors:
+    """Map ``items.N.field`` errors onto the editor's ``<item id>.field`` inputs.
+
+    Empty role rows are not sent, so the service's ``roles.M`` is mapped back to the form row
+    it came from (the error stands beside what the coordinator typed).
+    """
     editable = [i["agenda_item_id"] for i in minutes["items"] if not i.get("redacted")]
     errors = FormErrors()
     for entry in error.problem.get("errors") or []:
@@ -106,7 +133,11 @@ def draft_errors(error: ApiError, minutes: dict[str, Any]) -> FormErrors:
             and parts[1].isdigit()
             and int(parts[1]) < len(editable)
         ):
-            errors.add(".".join([editable[int(parts[1])], *parts[2:]]), message)
+            key, rest = editable[int(parts[1])], parts[2:]
+            sent = _sent_rows(form, key)
+            if len(rest) >= 2 and rest[0] == "roles" and rest[1].isdigit():
+                rest[1] = str(sent[int(rest[1])]) if int(rest[1]) < len(sent) else rest[1]
+            errors.add(".".join([key, *rest]), message)
         elif parts and parts[0] == "attendance":
             errors.add("attendance", message)
         else:
