@@ -13,7 +13,6 @@ codes and counts only.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from typing import Any, Protocol
 from sqlalchemy import JSON, Integer, String, event, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from kasane_shared.crypto.digests import sha256_hex
 from kasane_shared.db import write_lock
 from kasane_shared.integrity import keys_unavailable, mac, mac_matches
 
@@ -61,7 +61,7 @@ def _canonical(entry: AuditEntryMixin) -> bytes:
 
 def entry_hash(entry: AuditEntryMixin) -> str:
     """SHA-256 over the entry's canonical JSON (which includes the previous hash)."""
-    return hashlib.sha256(_canonical(entry)).hexdigest()
+    return sha256_hex(_canonical(entry))
 
 
 ENTRY_MAC_LABEL = "kasane/v1/audit-entry"

@@ -12,7 +12,6 @@ alone, cannot make one; a statement for one member or record proves nothing for 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from kasane_shared.crypto.digests import sha256_hex
 from kasane_shared.integrity import keys_unavailable, mac, mac_matches
 
 LABEL = "kasane/v1/grants/statement"
@@ -97,7 +97,7 @@ class Statement:
 def _parts(
     escrow_wrap: str, grantee: Grantee, consent: ConsentProof | None, expires_at: int
 ) -> list[str | int | bool | None]:
-    digest = hashlib.sha256(escrow_wrap.encode("ascii", "replace")).hexdigest()
+    digest = sha256_hex(escrow_wrap.encode("ascii", "replace"))
     g = grantee
     proof: list[str | int | bool | None] = [None]
     if consent is not None:

@@ -10,13 +10,12 @@ some other position.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import re
 from datetime import UTC, datetime
 
 from starlette.datastructures import URL
 
+from kasane_shared.crypto.digests import same, sha256
 from kasane_shared.errors import KasaneError
 
 DEFAULT_LIMIT = 50
@@ -34,7 +33,7 @@ def _unb64(text: str) -> bytes:
 
 
 def _check(list_name: str, payload: bytes) -> bytes:
-    return hashlib.sha256(_LABEL + list_name.encode() + b"\x00" + payload).digest()[:9]
+    return sha256(_LABEL + list_name.encode() + b"\x00" + payload)[:9]
 
 
 def bad_cursor() -> KasaneError:
@@ -58,7 +57,7 @@ def decode_cursor(list_name: str, cursor: str) -> tuple[datetime, str]:
     try:
         body, _, check = cursor.partition(".")
         payload = _unb64(body)
-        if not hmac.compare_digest(_unb64(check), _check(list_name, payload)):
+        if not same(_unb64(check), _check(list_name, payload)):
             raise ValueError("check")
         stamp, _, row_id = payload.decode().partition("|")
         at = datetime.fromisoformat(stamp)
@@ -80,7 +79,7 @@ def decode_offset(list_name: str, cursor: str) -> int:
     try:
         body, _, check = cursor.partition(".")
         payload = _unb64(body)
-        if not hmac.compare_digest(_unb64(check), _check(list_name, payload)):
+        if not same(_unb64(check), _check(list_name, payload)):
             raise ValueError("check")
         text = payload.decode()
         if not text.startswith("@") or not text[1:].isdigit():

@@ -28,7 +28,6 @@ this and must not be used on sealed tables.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -38,6 +37,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from kasane_shared.crypto import CryptoError, from_text, parse_wrap_header
+from kasane_shared.crypto.digests import sha256
 from kasane_shared.errors import KasaneError
 from kasane_shared.integrity import keys_unavailable, mac, mac_matches
 from kasane_shared.sealing import ESCROW_KIND, SealedRecordMixin
@@ -78,9 +78,7 @@ def content_digest(
     sealed_fields: Mapping[str, Any] | None, escrow: Mapping[str, Any] | None
 ) -> bytes:
     """SHA-256 over every ciphertext and escrow wrap (each holds its key commitment)."""
-    return hashlib.sha256(
-        _canonical({"fields": sealed_fields or {}, "escrow": escrow or {}})
-    ).digest()
+    return sha256(_canonical({"fields": sealed_fields or {}, "escrow": escrow or {}}))
 
 
 def _columns(record: Any) -> tuple[str, ...]:

@@ -12,7 +12,7 @@ from joserfc import jwt
 from sqlalchemy import select
 
 from identity.oauth.models import OAuthClient
-from identity.oauth.service import register_client
+from identity.oauth.service import RegisteredClient, hash_secret, register_client
 from kasane_shared.app import create_service_app
 from kasane_shared.auth.service_tokens import ServiceCaller, ServiceTokenSource, require_scope
 from kasane_shared.auth.tokens import TokenIssuer, generate_signing_key
@@ -312,3 +312,13 @@ def test_token_source_caches_until_near_expiry(suite, clients):
     assert source.token() != first
     source.invalidate()
     assert source._token is None
+
+
+def test_client_secret_hashes_are_unchanged() -> None:
+    """Secrets registered before the move to cryptography still authenticate."""
+    stored = "1ec1c26b50d5d3c58d9583181af8076655fe00756bf7285940ba3670f99fcba0"  # main 6ad695a
+    assert hash_secret("s3cret") == stored
+    client = RegisteredClient(OAuthClient(client_id="c", secret_hash=stored))
+    assert client.check_client_secret("s3cret")
+    assert not client.check_client_secret("s3cret ")
+    assert not client.check_client_secret("秘密")

@@ -17,7 +17,6 @@ handed to two members.
 
 from __future__ import annotations
 
-import hmac
 import os
 import struct
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from .digests import same
 from .encoding import Reader, as_bytes, check_text, check_uint, lp, to_text
 from .errors import CryptoError
 from .members import (
@@ -123,7 +123,7 @@ class DataKey:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DataKey):
             return NotImplemented
-        return hmac.compare_digest(self._key, other._key)
+        return same(self._key, other._key)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -188,7 +188,7 @@ def open_field(
     nonce = raw[1 + COMMITMENT_BYTES : _FIELD_HEADER]
     body = raw[_FIELD_HEADER:]
     # Check the commitment first: only the one data key it names may open this ciphertext.
-    if not hmac.compare_digest(head[1:], data_key.commitment(binding)):
+    if not same(head[1:], data_key.commitment(binding)):
         raise CryptoError("open_failed", "field commitment")
     try:
         return data_key._aead.decrypt(nonce, body, _field_aad(head, binding, field, version))
@@ -338,6 +338,6 @@ def unwrap_data_key(
     except (InvalidTag, ValueError):
         raise CryptoError("open_failed", "wrap") from None
     data_key = DataKey(key) if len(key) == DATA_KEY_BYTES else None
-    if data_key is None or not hmac.compare_digest(data_key.commitment(binding), header.commitment):
+    if data_key is None or not same(data_key.commitment(binding), header.commitment):
         raise CryptoError("commitment_mismatch")
     return data_key

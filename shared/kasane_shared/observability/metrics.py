@@ -7,7 +7,6 @@ makes it require ``Authorization: Bearer <token>`` as well.
 
 from __future__ import annotations
 
-import hmac
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from prometheus_client.registry import Collector
 
+from kasane_shared.crypto.digests import same
 from kasane_shared.errors import KasaneError
 
 UNMATCHED_ROUTE = "<unmatched>"
@@ -183,11 +183,7 @@ def _check_scrape_token(request: Request) -> None:
     expected = path.read_text().strip()
     given = request.headers.get("authorization", "")
     scheme, _, token = given.partition(" ")
-    if (
-        not expected
-        or scheme.lower() != "bearer"
-        or not hmac.compare_digest(token.strip().encode(), expected.encode())
-    ):
+    if not expected or scheme.lower() != "bearer" or not same(token.strip(), expected):
         raise _scrape_refused()
 
 

@@ -11,7 +11,6 @@ manifest or in a file fails ``verify``.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ from kasane.operations import snapshot
 from kasane.operations.errors import refused
 from kasane.operations.inspect import facts, read_only, sqlite_facts
 from kasane.operations.passphrase import open_sealed, seal
+from kasane_shared.crypto.digests import sha256_chunks
 from kasane_shared.db import Database
 from kasane_shared.settings import Settings
 
@@ -150,11 +150,9 @@ def _kek_versions(settings: Settings, directory: Path, identity: dict[str, Any])
 
 
 def _checksum(path: Path) -> dict[str, Any]:
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return {"sha256": digest.hexdigest(), "bytes": path.stat().st_size}
+        digest = sha256_chunks(iter(lambda: fh.read(1 << 20), b""))
+    return {"sha256": digest.hex(), "bytes": path.stat().st_size}
 
 
 def _body(manifest: dict[str, Any]) -> bytes:

@@ -19,11 +19,11 @@ data keys with them. Nothing of it is ever written anywhere.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections import OrderedDict
 
 from kasane_shared.crypto import KeyProvider, MemberPrivateKey, load_private_key, open_private_key
+from kasane_shared.crypto.digests import sha256
 
 # A remembered data key: owner, key version, SHA-256 of the sealed private key and of the wrap.
 DataKeyId = tuple[str, int, bytes, bytes]
@@ -48,7 +48,7 @@ class PrivateKeyCache:
 
     def get(self, kek: KeyProvider, owner_id: str, version: int, sealed: bytes) -> MemberPrivateKey:
         """The parsed private key sealed in ``sealed`` (opened under the KEK on a miss)."""
-        digest = hashlib.sha256(sealed).digest()
+        digest = sha256(sealed)
         kek_version = kek.current_version()
         with self._lock:
             if kek_version != self._kek_version:

@@ -3,7 +3,6 @@ pledge checks remembered, and data keys this very key opened before taken from m
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -14,6 +13,7 @@ from identity.custody.models import MemberKey
 from identity.integrity.rows import verified
 from identity.pledges.service import status as pledge_status
 from kasane_shared.crypto import DataKey, KeyProvider, MemberPrivateKey
+from kasane_shared.crypto.digests import sha256
 from kasane_shared.crypto.encoding import as_bytes
 
 KeyId = tuple[str, int]  # owner, key version
@@ -46,7 +46,7 @@ class Opener:
             if sealed is not None:
                 raw = as_bytes(sealed)
                 key = PRIVATE_KEYS.get(self.kek, owner_id, version, raw)
-                self._sealed[(owner_id, version)] = hashlib.sha256(raw).digest()
+                self._sealed[(owner_id, version)] = sha256(raw)
             self._keys[(owner_id, version)] = key
         return self._keys[(owner_id, version)]
 
@@ -74,7 +74,7 @@ class Opener:
 
 
 def _digest(wrapped: str) -> bytes:
-    return hashlib.sha256(wrapped.encode("ascii")).digest()
+    return sha256(wrapped.encode("ascii"))
 
 
 __all__ = ["Opener"]

@@ -14,7 +14,6 @@ write. Bulk ``UPDATE`` statements bypass this and must not be used on these tabl
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -25,6 +24,7 @@ from typing import Any, ClassVar, TypeVar
 from sqlalchemy import String, event, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from kasane_shared.crypto.digests import sha256_hex
 from kasane_shared.errors import KasaneError
 from kasane_shared.integrity import keys_unavailable, mac, mac_matches
 
@@ -60,7 +60,7 @@ def _audited_id(value: object) -> str:
     text = str(value)
     if _PLAIN_ID.fullmatch(text):
         return text
-    return "sha256:" + hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()[:32]
+    return "sha256:" + sha256_hex(text.encode("utf-8", "replace"))[:32]
 
 
 def tampered(kind: str, row_id: object) -> TamperedRow:

@@ -7,8 +7,6 @@ paths verify the member audience, so a service token never passes for a member.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from identity.audit import record
 from identity.oauth.models import OAuthClient
 from identity.oauth.schemas import ClientCreate
 from kasane_shared.auth.tokens import TokenIssuer
+from kasane_shared.crypto.digests import same, sha256_hex
 from kasane_shared.errors import KasaneError
 from kasane_shared.i18n import Lang
 
@@ -62,7 +61,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 def hash_secret(secret: str) -> str:
     """SHA-256 of a client secret (secrets are high-entropy, so no slow hash is needed)."""
-    return hashlib.sha256(secret.encode()).hexdigest()
+    return sha256_hex(secret.encode())
 
 
 def _check_scopes(scopes: list[str] | tuple[str, ...]) -> list[str]:
@@ -144,7 +143,7 @@ class RegisteredClient(ClientMixin):
         return self.row.client_id
 
     def check_client_secret(self, client_secret: str) -> bool:
-        return hmac.compare_digest(self.row.secret_hash, hash_secret(client_secret))
+        return same(self.row.secret_hash, hash_secret(client_secret))
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
         return endpoint == "token" and method in ("client_secret_basic", "client_secret_post")

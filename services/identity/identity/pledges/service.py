@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -20,6 +19,7 @@ from identity.pledges.schemas import (
     PledgeTemplateOut,
 )
 from identity.pledges.texts import DEFAULT_TEMPLATES
+from kasane_shared.crypto.digests import sha256_hex
 from kasane_shared.db import utcnow
 from kasane_shared.errors import conflict, forbidden, not_found
 
@@ -37,7 +37,7 @@ def fiscal_year_end(day: date) -> date:
 
 
 def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return sha256_hex(text.encode("utf-8"))
 
 
 def current_template(session: Session, kind: str) -> PledgeTemplate | None:

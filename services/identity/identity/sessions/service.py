@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from identity.members.models import Member
 from identity.passwords import DEMO_PASSWORD, hash_password, needs_rehash, verify_password
 from identity.sessions import throttle
 from identity.sessions.models import LoginSession
+from kasane_shared.crypto.digests import sha256_hex
 from kasane_shared.db import utcnow
 from kasane_shared.errors import KasaneError
 from kasane_shared.settings import Settings
@@ -27,7 +27,7 @@ TOTP_ISSUER = "Kasane"
 
 
 def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return sha256_hex(token.encode())
 
 
 def _bad_credentials() -> KasaneError:
@@ -88,7 +88,7 @@ def totp_aad(member_id: str) -> bytes:
 def recovery_hash(code: str) -> str:
     """The stored form of a recovery code (separators and case do not matter)."""
     normalized = "".join(ch for ch in code.upper() if ch.isascii() and ch.isalnum())
-    return hashlib.sha256(normalized.encode()).hexdigest()
+    return sha256_hex(normalized.encode())
 
 
 def _use_recovery_code(member: Member, code: str) -> bool:

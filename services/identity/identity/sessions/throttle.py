@@ -15,7 +15,6 @@ An admin sees account and device pauses and lifts them; every pause is audited.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from identity.sessions.models import LoginThrottle
 from kasane_shared.auth.tokens import InvalidToken, TokenIssuer, TokenVerifier
+from kasane_shared.crypto.digests import sha256_hex
 from kasane_shared.db import utcnow
 from kasane_shared.settings import Settings
 
@@ -48,7 +48,7 @@ class Scope:
     @property
     def key(self) -> str:
         """The stored key: a digest, so addresses and device ids are not kept as such."""
-        return hashlib.sha256(f"{self.scope}:{self.value}".encode()).hexdigest()
+        return sha256_hex(f"{self.scope}:{self.value}".encode())
 
 
 def account(settings: Settings, member_id: str) -> Scope:

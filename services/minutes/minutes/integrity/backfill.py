@@ -12,7 +12,6 @@ that does not match what is stored is refused and audited (``minutes.integrity_f
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from kasane_shared.audit import verify_chain
 from kasane_shared.backfill import once_per_process
+from kasane_shared.crypto.digests import sha256_hex
 from kasane_shared.db import Database
 from minutes.audit import record
 from minutes.base import AuditEntry
@@ -60,7 +60,7 @@ def legacy_hash(minutes: Minutes, items: list[MinutesItem], blocks: dict[str, Ta
         ],
     }
     text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return sha256_hex(text.encode())
 
 
 def has_backfill(db: Database) -> bool:

@@ -12,7 +12,6 @@ label. Versions hashed before the MACs get theirs once (``integrity.backfill``).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kasane_shared.crypto.digests import sha256_hex
 from kasane_shared.db import Database
 from kasane_shared.errors import KasaneError
 from kasane_shared.integrity import keys_unavailable, mac, mac_matches
@@ -114,7 +114,7 @@ def digest(minutes: Any, items: list[Any], blocks: dict[str, Any]) -> str:
             for i in items
         ],
     }
-    return hashlib.sha256(_canonical(document).encode()).hexdigest()
+    return sha256_hex(_canonical(document).encode())
 
 
 def approved_mac(key: bytes, minutes: Any, items: list[Any], blocks: dict[str, Any]) -> str:

@@ -1,17 +1,17 @@
 """CSRF protection: a token bound to this browser and its sign-in session, checked on every POST.
 
-The token is an HMAC (standard library) over a random per-browser value (``kasane_csrf``
-cookie) and the identity session cookie, so a token taken before sign-in or from another
-session does not fit. The key lives in the data directory (mode 0600).
+The token is an HMAC-SHA256 (``kasane_shared.crypto.digests``) over a random per-browser
+value (``kasane_csrf`` cookie) and the identity session cookie, so a token taken before
+sign-in or from another session does not fit. The key lives in the data directory (mode 0600).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import secrets
 from pathlib import Path
+
+from kasane_shared.crypto.digests import hmac_sha256_hex, same, sha256_hex
 
 CSRF_COOKIE = "kasane_csrf"
 FIELD = "csrf_token"
@@ -42,8 +42,8 @@ def new_browser_value() -> str:
 
 def token_for(key: bytes, browser_value: str, session_cookie: str | None) -> str:
     """The form token for this browser and session."""
-    session_part = hashlib.sha256((session_cookie or "").encode()).hexdigest()
-    return hmac.new(key, f"{browser_value}|{session_part}".encode(), hashlib.sha256).hexdigest()
+    session_part = sha256_hex((session_cookie or "").encode())
+    return hmac_sha256_hex(key, f"{browser_value}|{session_part}".encode())
 
 
 def check(
@@ -52,4 +52,4 @@ def check(
     """Whether a submitted token fits this browser and session."""
     if not browser_value or not submitted or len(submitted) > 128:
         return False
-    return hmac.compare_digest(token_for(key, browser_value, session_cookie), submitted)
+    return same(token_for(key, browser_value, session_cookie), submitted)

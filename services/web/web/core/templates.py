@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from jinja2 import (
     select_autoescape,
 )
 
+from kasane_shared.crypto.digests import sha256_hex
 from kasane_shared.redaction import TAX_PLACEHOLDER
 from kasane_shared.wareki import format_date, format_datetime, format_time_range
 from kasane_shared.web import STATIC_DIR, TEMPLATES_DIR
@@ -151,11 +151,7 @@ def field_id(name: str) -> str:
 
 def static_versions() -> dict[str, str]:
     """A content hash per static file, so a changed asset is fetched again."""
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()[:10]
-        for p in STATIC_DIR.iterdir()
-        if p.is_file()
-    }
+    return {p.name: sha256_hex(p.read_bytes())[:10] for p in STATIC_DIR.iterdir() if p.is_file()}
 
 
 def build_environment(translate: Any) -> Environment:

@@ -5,13 +5,13 @@ Revises: 0004
 Create Date: 2026-11-30 15:00:00
 """
 
-import hashlib
 import uuid
 
 from alembic import op
 import sqlalchemy as sa
 
 import kasane_shared.db
+from kasane_shared.crypto.digests import sha256_hex
 
 revision = "0005"
 down_revision = "0004"
@@ -60,7 +60,7 @@ def upgrade() -> None:
             [
                 {
                     "id": uuid.uuid4().hex,
-                    "key": hashlib.sha256(f"account:{member_id}".encode()).hexdigest(),
+                    "key": sha256_hex(f"account:{member_id}".encode()),
                     "scope": "account",
                     "member_id": member_id,
                     "failures": failures or 0,
