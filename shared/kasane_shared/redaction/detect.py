@@ -36,13 +36,19 @@ class Redaction:
 # Where the rules are sure a span is not tax data (GUIDELINE.md, "Not tax data"):
 # a span naming no tax, in a clause about another creditor or a 料 premium; any span in a
 # clause about tax in general; a tax office that only attends.
-_TAX_WORD_RE = re.compile(r"税|稅|ｾﾞｲ|ゼイ|台帳|名寄")
+# Words only tax has: a span or sentence holding one is about tax even beside another debt
+# (「確定申告で医療費控除を追加すれば戻る」 after a sentence about rent).
+_TAX_WORD_RE = re.compile(r"税|稅|ｾﾞｲ|ゼイ|台帳|名寄|確定申告|還付加算金|滞納処分")
+# Another creditor or a 料 premium; 「社会保険料控除」 is a deduction of the tax return.
 _OTHER_DEBT_RE = re.compile(
-    r"保険料|家賃|料金|給食費|保育料|受信料|裁判所|カード|ローン|消費者金融|携帯|大家|家主|管理会社"
-    r"|奨学金|借金|信販|クレジット"
+    r"保険料(?!控除)|家賃|料金|給食費|保育料|受信料|裁判所|カード|ローン|消費者金融|携帯|大家"
+    r"|家主|管理会社|奨学金|借金|信販|クレジット"
 )
+# Tax as a topic. Not 「定額減税」 or 「納税義務(者)」: applied to the person, or naming who
+# owes a tax, they are facts of the record (held-out writers lost 21 true spans to them and
+# not one false one).
 _GENERAL_RE = re.compile(
-    r"税制改正|税制|制度改正|報道|ニュース|一般論|仕組み|定額減税|納税の義務|納税義務"
+    r"税制改正|税制|制度改正|報道|ニュース|一般論|仕組み|納税の義務"
     r"|向け[^、。]{0,12}(?:案内|広報|チラシ|お知らせ|周知|説明会)"
 )
 _ATTENDING_RE = re.compile(
