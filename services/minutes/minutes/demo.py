@@ -6,6 +6,8 @@ and wrapped exactly as in real use (tax spans go into the tax class on save).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 
@@ -84,7 +86,7 @@ def check_minutes(client: Any, headers: dict[str, str], base: str) -> None:
     A keep changes no text, so every suspect one check lists can be kept before the next.
     """
     for _ in range(20):
-        check = client.get(f"{base}/check", headers=headers)
+        check = _answered(lambda: client.get(f"{base}/check", headers=headers))
         if check.status_code != 200:
             raise RuntimeError(f"demo minutes check failed: {check.status_code}")
         open_suspects = [
@@ -103,7 +105,22 @@ def check_minutes(client: Any, headers: dict[str, str], base: str) -> None:
                 "start": start,
                 "end": end,
             }
-            kept = client.post(f"{base}/tax-marks", json=body, headers=headers)
+            kept = _answered(
+                lambda body=body: client.post(f"{base}/tax-marks", json=body, headers=headers)
+            )
             if kept.status_code != 200:
                 raise RuntimeError(f"demo minutes check failed at a keep: {kept.status_code}")
     raise RuntimeError("demo seeding: the minutes check did not settle")
+
+
+def _answered(send: Callable[[], Any], attempts: int = 5) -> Any:
+    """The response of ``send()``, sent again while the server answers 503 (busy: a check
+    redacts every text of the minutes and asks agenda and identity, whose calls time out
+    under a loaded machine), waiting what its ``Retry-After`` says."""
+    response = send()
+    for _ in range(attempts - 1):
+        if response.status_code != 503:
+            break
+        time.sleep(min(float(response.headers.get("retry-after", "1")), 5.0))
+        response = send()
+    return response
