@@ -79,12 +79,10 @@ def typed_items(form: FormData, minutes: dict[str, Any]) -> dict[str, list[dict[
     return {i["agenda_item_id"]: typed_roles(form, i["agenda_item_id"]) for i in minutes["items"]}
 
 
-def _sent_rows(form: FormData, key: str) -> list[int]:
-    """The form rows sent to the service (an organization or a duty), in the service's order."""
+def _sent_rows(rows: list[dict[str, str]]) -> list[int]:
+    """The typed rows sent to the service (an organization or a duty), in the service's order."""
     return [
-        n
-        for n, row in enumerate(typed_roles(form, key))
-        if row["organization_id"].strip() or row["duty"].strip()
+        n for n, row in enumerate(rows) if row["organization_id"].strip() or row["duty"].strip()
     ]
 
 
@@ -97,7 +95,7 @@ def draft_body(form: FormData, minutes: dict[str, Any]) -> dict[str, Any]:
         key = item["agenda_item_id"]
         rows = typed_roles(form, key)
         roles = []
-        for n in _sent_rows(form, key):
+        for n in _sent_rows(rows):
             org, duty, due = (rows[n][f].strip() for f in ROLE_FIELDS)
             roles.append({"organization_id": org, "duty": duty, **({"due": due} if due else {})})
         monitoring = str(form.get(f"{key}.monitoring_on") or "").strip()
@@ -134,7 +132,7 @@ def draft_errors(error: ApiError, minutes: dict[str, Any], form: FormData) -> Fo
             and int(parts[1]) < len(editable)
         ):
             key, rest = editable[int(parts[1])], parts[2:]
-            sent = _sent_rows(form, key)
+            sent = _sent_rows(typed_roles(form, key))
             if len(rest) >= 2 and rest[0] == "roles" and rest[1].isdigit():
                 rest[1] = str(sent[int(rest[1])]) if int(rest[1]) < len(sent) else rest[1]
             errors.add(".".join([key, *rest]), message)
