@@ -80,3 +80,20 @@ def test_a_rejected_save_gives_back_everything_typed(web, people):
         'class="field-error"'
         not in page.split(f'name="{key}.roles.1.due"', 1)[1].split("</div>", 1)[0]
     )
+
+
+def test_a_row_with_only_a_due_date_is_refused_not_dropped(web, people):
+    meeting_id, key = _meeting(web, people)
+    sign_in(web, "demo-coordinator")
+    page = web.get(f"/meetings/{meeting_id}/minutes").text
+    form = {
+        "csrf_token": csrf_of(page),
+        f"{key}.discussion": "期日だけ決めた。",
+        f"{key}.roles.0.due": "2027-01-31",
+    }
+    saved = web.post(f"/meetings/{meeting_id}/minutes", data=form)
+    assert saved.status_code == 422, saved.text[-500:]
+    assert 'value="2027-01-31"' in saved.text and "期日だけ決めた。</textarea>" in saved.text
+    row = saved.text.split(f'name="{key}.roles.0.organization_id"', 1)[1].split("</div>", 1)[0]
+    assert 'class="field-error"' in row, row
+    assert "期日だけ決めた。" not in web.get(f"/meetings/{meeting_id}/minutes").text

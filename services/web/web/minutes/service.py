@@ -80,10 +80,12 @@ def typed_items(form: FormData, minutes: dict[str, Any]) -> dict[str, list[dict[
 
 
 def _sent_rows(rows: list[dict[str, str]]) -> list[int]:
-    """The typed rows sent to the service (an organization or a duty), in the service's order."""
-    return [
-        n for n, row in enumerate(rows) if row["organization_id"].strip() or row["duty"].strip()
-    ]
+    """The rows with anything typed, in the service's order.
+
+    A row with only a due date is sent too: the service refuses it beside the row, where
+    dropping it would lose what the coordinator typed without a word.
+    """
+    return [n for n, row in enumerate(rows) if any(value.strip() for value in row.values())]
 
 
 def draft_body(form: FormData, minutes: dict[str, Any]) -> dict[str, Any]:
