@@ -75,6 +75,11 @@ def test_bad_plan_forms_keep_what_was_typed(web, people):
         url, data={"csrf_token": token, **_form(people, 1, wishes="意" * 4001), "action": "save"}
     )
     assert long.status_code == 422 and "意" * 4001 in long.text
+    only_due = _form(people, 2, **{"roles.1.organization_id": "", "roles.1.duty": ""})
+    only_due["roles.1.due"] = "2027-01-31"
+    dated = web.post(url, data={"csrf_token": token, **only_due, "action": "save"})
+    assert dated.status_code == 422 and "役割分担 2 の機関を選んでください。" in dated.text
+    assert 'value="2027-01-31"' in dated.text
     no_status = web.post(url, data={"csrf_token": token, **_form(people, 1, status="x")})
     assert no_status.status_code == 422 and "プランの時期を選んでください。" in no_status.text
     assert web.get(f"/cases/{case_id}/plans/nope").status_code == 404

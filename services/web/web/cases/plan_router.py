@@ -52,7 +52,7 @@ def plan_body(form: Any, t: Any) -> tuple[dict[str, Any], FormErrors]:
         body[name] = _text(form, name)
     roles = []
     for n, row in enumerate(_roles(form, _rows(form))):
-        if not (row["organization_id"] or row["duty"]):
+        if not any(row.values()):  # a row with only a due date is refused, not dropped
             continue
         if not row["organization_id"]:
             errors.add(f"roles.{n}.organization_id", t("plan.err_role_org", n=n + 1))
