@@ -14,6 +14,7 @@ from functools import cache, lru_cache
 from itertools import accumulate
 
 from . import lexicon as lx
+from .dialogue import answer_context
 from .normalize import normalize_text
 from .positions import tax_distances
 from .tokens import Token, morphemes_of, tokens_from
@@ -217,8 +218,6 @@ def _bigram(word: str, after: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 _CLAUSE_BREAKS = frozenset(("、", ",", "，", "「", "」", "『", "』", "：", ":"))
 Group = tuple[str, ...]
-
-
 _CONNECTIVE_NOUNS = frozenset(("ため", "為", "ところ", "うえ", "上", "後", "際", "中", "まま"))
 
 
@@ -379,6 +378,7 @@ def iter_units(text: str, all_units: bool = False) -> Iterator[Unit]:
         for k in range(len(units))
         if all_units or any(cued[max(0, k - _CONTEXT_BEFORE) : k + _CONTEXT_AFTER + 1])
     ]
+    turns = answer_context([norm.text[s:e] for s, e in units], [bool(c) for c in classes])
     # Sudachi first, for every unit in a row: its dictionary stays in the processor's caches
     # from one call to the next (between features and scores, a call took half as long again).
     morphemes = [morphemes_of(norm, *units[k]) for k in tagged]
@@ -391,6 +391,8 @@ def iter_units(text: str, all_units: bool = False) -> Iterator[Unit]:
             context.append("uncued")
         if k + 1 < len(units) and classes[k + 1]:
             context.append("next:tax")
+        if turns[k]:
+            context.append(turns[k])
         classes_of = [_token_classes(marks, t) for t in tokens]
         ostart, oend = norm.original(s, e)
         columns = _unit_columns(tokens, classes_of, context)
