@@ -17,8 +17,8 @@ from __future__ import annotations
 import itertools
 import math
 import struct
-from operator import sub
 from collections.abc import Sequence
+from operator import sub
 from pathlib import Path
 
 Group = tuple[str, ...]
