@@ -54,6 +54,11 @@ def running_suite(data_dir, *, demo: bool = True, **env_extra: str):
                 time.sleep(0.5)
             if process.poll() is not None:
                 raise AssertionError(log.read_text())
+        else:
+            # A server that never answered fails here, with its log, not later as a refused
+            # connection in whatever the test did first.
+            tail = "\n".join(log.read_text().splitlines()[-20:])
+            raise AssertionError(f"kasane serve did not answer /healthz within 120 s:\n{tail}")
         yield base
     finally:
         process.terminate()
