@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -112,21 +112,18 @@ def in_process(suite: Any) -> Iterator[Any]:
         for app in (suite.agenda, suite.minutes)
         if (t := getattr(app.state, "service_tokens", None))
     ]
-    # Seeding anchors each commit at once, through these clients while they run: an anchor
-    # timer firing as they shut down called into a stopping portal, and the shutdown then
-    # waited for that call for ever (`kasane serve --demo` never listened).
     anchorers = [a for app in (suite.agenda, suite.minutes) if (a := app.state.db.anchorer)]
-    intervals = [a.interval for a in anchorers]
     with TestClient(suite.app) as client, TestClient(suite.app) as service_http:
         route_service_calls(suite, service_http)
-        for anchorer in anchorers:
-            anchorer.interval = 0
         try:
-            yield client
+            # Seeding anchors each commit at once, through these clients while they run: an
+            # anchor timer firing as they shut down called into a stopping portal, and the
+            # shutdown then waited for that call for ever (`kasane serve --demo` never listened).
+            with ExitStack() as at_once:
+                for anchorer in anchorers:
+                    at_once.enter_context(anchorer.at_once())
+                yield client
         finally:
-            for anchorer, interval in zip(anchorers, intervals):
-                anchorer.flush()
-                anchorer.interval = interval
             for state, saved in states:
                 state._state.update(saved)
             for source, http, url in tokens:

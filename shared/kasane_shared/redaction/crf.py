@@ -23,7 +23,6 @@ from pathlib import Path
 
 Group = tuple[str, ...]
 Vector = tuple[float, float, float]
-_ZERO: Vector = (0.0, 0.0, 0.0)
 _NOTHING = itertools.repeat(0j)
 
 
