@@ -24,11 +24,19 @@ run: env
 	KASANE_DATA_DIR=$${KASANE_DATA_DIR:-./var} $(VENV)/bin/kasane serve --demo
 
 # On SQLite always; on PostgreSQL as well when KASANE_TEST_DATABASE_URL names a server.
+# Unit and service tests run on every core (pytest-xdist, a database per worker). The
+# end-to-end and browser tests start real servers and time their answers, so they run after
+# them, alone.
+WORKERS ?= auto
+SERIAL := tests/e2e tests/browser
+PARALLEL := $(VENV)/bin/pytest -n $(WORKERS) $(addprefix --ignore=,$(SERIAL))
 test: env
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(PARALLEL) $(PYTEST_ARGS)
+	$(VENV)/bin/pytest $(SERIAL) $(PYTEST_ARGS)
 	@if [ -n "$$KASANE_TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL"; \
-		KASANE_TEST_BACKEND=postgres $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS); \
+		export KASANE_TEST_BACKEND=postgres; \
+		$(PARALLEL) $(PYTEST_ARGS) && $(VENV)/bin/pytest tests/e2e $(PYTEST_ARGS); \
 	fi
 
 bench: env
