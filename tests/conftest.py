@@ -51,10 +51,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     if BACKEND != "postgres":
         return
-    kept = [item for item in items if _reaches_a_database(item)]
-    if len(kept) < len(items):
-        config.hook.pytest_deselected(items=[i for i in items if not _reaches_a_database(i)])
-        items[:] = kept
+    dropped = [item for item in items if not _reaches_a_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if _reaches_a_database(item)]
 
 
 @pytest.fixture(scope="session")
