@@ -51,10 +51,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     if BACKEND != "postgres":
         return
-    dropped = [item for item in items if not _reaches_a_database(item)]
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        (kept if _reaches_a_database(item) else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = [item for item in items if _reaches_a_database(item)]
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
