@@ -46,8 +46,7 @@ def _build(data_dir: Path) -> tuple[Any, Any, Any]:
     import identity.app
     import minutes.app
     from kasane.demo import seed_identity
-    from kasane.suite import create_suite
-    from kasane_shared.custody import IdentityClient
+    from kasane.suite import create_suite, route_service_calls
     from kasane_shared.settings import Settings
 
     # Production-like: the key file apart from the data directory.
@@ -61,7 +60,8 @@ def _build(data_dir: Path) -> tuple[Any, Any, Any]:
     )
     client = TestClient(suite.app, raise_server_exceptions=False)
     service_http = TestClient(suite.app, raise_server_exceptions=False)
-    agenda_app.state.identity = IdentityClient(service_http, "/identity")
+    # As the tests do: service calls over a test client, unwraps in process (suite mode).
+    route_service_calls(suite, service_http)
     people = seed_identity(identity_app.state.db, identity_app.state.kek, password=PASSWORD)
     return client, service_http, people
 

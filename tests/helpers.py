@@ -190,3 +190,31 @@ def approve_minutes(
         done = client.request(method, base + path, json=json, headers=headers)
         assert done.status_code == 200, done.text
     return done.json()
+
+
+# Suite mode unwraps through identity's custody in process, not over HTTP.
+UNWRAP_IN_PROCESS = ("in process", "unwrap")
+
+
+def record_service_calls(
+    monkeypatch: Any, client: Any, seen: list[tuple[str, ...]], *who: str
+) -> None:
+    """Append each call ``client`` makes to another service to ``seen`` as (*who, method,
+    path), the in-process unwrap as (*who, *UNWRAP_IN_PROCESS); the audit anchor (at most
+    once every few seconds per service) is no part of what a request asks and is left out."""
+    original = client._response
+
+    def recorded(method: str, path: str, *args: Any, **kwargs: Any) -> Any:
+        if path != "/integrity/anchors":
+            seen.append((*who, method, path))
+        return original(method, path, *args, **kwargs)
+
+    monkeypatch.setattr(client, "_response", recorded)
+    local_unwrap = getattr(client, "local_unwrap", None)
+    if local_unwrap is not None:
+
+        def recorded_unwrap(*args: Any) -> Any:
+            seen.append((*who, *UNWRAP_IN_PROCESS))
+            return local_unwrap(*args)
+
+        monkeypatch.setattr(client, "local_unwrap", recorded_unwrap)

@@ -1,14 +1,16 @@
 """Client side of identity's key custody and directory, for the agenda and minutes services.
 
-Services reach identity over HTTP in both modes (suite and split). Only identity opens a
+Services reach identity over HTTP in both modes (suite and split), except for unwrapping in
+suite mode, which calls identity's ``LocalUnwrap`` in the same process. Only identity opens a
 member's private key: a service holding a member's wraps sends them with that member's own
 token and gets data keys back only if identity agrees the member is entitled.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import httpx
@@ -17,9 +19,11 @@ from kasane_shared.auth.liveness import LiveSession
 from kasane_shared.crypto import DataKey, Recipient, from_text
 from kasane_shared.errors import KasaneError
 from kasane_shared.grants import Statement
+from kasane_shared.overload import ensure_client_present
 from kasane_shared.service_client import ServiceClient
 
 BATCH = 500
+log = logging.getLogger("kasane.custody")
 
 
 @dataclass(frozen=True)
@@ -45,10 +49,26 @@ def unproven_grant() -> KasaneError:
     )
 
 
+class LocalUnwrap(Protocol):
+    """Identity's unwrap called in this process (suite mode; wired by ``kasane.suite``)."""
+
+    def __call__(
+        self, token: str, wrapped: list[str], kind: str
+    ) -> tuple[bool, list[DataKey | None]]: ...
+
+
 class IdentityClient(ServiceClient):
-    """Calls identity with the caller's token."""
+    """Calls identity with the caller's token.
+
+    ``local_unwrap``: in suite mode, identity's unwrap in this process, called instead of
+    ``POST /keys/unwrap`` (the same checks and audit without the HTTP machinery around them).
+    """
 
     service_ja, service_en, code = "認証サービス", "identity service", "identity_unavailable"
+
+    def __init__(self, http: Any, base_url: str, local_unwrap: LocalUnwrap | None = None) -> None:
+        super().__init__(http, base_url)
+        self.local_unwrap = local_unwrap
 
     def session(self, token: str) -> LiveSession | None:
         """The caller's open session as identity holds it now, or None when it has ended."""
@@ -152,17 +172,33 @@ class IdentityClient(ServiceClient):
         now: identity opens nothing (every key ``None``) unless they do."""
         keys: list[DataKey | None] = []
         for start in range(0, len(wrapped), BATCH):
-            chunk = wrapped[start : start + BATCH]
-            body = self._call(
-                "POST", "/keys/unwrap", token, json={"wrapped": chunk, "pledge_kind": kind}
-            )
-            if not body.get("pledge_valid"):
+            pledged, opened = self._unwrap_chunk(token, wrapped[start : start + BATCH], kind)
+            if not pledged:
                 return False, [None] * len(wrapped)
-            keys.extend(
-                DataKey(from_text(r["data_key"])) if r["data_key"] else None
-                for r in body["results"]
-            )
+            keys.extend(opened)
         return True, keys
+
+    def _unwrap_chunk(
+        self, token: str, chunk: list[str], kind: str
+    ) -> tuple[bool, list[DataKey | None]]:
+        if self.local_unwrap is not None:
+            ensure_client_present()
+            try:
+                return self.local_unwrap(token, chunk, kind)
+            except KasaneError as error:  # read as the same refusal over HTTP would read
+                raise self.problem_for(error.status) from error
+            except Exception as error:  # noqa: BLE001 - over HTTP: identity's 500, our 503
+                log.error("in-process unwrap failed: %s", type(error).__name__)  # type only
+                raise self.unavailable() from error
+        body = self._call(
+            "POST", "/keys/unwrap", token, json={"wrapped": chunk, "pledge_kind": kind}
+        )
+        if not body.get("pledge_valid"):
+            return False, []
+        opened = [
+            DataKey(from_text(r["data_key"])) if r["data_key"] else None for r in body["results"]
+        ]
+        return True, opened
 
     def rewrap(self, token: str, items: list[tuple[str, str, str, Statement]]) -> list[Grant]:
         """Grant: (escrow_wrap, member_id, conference_kind, statement) → the member's own wrap.

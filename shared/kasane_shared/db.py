@@ -126,10 +126,12 @@ def make_engine(
     return create_engine(url, pool_pre_ping=True, **pool, **kwargs)
 
 
-def engine_options(settings: Any) -> dict[str, Any]:
+def engine_options(settings: Any, callers: int = 1) -> dict[str, Any]:
     """Pool and lock-wait options from the settings: a pool never smaller than the requests
-    a service admits at once, so an admitted request never waits for a connection."""
-    size = settings.db_pool_size or settings.max_concurrent_requests + 2
+    admitted at once by the ``callers`` services that use it (the service itself, and in
+    suite mode those that call it in process), so an admitted request never waits for a
+    connection."""
+    size = settings.db_pool_size or settings.max_concurrent_requests * callers + 2
     return {
         "pool_size": size,
         "max_overflow": settings.db_max_overflow,
@@ -250,16 +252,23 @@ def upgrade_database(script_location: str, url_or_connection: str | Connection) 
 
 
 def open_service_database(
-    settings: Any, service: str, *, db: Database | None = None, migrate: bool = True
+    settings: Any,
+    service: str,
+    *,
+    db: Database | None = None,
+    migrate: bool = True,
+    callers: int = 1,
 ) -> Database:
-    """A service's own database: the one given (tests), or its URL, migrated to head first."""
+    """A service's own database: the one given (tests), or its URL, migrated to head first.
+
+    ``callers``: how many services' admitted requests use it (``engine_options``)."""
     if db is not None:
         return db
     url = settings.database_url(service)
     ensure_private_dir(settings.data_dir)
     if migrate:
         upgrade_database(f"{service}:migrations", url)
-    return Database.from_url(url, **engine_options(settings))
+    return Database.from_url(url, **engine_options(settings, callers))
 
 
 def run_migrations_online(context: Any, target_metadata: Any) -> None:

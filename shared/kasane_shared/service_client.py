@@ -79,13 +79,17 @@ class ServiceClient:
             raise self.unavailable() from error
         if response.status_code in allow:
             return response
-        if response.status_code == 401:
-            raise KasaneError(
+        if response.status_code >= 400:
+            raise self.problem_for(response.status_code)
+        return response
+
+    def problem_for(self, status: int) -> KasaneError:
+        """How the other service's refusal with ``status`` reads to our caller."""
+        if status == 401:
+            return KasaneError(
                 401,
                 "session_ended",
                 "ログインの有効期限が切れたか、ログアウト済みです。もう一度ログインしてください。",
                 "Your session has ended. Please sign in again.",
             )
-        if response.status_code >= 400:
-            raise self.refusal(response.status_code) or self.unavailable()
-        return response
+        return self.refusal(status) or self.unavailable()

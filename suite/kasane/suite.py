@@ -41,8 +41,9 @@ def create_suite(settings: Settings, *, migrate: bool = True, **overrides: objec
 
     ``migrate=False``: a worker of ``kasane serve --workers N``, whose parent migrated.
     """
+    # Agenda and minutes unwrap on identity's database in process (route_service_calls).
     identity_app = overrides.get("identity_app") or identity.app.create_app(
-        settings, migrate=migrate
+        settings, migrate=migrate, in_process_callers=2
     )  # type: ignore[assignment]
     # In one process the other services read identity's key set directly, not over HTTP.
     jwks = identity_app.state.signing_keys
@@ -141,12 +142,15 @@ def route_service_calls(suite: Suite, http: object) -> None:
     on the suite itself.
     """
     from agenda.minutes_client import MinutesClient
+    from identity.custody.local import LocalUnwrap
     from kasane_shared.custody import IdentityClient
     from minutes.agenda_client import AgendaClient
 
-    suite.agenda.state.identity = IdentityClient(http, "/identity")
+    # Unwrapping, on every view, calls identity's custody directly: same checks, no HTTP.
+    local_unwrap = LocalUnwrap(suite.identity.state)
+    suite.agenda.state.identity = IdentityClient(http, "/identity", local_unwrap)
     suite.agenda.state.minutes = MinutesClient(http, "/minutes")
-    suite.minutes.state.identity = IdentityClient(http, "/identity")
+    suite.minutes.state.identity = IdentityClient(http, "/identity", local_unwrap)
     suite.minutes.state.agenda = AgendaClient(http, "/agenda")
     for app in (suite.agenda, suite.minutes):
         tokens = getattr(app.state, "service_tokens", None)

@@ -1,4 +1,5 @@
-"""The member's agenda view asks identity once: the pledge and every key in one batched unwrap.
+"""The member's agenda view asks identity once: the pledge and every key in one batched unwrap
+(in suite mode, identity's custody called in process).
 
 Each record is still checked on its own: one whose wrap was moved from another record, or
 whose origin fails, is listed as unreadable while the rest is served; one that fails its
@@ -13,7 +14,7 @@ from sqlalchemy import select, update
 from agenda.keys.models import Wrap
 from agenda.meetings.models import AgendaItem
 from tests.agenda import scenario as sc
-from tests.helpers import unwrap_audits
+from tests.helpers import UNWRAP_IN_PROCESS, record_service_calls, unwrap_audits
 
 OTHER_BRIEF = "二件目の説明センチネルB8"
 
@@ -44,15 +45,8 @@ def world(suite, coordinator, people):
 @pytest.fixture
 def calls(suite, monkeypatch):
     """Every call agenda makes to identity, as (method, path)."""
-    client = suite.suite.agenda.state.identity
-    seen: list[tuple[str, str]] = []
-    original = client._response
-
-    def recorded(method, path, *args, **kwargs):
-        seen.append((method, path))
-        return original(method, path, *args, **kwargs)
-
-    monkeypatch.setattr(client, "_response", recorded)
+    seen: list[tuple[str, ...]] = []
+    record_service_calls(monkeypatch, suite.suite.agenda.state.identity, seen)
     return seen
 
 
@@ -65,7 +59,7 @@ def test_one_identity_call_opens_the_title_cases_and_items(suite, api, world, ca
     calls.clear()
     view = _view(api, world)
     # (The audit anchor, at most once every few seconds per service, is no part of the view.)
-    assert [c for c in calls if c[1] != "/integrity/anchors"] == [("POST", "/keys/unwrap")]
+    assert calls == [UNWRAP_IN_PROCESS]
     assert view["pledge_valid"] is True and view["meeting"]["title"] != "支援会議"
     assert [i["redacted"] for i in view["items"]] == [None, None]
     assert OTHER_BRIEF in view["items"][1]["briefing"]
@@ -118,7 +112,7 @@ def test_without_the_pledge_identity_opens_nothing_of_the_batch(suite, api, toke
     view = _view(api, world)
     assert view["pledge_valid"] is False and view["items"] == []
     assert view["meeting"]["title"] == "支援会議"
-    assert ("POST", "/keys/unwrap") in calls
+    assert UNWRAP_IN_PROCESS in calls
     last = unwrap_audits(suite.dbs["identity"], world["member"])[-1]
     assert last.outcome == "refused" and last.details["opened_count"] == 0
     assert set(last.details["refused"]) == {"no_pledge"}

@@ -13,7 +13,14 @@ from sqlalchemy import select, update
 
 from minutes.meeting_minutes.models import Minutes, MinutesWrap
 from tests.agenda import scenario as sc
-from tests.helpers import approve_minutes, assert_problem, auth, unwrap_audits
+from tests.helpers import (
+    UNWRAP_IN_PROCESS,
+    approve_minutes,
+    assert_problem,
+    auth,
+    record_service_calls,
+    unwrap_audits,
+)
 
 FIRST, SECOND = "一件目の議事センチネルR1", "二件目の議事センチネルR2"
 READER = "demo-member-1"
@@ -53,25 +60,14 @@ def world(suite, coordinator, people, tokens):
     return {"base": base, "member": member, "items": items}
 
 
-def _recorder(monkeypatch, client, seen, who):
-    original = client._response
-
-    def recorded(method, path, *args, **kwargs):
-        if path != "/integrity/anchors":  # the audit anchor is no part of the read
-            seen.append((who, method, path))
-        return original(method, path, *args, **kwargs)
-
-    monkeypatch.setattr(client, "_response", recorded)
-
-
 @pytest.fixture
 def calls(suite, monkeypatch):
     """Every call minutes makes (to identity, to agenda) and agenda makes to identity."""
     seen: list[tuple[str, str, str]] = []
     state = suite.suite.minutes.state
-    _recorder(monkeypatch, state.identity, seen, "minutes>identity")
-    _recorder(monkeypatch, state.agenda, seen, "minutes>agenda")
-    _recorder(monkeypatch, suite.suite.agenda.state.identity, seen, "agenda>identity")
+    record_service_calls(monkeypatch, state.identity, seen, "minutes>identity")
+    record_service_calls(monkeypatch, state.agenda, seen, "minutes>agenda")
+    record_service_calls(monkeypatch, suite.suite.agenda.state.identity, seen, "agenda>identity")
     return seen
 
 
@@ -85,10 +81,10 @@ def test_one_identity_call_of_its_own_per_read(suite, tokens, world, calls):
     read = _read(suite, tokens, world)
     assert read.status_code == 200, read.text
     # Before: the pledge status, then the unwrap; now the pledge is carried in the unwrap.
-    assert [c[1:] for c in calls if c[0] == "minutes>identity"] == [("POST", "/keys/unwrap")]
+    assert [c[1:] for c in calls if c[0] == "minutes>identity"] == [UNWRAP_IN_PROCESS]
     assert len([c for c in calls if c[0] == "minutes>agenda"]) == 1, calls
     # The agenda view minutes asks for is itself one identity call (agenda's own keys).
-    assert [c[1:] for c in calls if c[0] == "agenda>identity"] == [("POST", "/keys/unwrap")]
+    assert [c[1:] for c in calls if c[0] == "agenda>identity"] == [UNWRAP_IN_PROCESS]
     items = read.json()["items"]
     assert [i["redacted"] for i in items] == [None, None]
     assert FIRST in items[0]["discussion"] and SECOND in items[1]["discussion"]
@@ -134,7 +130,7 @@ def test_without_the_pledge_identity_opens_nothing_and_the_read_is_refused(
     assert_problem(read, 403, "no_pledge")
     for secret in (FIRST, SECOND, *world["items"]):
         assert secret not in read.text
-    assert ("minutes>identity", "POST", "/keys/unwrap") in calls
+    assert ("minutes>identity", *UNWRAP_IN_PROCESS) in calls
     assert not [c for c in calls if "pledges" in c[2]], calls
     last = unwrap_audits(suite.dbs["identity"], world["member"])[-1]
     assert last.outcome == "refused" and last.details["opened_count"] == 0

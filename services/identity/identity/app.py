@@ -76,9 +76,15 @@ def create_app(
     db: Database | None = None,
     kek: KeyProvider | None = None,
     migrate: bool = True,
+    in_process_callers: int = 0,
 ) -> FastAPI:
-    """Build the identity app on its own database (migrated to head unless told otherwise)."""
-    db = open_service_database(settings, "identity", db=db, migrate=migrate)
+    """Build the identity app on its own database (migrated to head unless told otherwise).
+
+    ``in_process_callers``: services of this process that unwrap through identity's custody
+    in process (suite mode, ``custody.local``); its pool admits their requests too."""
+    db = open_service_database(
+        settings, "identity", db=db, migrate=migrate, callers=1 + in_process_callers
+    )
     kek = kek or make_key_provider(settings)
     check_key_placement(settings, kek)
     book = AnchorBook(kek, settings.resolved_anchor_file)

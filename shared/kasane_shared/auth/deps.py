@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials
 
-from kasane_shared.auth.tokens import InvalidToken, TokenClaims
+from kasane_shared.auth.tokens import InvalidToken, TokenClaims, TokenVerifier
 from kasane_shared.errors import KasaneError, forbidden, unauthenticated
 from kasane_shared.openapi_docs import BEARER_SCHEME
 
@@ -47,10 +47,17 @@ def get_claims(
     token = bearer_token(request)
     if not token:
         raise unauthenticated()
+    claims = verified_claims(request.app.state.token_verifier, token)
+    request.state.bearer_token = token
+    return claims
+
+
+def verified_claims(verifier: TokenVerifier, token: str) -> TokenClaims:
+    """The claims of a bearer token that ``verifier`` accepts; 401 otherwise."""
     if len(token) > 8192:
         raise unauthenticated("トークンが正しくありません。", "Invalid token.")
     try:
-        claims = request.app.state.token_verifier.verify(token)
+        return verifier.verify(token)
     except InvalidToken as error:
         raise KasaneError(
             401,
@@ -59,8 +66,6 @@ def get_claims(
             "The token is invalid or expired. Please sign in again.",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         ) from error
-    request.state.bearer_token = token
-    return claims
 
 
 CurrentClaims = Annotated[TokenClaims, Depends(get_claims)]

@@ -120,10 +120,10 @@ def unwrap(
 
     With ``pledge_kind``, nothing is opened unless the caller holds a valid pledge for that
     kind; ``pledge_valid`` says whether they do."""
-    pledged, results = service.unwrap_batch_if_pledged(
+    pledged, opened = service.open_wraps_if_pledged(
         session, kek, member, data.wrapped, data.pledge_kind
     )
-    return UnwrapResponse(results=results, pledge_valid=pledged)
+    return UnwrapResponse(results=service.unwrap_results(opened), pledge_valid=pledged)
 
 
 @router.post("/keys/rewrap", response_model=RewrapResponse)

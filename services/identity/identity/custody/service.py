@@ -228,32 +228,36 @@ def _unwrap_one(
     return key, None, where
 
 
-def unwrap_batch_if_pledged(
+Opened = tuple[DataKey | None, str | None]  # a data key, or why it was refused
+
+
+def open_wraps_if_pledged(
     session: Session, kek: KeyProvider, member: Member, wrapped: list[str], kind: str | None
-) -> tuple[bool | None, list[UnwrapResult]]:
-    """``unwrap_batch``; with ``kind``, only if the member holds a valid pledge for it now.
+) -> tuple[bool | None, list[Opened]]:
+    """``open_wraps``; with ``kind``, only if the member holds a valid pledge for it now.
 
     Without that pledge nothing is parsed or opened: every wrap is refused ``no_pledge``
     (audited as refused, counted, none of the wraps' text copied)."""
     if kind is None:
-        return None, unwrap_batch(session, kek, member, wrapped)
+        return None, open_wraps(session, kek, member, wrapped)
     opener = Opener(session, kek)
     if not opener.has_pledge(member.id, kind):
         _account(session, member, [], {"no_pledge": len(wrapped)})
-        return False, [UnwrapResult(error="no_pledge") for _ in wrapped]
-    return True, unwrap_batch(session, kek, member, wrapped, opener)
+        return False, [(None, "no_pledge") for _ in wrapped]
+    return True, open_wraps(session, kek, member, wrapped, opener)
 
 
-def unwrap_batch(
+def open_wraps(
     session: Session,
     kek: KeyProvider,
     member: Member,
     wrapped: list[str],
     opener: Opener | None = None,
-) -> list[UnwrapResult]:
+) -> list[Opened]:
     """Open each wrap the member is entitled to; refuse (and audit) the rest."""
     opener = opener or Opener(session, kek)
-    results, opened = [], []
+    results: list[Opened] = []
+    opened: list[dict[str, Any]] = []
     refused: dict[str, int] = {}
     for item in wrapped:
         key, error, where = _unwrap_one(opener, member, item)
@@ -262,9 +266,17 @@ def unwrap_batch(
         else:
             reason = error or "refused"
             refused[reason] = refused.get(reason, 0) + 1
-        results.append(UnwrapResult(data_key=to_text(key.to_bytes()) if key else None, error=error))
+        results.append((key, error))
     _account(session, member, opened, refused)
     return results
+
+
+def unwrap_results(opened: list[Opened]) -> list[UnwrapResult]:
+    """Opened wraps as the API answers them (data keys in base64url)."""
+    return [
+        UnwrapResult(data_key=to_text(key.to_bytes()) if key else None, error=error)
+        for key, error in opened
+    ]
 
 
 def _account(
