@@ -25,6 +25,11 @@ from kasane_shared.settings import Settings
 from web.core.api import block_cookies
 
 
+# The services that unwrap through identity's custody in process (route_service_calls);
+# identity's connection pool admits their requests as well as its own.
+UNWRAP_IN_PROCESS = ("agenda", "minutes")
+
+
 @dataclass
 class Suite:
     """The composed ASGI app and its parts (tests reach into the parts)."""
@@ -41,9 +46,8 @@ def create_suite(settings: Settings, *, migrate: bool = True, **overrides: objec
 
     ``migrate=False``: a worker of ``kasane serve --workers N``, whose parent migrated.
     """
-    # Agenda and minutes unwrap on identity's database in process (route_service_calls).
     identity_app = overrides.get("identity_app") or identity.app.create_app(
-        settings, migrate=migrate, in_process_callers=2
+        settings, migrate=migrate, in_process_callers=len(UNWRAP_IN_PROCESS)
     )  # type: ignore[assignment]
     # In one process the other services read identity's key set directly, not over HTTP.
     jwks = identity_app.state.signing_keys
@@ -148,9 +152,10 @@ def route_service_calls(suite: Suite, http: object) -> None:
 
     # Unwrapping, on every view, calls identity's custody directly: same checks, no HTTP.
     local_unwrap = LocalUnwrap(suite.identity.state)
-    suite.agenda.state.identity = IdentityClient(http, "/identity", local_unwrap)
+    for name in UNWRAP_IN_PROCESS:
+        app = getattr(suite, name)
+        app.state.identity = IdentityClient(http, "/identity", local_unwrap)
     suite.agenda.state.minutes = MinutesClient(http, "/minutes")
-    suite.minutes.state.identity = IdentityClient(http, "/identity", local_unwrap)
     suite.minutes.state.agenda = AgendaClient(http, "/agenda")
     for app in (suite.agenda, suite.minutes):
         tokens = getattr(app.state, "service_tokens", None)
