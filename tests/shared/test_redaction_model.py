@@ -17,9 +17,9 @@ BLIND = Path(__file__).resolve().parents[2] / "data" / "redaction" / "blind"
 # What the redactor (rules and tagger together) reached on the blind split when this model
 # was trained; README and `make bench BENCH=redaction` give the same figures. A change that
 # loses catch, or masks more, fails here.
-BLIND_MIN_CATCH = 0.963  # reached: 0.966 (0.958 after the ninth round, 0.960 after the eighth)
-BLIND_MAX_OVER = 0.062  # reached: 0.061 (0.059 after the ninth round, 0.057 after the eighth)
-BLIND_MAX_FPR = 0.042  # reached: 0.039 (the same after the ninth and eighth rounds)
+BLIND_MIN_CATCH = 0.973  # reached: 0.976 (0.966 after the tenth round, 0.958 after the ninth)
+BLIND_MAX_OVER = 0.058  # reached: 0.057 (0.061 after the tenth round, 0.059 after the ninth)
+BLIND_MAX_FPR = 0.037  # reached: 0.034 (0.039 after the tenth, ninth and eighth rounds)
 # The distribution check: masked or flagged as a suspect (reached: 0.998).
 BLIND_MIN_MASKED_OR_SUSPECT = 0.995
 
@@ -35,7 +35,10 @@ def test_training_reproduces_the_shipped_model_byte_for_byte(tmp_path: Path) -> 
 def test_the_model_is_small_and_inside_the_package() -> None:
     assert MODEL_PATH.is_file()
     assert "kasane_shared" in MODEL_PATH.parts
-    assert MODEL_PATH.stat().st_size < 8 * 2**20
+    # 8.6 MB since the eleventh round's smoother model (c2 0.4 keeps more weights); pruning
+    # features seen once (trained without w78–w81) brought it to 5.6 MB but flagged 0.011 more
+    # of those writers' negative lines.
+    assert MODEL_PATH.stat().st_size < 12 * 2**20
 
 
 def test_blind_split_figures_hold() -> None:
